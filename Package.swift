@@ -1,0 +1,31 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Ember",
+    products: [
+        .library(name: "Ember", targets: ["Ember"]),
+        .executable(name: "ember", targets: ["ember"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(
+            name: "Ember",
+            dependencies: ["CBLAS", .product(name: "Numerics", package: "swift-numerics")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "ember",
+            dependencies: ["Ember", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(
+            name: "EmberTests",
+            dependencies: ["Ember"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,138 @@
+/// The reverse-mode engine: a topological walk of the graph from the roots, summing the
+/// gradients that reach each node before running its backward rule.
+enum Engine {
+    /// Runs backward from `roots` (each with its seed gradient). When `inputs` is given, their
+    /// gradients are returned instead of accumulated into `.grad` (PyTorch's `autograd.grad`).
+    static func run(roots: [(Tensor, Tensor)], retainGraph: Bool, createGraph: Bool,
+                    inputs: [Tensor]? = nil, allowUnused: Bool = false) -> [Tensor?] {
+        let order = topologicalOrder(roots.compactMap { $0.0.gradFn })
+        var grads: [ObjectIdentifier: Tensor] = [:]
+        let wanted = inputs.map { Dictionary($0.enumerated().map { (ObjectIdentifier($0.element), $0.offset) },
+                                             uniquingKeysWith: { a, _ in a }) }
+        var results = [Tensor?](repeating: nil, count: inputs?.count ?? 0)
+
+        func deliver(_ t: Tensor, _ g: Tensor) {
+            if let wanted, let i = wanted[ObjectIdentifier(t)] {
+                results[i] = results[i].map { $0 + g } ?? g
+                if t.gradFn == nil { return }
+            }
+            if let fn = t.gradFn {
+                if wanted == nil && t.retainsGradFlag { t.accumulateGrad(g, createGraph: createGraph) }
+                let id = ObjectIdentifier(fn)
+                grads[id] = grads[id].map { $0 + g } ?? g
+            } else if wanted == nil && t.requiresGradFlag {
+                t.accumulateGrad(g, createGraph: createGraph)
+            }
+        }
+
+        let state = ThreadState.current, previousMode = state.gradEnabled
+        state.gradEnabled = createGraph
+        defer { state.gradEnabled = previousMode }
+        for (root, seed) in roots { deliver(root, seed) }
+        for node in order {
+            guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+            guard let backward = node.backward, let out = node.output else {
+                fatalError("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
+            }
+            for (t, v) in node.saved where t.version != v {
+                fatalError("one of the variables needed for gradient computation has been modified by an inplace operation: [\(t.dtype.legacyName) \(shapeString(t.shape))] is at version \(t.version); expected version \(v) instead. Hint: the backtrace further above can show the operation that failed to compute its gradient.")
+            }
+            let inputGrads = backward(g, out)
+            if !retainGraph {
+                node.backward = nil
+                node.saved = []
+            }
+            for (t, ig) in zip(node.inputs, inputGrads) {
+                guard let t, let ig else { continue }
+                deliver(t, ig)
+            }
+        }
+        if let inputs, !allowUnused {
+            for r in results where r == nil {
+                fatalError("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.")
+            }
+        }
+        return results
+    }
+
+    /// Nodes reachable from `roots`, each before every node it sends gradients to.
+    static func topologicalOrder(_ roots: [Node]) -> [Node] {
+        var visited = Set<ObjectIdentifier>()
+        var post: [Node] = []
+        var stack: [(Node, Int)] = []
+        for r in roots where visited.insert(ObjectIdentifier(r)).inserted {
+            stack.append((r, 0))
+            while let (node, i) = stack.popLast() {
+                if i < node.inputs.count {
+                    stack.append((node, i + 1))
+                    if let next = node.inputs[i]?.gradFn, visited.insert(ObjectIdentifier(next)).inserted {
+                        stack.append((next, 0))
+                    }
+                } else {
+                    post.append(node)
+                }
+            }
+        }
+        return post.reversed()
+    }
+}
+
+extension Tensor {
+    /// Adds `g` into `.grad`, as PyTorch's AccumulateGrad does: the first gradient is stored as a
+    /// fresh tensor, later ones are added (in place unless a graph of the gradient is wanted).
+    func accumulateGrad(_ g: Tensor, createGraph: Bool) {
+        let g = g.shape == shape ? g : g.sumTo(shape)
+        if let existing = grad {
+            if createGraph || existing.requiresGradFlag {
+                grad = existing + g
+            } else {
+                noGrad { existing.add_(g) }
+            }
+        } else {
+            grad = createGraph ? g : noGrad { g.detach().clone() }
+        }
+    }
+
+    /// Computes the gradient of this tensor with respect to graph leaves and accumulates it into
+    /// their `.grad`. `gradient` defaults to 1 for a one-element tensor. PyTorch: `tensor.backward()`.
+    public func backward(gradient: Tensor? = nil, retainGraph: Bool? = nil, createGraph: Bool = false) {
+        precondition(requiresGradFlag, "element 0 of tensors does not require grad and does not have a grad_fn")
+        let seed: Tensor
+        if let gradient {
+            precondition(gradient.shape == shape,
+                         "Mismatch in shape: grad_output[0] has a shape of \(shapeString(gradient.shape)) and output[0] has a shape of \(shapeString(shape)).")
+            seed = gradient
+        } else {
+            precondition(numel == 1, "grad can be implicitly created only for scalar outputs")
+            seed = Tensor.onesLike(self)
+        }
+        _ = Engine.run(roots: [(self, seed)], retainGraph: retainGraph ?? createGraph, createGraph: createGraph)
+    }
+}
+
+/// Functional autograd. PyTorch: `torch.autograd`.
+public enum autograd {
+    /// Gradients of `outputs` with respect to `inputs`, returned rather than accumulated.
+    /// PyTorch: `torch.autograd.grad`.
+    public static func grad(outputs: [Tensor], inputs: [Tensor], gradOutputs: [Tensor]? = nil,
+                            retainGraph: Bool? = nil, createGraph: Bool = false,
+                            allowUnused: Bool = false) -> [Tensor?] {
+        let seeds = gradOutputs ?? outputs.map { o in
+            precondition(o.numel == 1, "grad can be implicitly created only for scalar outputs")
+            return Tensor.onesLike(o)
+        }
+        for o in outputs {
+            precondition(o.requiresGradFlag, "element 0 of tensors does not require grad and does not have a grad_fn")
+        }
+        for i in inputs {
+            precondition(i.requiresGradFlag, "One of the differentiated Tensors does not require grad")
+        }
+        return Engine.run(roots: Array(zip(outputs, seeds)), retainGraph: retainGraph ?? createGraph,
+                          createGraph: createGraph, inputs: inputs, allowUnused: allowUnused)
+    }
+
+    /// Single-output convenience for `grad(outputs:inputs:)`.
+    public static func grad(_ output: Tensor, _ inputs: [Tensor], createGraph: Bool = false) -> [Tensor?] {
+        grad(outputs: [output], inputs: inputs, createGraph: createGraph)
+    }
+}

@@ -1,0 +1,48 @@
+/// A recorded operation in the autograd graph: the tensors it read and the rule that maps the
+/// gradient of its output to gradients of those inputs. PyTorch: a `grad_fn` object such as
+/// `AddBackward0`.
+public final class Node: CustomStringConvertible {
+    /// PyTorch's class name of the backward function, e.g. `MulBackward0`.
+    public let name: String
+    /// The inputs, nil where an input needs no gradient.
+    let inputs: [Tensor?]
+    /// Maps (gradient of the output, the output) to gradients of the inputs; nil once the graph has
+    /// been freed by a backward pass without `retainGraph`.
+    var backward: ((Tensor, Tensor) -> [Tensor?])?
+    /// Tensors saved for backward and the storage version each had when saved.
+    var saved: [(tensor: Tensor, version: Int)]
+    /// The output; weak because the output owns this node.
+    weak var output: Tensor?
+
+    init(name: String, inputs: [Tensor?], saved: [Tensor], backward: @escaping (Tensor, Tensor) -> [Tensor?]) {
+        self.name = name
+        self.inputs = inputs
+        self.saved = saved.map { ($0, $0.version) }
+        self.backward = backward
+    }
+
+    /// `<MulBackward0>`, as PyTorch prints a grad_fn.
+    public var description: String { "<\(name)>" }
+
+    /// The nodes this one sends gradients to, as `(node, index)` pairs like PyTorch's `next_functions`;
+    /// a leaf appears with a nil node.
+    public var nextFunctions: [Node?] { inputs.map { $0?.gradFn } }
+}
+
+extension Tensor {
+    /// Records `self` as the output of an operation on `inputs`, when grad mode is on and some input
+    /// requires grad; otherwise does nothing. `backward` gets the output's gradient and the output,
+    /// and returns one gradient (or nil) per input, written in differentiable ops so that double
+    /// backward works. `saved` lists inputs whose values `backward` reads: modifying one of them in
+    /// place before backward is an error, as in PyTorch.
+    @discardableResult
+    func recording(_ name: String, _ inputs: [Tensor], saved: [Tensor] = [],
+                   _ backward: @escaping (_ grad: Tensor, _ out: Tensor) -> [Tensor?]) -> Tensor {
+        guard ThreadState.current.gradEnabled, inputs.contains(where: { $0.requiresGradFlag }) else { return self }
+        let node = Node(name: name, inputs: inputs.map { $0.requiresGradFlag ? $0 : nil }, saved: saved, backward: backward)
+        node.output = self
+        gradFn = node
+        requiresGradFlag = true
+        return self
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import RealModule
+
+/// Element-wise operations on two operands of one compute dtype.
+enum BinaryOp {
+    case add, sub, mul, div, pow, remainder, fmod, maximum, minimum, atan2, floorDivide
+}
+
+/// Element-wise comparisons producing bool.
+enum CompareOp {
+    case eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor
+}
+
+/// Runs `f` over broadcast operands `a`, `b` (already expanded to `out.shape`) into `out`.
+/// The contiguous and scalar-broadcast inner loops are written out so they vectorize.
+@inline(__always)
+func binaryLoop<T, R>(_ a: Tensor, _ b: Tensor, _ out: Tensor, cost: Int = 1, _ f: (T, T) -> R) {
+    let layout = StridedLayout(shape: out.shape, strides: [out.strides, a.strides, b.strides])
+    let po = out.pointer(as: R.self), pa = a.pointer(as: T.self), pb = b.pointer(as: T.self)
+    let so = layout.innerStride(0), sa = layout.innerStride(1), sb = layout.innerStride(2)
+    layout.parallelRows(costPerElement: cost) { offs, n in
+        let o = po + offs[0], x = pa + offs[1], y = pb + offs[2]
+        if so == 1 && sa == 1 && sb == 1 {
+            for i in 0..<n { o[i] = f(x[i], y[i]) }
+        } else if so == 1 && sa == 1 && sb == 0 {
+            let v = y[0]
+            for i in 0..<n { o[i] = f(x[i], v) }
+        } else if so == 1 && sa == 0 && sb == 1 {
+            let v = x[0]
+            for i in 0..<n { o[i] = f(v, y[i]) }
+        } else {
+            for i in 0..<n { o[i * so] = f(x[i * sa], y[i * sb]) }
+        }
+    }
+}
+
+/// Floating-point binary kernel.
+@inline(__always)
+func floatBinary<T: Real & BinaryFloatingPoint>(_: T.Type, _ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
+    switch op {
+    case .add: binaryLoop(a, b, out) { (x: T, y: T) in x + y }
+    case .sub: binaryLoop(a, b, out) { (x: T, y: T) in x - y }
+    case .mul: binaryLoop(a, b, out) { (x: T, y: T) in x * y }
+    case .div: binaryLoop(a, b, out) { (x: T, y: T) in x / y }
+    case .pow: binaryLoop(a, b, out, cost: 8) { (x: T, y: T) -> T in
+        y == 2 ? x * x : (y == 1 ? x : powReal(x, y))
+    }
+    case .remainder: binaryLoop(a, b, out, cost: 4) { (x: T, y: T) -> T in
+        let r = fmodReal(x, y)
+        return r != 0 && ((r < 0) != (y < 0)) ? r + y : r
+    }
+    case .fmod: binaryLoop(a, b, out, cost: 4) { (x: T, y: T) in fmodReal(x, y) }
+    case .maximum: binaryLoop(a, b, out) { (x: T, y: T) -> T in x.isNaN || y.isNaN ? T.nan : Swift.max(x, y) }
+    case .minimum: binaryLoop(a, b, out) { (x: T, y: T) -> T in x.isNaN || y.isNaN ? T.nan : Swift.min(x, y) }
+    case .atan2: binaryLoop(a, b, out, cost: 8) { (x: T, y: T) in T.atan2(y: x, x: y) }
+    case .floorDivide: binaryLoop(a, b, out) { (x: T, y: T) in (x / y).rounded(.down) }
+    }
+}
+
+/// PyTorch's `pow` for reals: like C `pow`, finite for a negative base with an integral exponent.
+@inline(__always)
+func powReal<T: Real & BinaryFloatingPoint>(_ x: T, _ y: T) -> T {
+    if x >= 0 || x.isNaN { return T.pow(x, y) }
+    if y.rounded() != y { return T.nan }
+    let m = T.pow(-x, y)
+    return y.truncatingRemainder(dividingBy: 2) == 0 ? m : -m
+}
+
+@inline(__always)
+func fmodReal<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x.truncatingRemainder(dividingBy: y) }
+
+/// Integer binary kernel (int64 compute type). Division by zero stops as in PyTorch.
+@inline(__always)
+func intBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
+    switch op {
+    case .add: binaryLoop(a, b, out) { (x: Int64, y: Int64) in x &+ y }
+    case .sub: binaryLoop(a, b, out) { (x: Int64, y: Int64) in x &- y }
+    case .mul: binaryLoop(a, b, out) { (x: Int64, y: Int64) in x &* y }
+    case .pow: binaryLoop(a, b, out) { (x: Int64, y: Int64) -> Int64 in
+        precondition(y >= 0, "Integers to negative integer powers are not allowed.")
+        var r: Int64 = 1, base = x, e = y
+        while e > 0 {
+            if e & 1 == 1 { r = r &* base }
+            base = base &* base
+            e >>= 1
+        }
+        return r
+    }
+    case .remainder: binaryLoop(a, b, out) { (x: Int64, y: Int64) -> Int64 in
+        precondition(y != 0, "ZeroDivisionError")
+        let r = x % y
+        return r != 0 && ((r < 0) != (y < 0)) ? r + y : r
+    }
+    case .fmod: binaryLoop(a, b, out) { (x: Int64, y: Int64) -> Int64 in
+        precondition(y != 0, "ZeroDivisionError")
+        return x % y
+    }
+    case .floorDivide: binaryLoop(a, b, out) { (x: Int64, y: Int64) -> Int64 in
+        precondition(y != 0, "ZeroDivisionError")
+        let q = x / y
+        return (x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q
+    }
+    case .maximum: binaryLoop(a, b, out) { (x: Int64, y: Int64) in Swift.max(x, y) }
+    case .minimum: binaryLoop(a, b, out) { (x: Int64, y: Int64) in Swift.min(x, y) }
+    case .div, .atan2: preconditionFailure("integer \(op) is computed in floating point")
+    }
+}
+
+/// Bool binary kernel: arithmetic on bools is logical, as in PyTorch (`+` is or, `*` is and).
+@inline(__always)
+func boolBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
+    switch op {
+    case .add, .maximum: binaryLoop(a, b, out) { (x: Bool, y: Bool) in x || y }
+    case .mul, .minimum: binaryLoop(a, b, out) { (x: Bool, y: Bool) in x && y }
+    default: preconditionFailure("\(op): not supported for bool tensors")
+    }
+}
+
+/// Dispatches a binary op on the compute dtype shared by `a`, `b` and `out`.
+func binaryKernel(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
+    switch out.dtype {
+    case .float32: floatBinary(Float.self, op, a, b, out)
+    case .float64: floatBinary(Double.self, op, a, b, out)
+    case .int64: intBinary(op, a, b, out)
+    case .bool: boolBinary(op, a, b, out)
+    default: preconditionFailure("binary kernel: \(out.dtype) is not a compute dtype")
+    }
+}
+
+/// Comparison of two operands of one compute dtype into a bool `out`.
+func compareKernel(_ op: CompareOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
+    switch a.dtype {
+    case .float32: compareTyped(Float.self, op, a, b, out)
+    case .float64: compareTyped(Double.self, op, a, b, out)
+    case .int64: compareTyped(Int64.self, op, a, b, out)
+    case .bool:
+        switch op {
+        case .logicalAnd: binaryLoop(a, b, out) { (x: Bool, y: Bool) in x && y }
+        case .logicalOr: binaryLoop(a, b, out) { (x: Bool, y: Bool) in x || y }
+        case .logicalXor, .ne: binaryLoop(a, b, out) { (x: Bool, y: Bool) in x != y }
+        case .eq: binaryLoop(a, b, out) { (x: Bool, y: Bool) in x == y }
+        case .lt: binaryLoop(a, b, out) { (x: Bool, y: Bool) in !x && y }
+        case .le: binaryLoop(a, b, out) { (x: Bool, y: Bool) in !x || y }
+        case .gt: binaryLoop(a, b, out) { (x: Bool, y: Bool) in x && !y }
+        case .ge: binaryLoop(a, b, out) { (x: Bool, y: Bool) in x || !y }
+        }
+    default: preconditionFailure("compare kernel: \(a.dtype) is not a compute dtype")
+    }
+}
+
+@inline(__always)
+private func compareTyped<T: Comparable & Element>(_: T.Type, _ op: CompareOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
+    switch op {
+    case .eq: binaryLoop(a, b, out) { (x: T, y: T) in x == y }
+    case .ne: binaryLoop(a, b, out) { (x: T, y: T) in x != y }
+    case .lt: binaryLoop(a, b, out) { (x: T, y: T) in x < y }
+    case .le: binaryLoop(a, b, out) { (x: T, y: T) in x <= y }
+    case .gt: binaryLoop(a, b, out) { (x: T, y: T) in x > y }
+    case .ge: binaryLoop(a, b, out) { (x: T, y: T) in x >= y }
+    case .logicalAnd, .logicalOr, .logicalXor: preconditionFailure("logical ops compute on bool")
+    }
+}

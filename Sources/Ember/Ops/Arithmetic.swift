@@ -1,0 +1,221 @@
+extension Tensor {
+    /// Runs a binary kernel with broadcasting and type promotion; nothing is recorded.
+    /// `floatResult` promotes integer results to float32 (true division and friends).
+    static func binaryForward(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, floatResult: Bool = false) -> Tensor {
+        var rt = resultType(a, b)
+        if floatResult && !rt.isFloatingPoint { rt = .float32 }
+        let ct = rt.computeType
+        let shape = broadcastShapes(a.shape, b.shape)
+        let out = Tensor(uninitializedShape: shape, dtype: ct)
+        binaryKernel(op, a.converted(ct).broadcastView(shape), b.converted(ct).broadcastView(shape), out)
+        return out.converted(rt)
+    }
+
+    /// Element-wise sum, `self + alpha * other`. PyTorch: `torch.add`.
+    public func add(_ other: Tensor, alpha: Double = 1) -> Tensor {
+        let o = alpha == 1 ? other : other * alpha
+        let out = Tensor.binaryForward(.add, self, o)
+        return out.recording("AddBackward0", [self, o]) { [self] g, _ in [g.gradFor(self), g.gradFor(o)] }
+    }
+
+    /// Element-wise difference, `self - alpha * other`. PyTorch: `torch.sub`.
+    public func sub(_ other: Tensor, alpha: Double = 1) -> Tensor {
+        precondition(dtype != .bool || other.dtype != .bool,
+                     "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+        let o = alpha == 1 ? other : other * alpha
+        let out = Tensor.binaryForward(.sub, self, o)
+        return out.recording("SubBackward0", [self, o]) { [self] g, _ in [g.gradFor(self), (-g).gradFor(o)] }
+    }
+
+    /// Element-wise product. PyTorch: `torch.mul`.
+    public func mul(_ other: Tensor) -> Tensor {
+        let out = Tensor.binaryForward(.mul, self, other)
+        return out.recording("MulBackward0", [self, other], saved: [self, other]) { [self] g, _ in
+            [self.requiresGradFlag ? (g * other).gradFor(self) : nil,
+             other.requiresGradFlag ? (g * self).gradFor(other) : nil]
+        }
+    }
+
+    /// Element-wise true division (integers give float32). PyTorch: `torch.div`.
+    public func div(_ other: Tensor) -> Tensor {
+        let out = Tensor.binaryForward(.div, self, other, floatResult: true)
+        return out.recording("DivBackward0", [self, other], saved: [self, other]) { [self] g, _ in
+            [self.requiresGradFlag ? (g / other).gradFor(self) : nil,
+             other.requiresGradFlag ? (-g * self / (other * other)).gradFor(other) : nil]
+        }
+    }
+
+    /// Element-wise division rounded toward minus infinity. PyTorch: `torch.floor_divide`.
+    public func floorDivide(_ other: Tensor) -> Tensor {
+        Tensor.binaryForward(.floorDivide, self, other)
+    }
+
+    /// Element-wise power. PyTorch: `torch.pow(self, exponent)`.
+    public func pow(_ exponent: Tensor) -> Tensor {
+        let out = Tensor.binaryForward(.pow, self, exponent)
+        return out.recording("PowBackward1", [self, exponent], saved: [self, exponent]) { [self] g, out in
+            [self.requiresGradFlag ? (g * exponent * self.pow(exponent - 1.0)).gradFor(self) : nil,
+             exponent.requiresGradFlag
+                ? (g * out * Tensor.where(self .== 0.0, Tensor.zerosLike(self), self.log())).gradFor(exponent) : nil]
+        }
+    }
+
+    /// Element-wise power with a scalar exponent. PyTorch: `tensor.pow(exponent)` / `tensor ** exponent`.
+    public func pow(_ exponent: Double) -> Tensor {
+        let x = dtype.isFloatingPoint || exponent.rounded() != exponent || exponent < 0 ? self.converted(dtype.isFloatingPoint ? dtype : .float32) : self
+        let out: Tensor
+        if x.dtype.isFloatingPoint {
+            out = Tensor(uninitializedShape: shape, dtype: x.dtype.computeType)
+            unaryKernel(.powScalar(exponent), x.converted(x.dtype.computeType), out)
+        } else {
+            return Tensor.binaryForward(.pow, self, Tensor.wrapped(Int(exponent), like: self))
+        }
+        let result = out.converted(x.dtype)
+        return result.recording("PowBackward0", [self], saved: [self]) { [self] g, _ in
+            if exponent == 0 { return [Tensor.zerosLike(g)] }
+            return [g * exponent * self.pow(exponent - 1)]
+        }
+    }
+
+    /// `base ** self` for a scalar base. PyTorch: `torch.pow(base, tensor)`.
+    public static func pow(_ base: Double, _ exponent: Tensor) -> Tensor {
+        let b = Tensor.wrapped(base, like: exponent)
+        let out = Tensor.binaryForward(.pow, b, exponent, floatResult: true)
+        return out.recording("PowBackward2", [exponent]) { g, out in [g * out * Foundation.log(base)] }
+    }
+
+    /// Python-style modulus (sign of the divisor). PyTorch: `torch.remainder`.
+    public func remainder(_ other: Tensor) -> Tensor {
+        let out = Tensor.binaryForward(.remainder, self, other)
+        return out.recording("RemainderBackward0", [self, other], saved: [self, other]) { [self] g, _ in
+            [g.gradFor(self), other.requiresGradFlag ? (-g * (self / other).floor()).gradFor(other) : nil]
+        }
+    }
+
+    /// C-style modulus (sign of the dividend). PyTorch: `torch.fmod`.
+    public func fmod(_ other: Tensor) -> Tensor {
+        let out = Tensor.binaryForward(.fmod, self, other)
+        return out.recording("FmodBackward0", [self, other], saved: [self, other]) { [self] g, _ in
+            [g.gradFor(self), other.requiresGradFlag ? (-g * (self / other).trunc()).gradFor(other) : nil]
+        }
+    }
+
+    /// Element-wise maximum (NaN propagates). PyTorch: `torch.maximum`.
+    public func maximum(_ other: Tensor) -> Tensor {
+        let out = Tensor.binaryForward(.maximum, self, other)
+        return out.recording("MaximumBackward0", [self, other], saved: [self, other]) { [self] g, _ in
+            Tensor.splitMinMaxGrad(g, self .> other, self .== other, self, other)
+        }
+    }
+
+    /// Element-wise minimum (NaN propagates). PyTorch: `torch.minimum`.
+    public func minimum(_ other: Tensor) -> Tensor {
+        let out = Tensor.binaryForward(.minimum, self, other)
+        return out.recording("MinimumBackward0", [self, other], saved: [self, other]) { [self] g, _ in
+            Tensor.splitMinMaxGrad(g, self .< other, self .== other, self, other)
+        }
+    }
+
+    /// Ties share the gradient equally, as in PyTorch.
+    private static func splitMinMaxGrad(_ g: Tensor, _ wins: Tensor, _ ties: Tensor, _ a: Tensor, _ b: Tensor) -> [Tensor?] {
+        let half = ties.to(g.dtype) * 0.5
+        let wa = wins.to(g.dtype) + half
+        let wb = (1.0 - wins.to(g.dtype)) - half
+        return [(g * wa).gradFor(a), (g * wb).gradFor(b)]
+    }
+
+    /// Element-wise `atan2(self, other)`. PyTorch: `torch.atan2`.
+    public func atan2(_ other: Tensor) -> Tensor {
+        let out = Tensor.binaryForward(.atan2, self, other, floatResult: true)
+        return out.recording("Atan2Backward0", [self, other], saved: [self, other]) { [self] g, _ in
+            let r = self * self + other * other
+            return [(g * other / r).gradFor(self), (-g * self / r).gradFor(other)]
+        }
+    }
+}
+
+import Foundation
+
+// MARK: - Operators
+
+extension Tensor {
+    /// PyTorch: `a + b`.
+    public static func + (a: Tensor, b: Tensor) -> Tensor { a.add(b) }
+    /// PyTorch: `a - b`.
+    public static func - (a: Tensor, b: Tensor) -> Tensor { a.sub(b) }
+    /// PyTorch: `a * b`.
+    public static func * (a: Tensor, b: Tensor) -> Tensor { a.mul(b) }
+    /// PyTorch: `a / b`.
+    public static func / (a: Tensor, b: Tensor) -> Tensor { a.div(b) }
+    /// PyTorch: `a % b` (remainder).
+    public static func % (a: Tensor, b: Tensor) -> Tensor { a.remainder(b) }
+    /// PyTorch: `-a`.
+    public static prefix func - (a: Tensor) -> Tensor { a.neg() }
+
+    /// PyTorch: `a + s`.
+    public static func + (a: Tensor, s: Double) -> Tensor { a.add(.wrapped(s, like: a)) }
+    /// PyTorch: `s + a`.
+    public static func + (s: Double, a: Tensor) -> Tensor { Tensor.wrapped(s, like: a).add(a) }
+    /// PyTorch: `a - s`.
+    public static func - (a: Tensor, s: Double) -> Tensor { a.sub(.wrapped(s, like: a)) }
+    /// PyTorch: `s - a`.
+    public static func - (s: Double, a: Tensor) -> Tensor { Tensor.wrapped(s, like: a).sub(a) }
+    /// PyTorch: `a * s`.
+    public static func * (a: Tensor, s: Double) -> Tensor { a.mul(.wrapped(s, like: a)) }
+    /// PyTorch: `s * a`.
+    public static func * (s: Double, a: Tensor) -> Tensor { Tensor.wrapped(s, like: a).mul(a) }
+    /// PyTorch: `a / s`.
+    public static func / (a: Tensor, s: Double) -> Tensor { a.div(.wrapped(s, like: a)) }
+    /// PyTorch: `s / a`.
+    public static func / (s: Double, a: Tensor) -> Tensor { Tensor.wrapped(s, like: a).div(a) }
+    /// PyTorch: `a % s`.
+    public static func % (a: Tensor, s: Double) -> Tensor { a.remainder(.wrapped(s, like: a)) }
+
+    /// PyTorch: `a + n` (keeps integer dtypes).
+    public static func + (a: Tensor, n: Int) -> Tensor { a.add(.wrapped(n, like: a)) }
+    /// PyTorch: `n + a`.
+    public static func + (n: Int, a: Tensor) -> Tensor { Tensor.wrapped(n, like: a).add(a) }
+    /// PyTorch: `a - n`.
+    public static func - (a: Tensor, n: Int) -> Tensor { a.sub(.wrapped(n, like: a)) }
+    /// PyTorch: `n - a`.
+    public static func - (n: Int, a: Tensor) -> Tensor { Tensor.wrapped(n, like: a).sub(a) }
+    /// PyTorch: `a * n`.
+    public static func * (a: Tensor, n: Int) -> Tensor { a.mul(.wrapped(n, like: a)) }
+    /// PyTorch: `n * a`.
+    public static func * (n: Int, a: Tensor) -> Tensor { Tensor.wrapped(n, like: a).mul(a) }
+    /// PyTorch: `a / n` (true division).
+    public static func / (a: Tensor, n: Int) -> Tensor { a.div(.wrapped(n, like: a)) }
+    /// PyTorch: `a % n`.
+    public static func % (a: Tensor, n: Int) -> Tensor { a.remainder(.wrapped(n, like: a)) }
+
+    /// `a ** e`. PyTorch: `tensor ** e`.
+    public static func ** (a: Tensor, e: Double) -> Tensor { a.pow(e) }
+    /// `a ** b` element-wise. PyTorch: `tensor ** tensor`.
+    public static func ** (a: Tensor, b: Tensor) -> Tensor { a.pow(b) }
+    /// `s ** a`. PyTorch: `s ** tensor`.
+    public static func ** (s: Double, a: Tensor) -> Tensor { Tensor.pow(s, a) }
+
+    /// PyTorch: `a += b`.
+    public static func += (a: inout Tensor, b: Tensor) { a.add_(b) }
+    /// PyTorch: `a -= b`.
+    public static func -= (a: inout Tensor, b: Tensor) { a.sub_(b) }
+    /// PyTorch: `a *= b`.
+    public static func *= (a: inout Tensor, b: Tensor) { a.mul_(b) }
+    /// PyTorch: `a /= b`.
+    public static func /= (a: inout Tensor, b: Tensor) { a.div_(b) }
+    /// PyTorch: `a += s`.
+    public static func += (a: inout Tensor, s: Double) { a.add_(s) }
+    /// PyTorch: `a -= s`.
+    public static func -= (a: inout Tensor, s: Double) { a.sub_(s) }
+    /// PyTorch: `a *= s`.
+    public static func *= (a: inout Tensor, s: Double) { a.mul_(s) }
+    /// PyTorch: `a /= s`.
+    public static func /= (a: inout Tensor, s: Double) { a.div_(s) }
+}
+
+/// Exponentiation, as Python's `**`.
+infix operator ** : ExponentiationPrecedence
+precedencegroup ExponentiationPrecedence {
+    associativity: right
+    higherThan: MultiplicationPrecedence
+}

@@ -1,0 +1,206 @@
+extension Tensor {
+    /// Writes `result` (computed out of place from `old`, an alias of self's previous state) into
+    /// self and makes self's history that of `result`. Used when autograd records an in-place op.
+    func adoptInPlace(_ result: Tensor) {
+        copyElements(from: result.converted(dtype), to: self.data)
+        bumpVersion()
+        if let fn = result.gradFn {
+            gradFn = fn
+            fn.output = self
+            requiresGradFlag = true
+        }
+    }
+
+    /// An alias of self's current state (storage, history) that later in-place writes do not rewire.
+    func historyAlias() -> Tensor {
+        let t = Tensor(storage: storage, shape: shape, strides: strides, offset: storageOffset, dtype: dtype)
+        t.versionCounter = versionCounter
+        t.gradFn = gradFn
+        t.requiresGradFlag = requiresGradFlag
+        gradFn?.output = t
+        return t
+    }
+
+    /// Applies an in-place binary op: direct kernel when nothing is recorded, otherwise out of place
+    /// on a history alias, then copied back.
+    func inPlaceBinary(_ op: BinaryOp, _ other: Tensor, _ name: String,
+                       _ outOfPlace: (Tensor, Tensor) -> Tensor) -> Tensor {
+        let recording = isGradEnabled && (requiresGradFlag || other.requiresGradFlag)
+        if recording {
+            checkInPlaceOnLeaf()
+            let result = outOfPlace(historyAlias(), other)
+            checkCastable(result.dtype, name)
+            adoptInPlace(result)
+            return self
+        }
+        let rt = Tensor.resultType(self, other)
+        let promoted = op == .div && !rt.isFloatingPoint ? DType.float32 : rt
+        checkCastable(promoted, name)
+        let shapeOut = Tensor.broadcastShapes(shape, other.shape)
+        precondition(shapeOut == shape,
+                     "output with shape \(shapeString(shape)) doesn't match the broadcast shape \(shapeString(shapeOut))")
+        if dtype == dtype.computeType && promoted == dtype {
+            binaryKernel(op, self, other.converted(dtype).broadcastView(shape), self)
+        } else {
+            let out = Tensor.binaryForward(op, self, other, floatResult: op == .div)
+            copyElements(from: out, to: self)
+        }
+        bumpVersion()
+        return self
+    }
+
+    private func checkCastable(_ result: DType, _ name: String) {
+        precondition(result.category <= dtype.category,
+                     "result type \(result.castName) can't be cast to the desired output type \(dtype.castName)")
+    }
+
+    /// Applies an in-place unary op in the same way.
+    func inPlaceUnary(_ op: UnaryOp, _ outOfPlace: (Tensor) -> Tensor) -> Tensor {
+        if isGradEnabled && requiresGradFlag {
+            checkInPlaceOnLeaf()
+            adoptInPlace(outOfPlace(historyAlias()))
+            return self
+        }
+        if dtype == dtype.computeType {
+            unaryKernel(op, self, self)
+        } else {
+            copyElements(from: outOfPlace(self), to: self)
+        }
+        bumpVersion()
+        return self
+    }
+
+    /// In-place `self += alpha * other`. PyTorch: `tensor.add_(other, alpha=)`.
+    @discardableResult
+    public func add_(_ other: Tensor, alpha: Double = 1) -> Tensor {
+        let o = alpha == 1 ? other : other * alpha
+        return inPlaceBinary(.add, o, "add_") { $0.add($1) }
+    }
+    /// In-place `self -= alpha * other`. PyTorch: `tensor.sub_`.
+    @discardableResult
+    public func sub_(_ other: Tensor, alpha: Double = 1) -> Tensor {
+        let o = alpha == 1 ? other : other * alpha
+        return inPlaceBinary(.sub, o, "sub_") { $0.sub($1) }
+    }
+    /// PyTorch: `tensor.mul_`.
+    @discardableResult
+    public func mul_(_ other: Tensor) -> Tensor { inPlaceBinary(.mul, other, "mul_") { $0.mul($1) } }
+    /// PyTorch: `tensor.div_`.
+    @discardableResult
+    public func div_(_ other: Tensor) -> Tensor { inPlaceBinary(.div, other, "div_") { $0.div($1) } }
+    /// PyTorch: `tensor.pow_`.
+    @discardableResult
+    public func pow_(_ other: Tensor) -> Tensor { inPlaceBinary(.pow, other, "pow_") { $0.pow($1) } }
+    /// PyTorch: `tensor.remainder_`.
+    @discardableResult
+    public func remainder_(_ other: Tensor) -> Tensor { inPlaceBinary(.remainder, other, "remainder_") { $0.remainder($1) } }
+
+    /// PyTorch: `tensor.add_(scalar)`.
+    @discardableResult
+    public func add_(_ s: Double) -> Tensor { add_(.wrapped(s, like: self)) }
+    /// PyTorch: `tensor.sub_(scalar)`.
+    @discardableResult
+    public func sub_(_ s: Double) -> Tensor { sub_(.wrapped(s, like: self)) }
+    /// PyTorch: `tensor.mul_(scalar)`.
+    @discardableResult
+    public func mul_(_ s: Double) -> Tensor { mul_(.wrapped(s, like: self)) }
+    /// PyTorch: `tensor.div_(scalar)`.
+    @discardableResult
+    public func div_(_ s: Double) -> Tensor { div_(.wrapped(s, like: self)) }
+    /// PyTorch: `tensor.pow_(scalar)`.
+    @discardableResult
+    public func pow_(_ e: Double) -> Tensor { inPlaceUnary(.powScalar(e)) { $0.pow(e) } }
+
+    /// Fills with zeros. PyTorch: `tensor.zero_()`.
+    @discardableResult
+    public func zero_() -> Tensor { fill_(0) }
+
+    /// Fills with `value`. PyTorch: `tensor.fill_(value)`.
+    @discardableResult
+    public func fill_(_ value: Double) -> Tensor {
+        if isGradEnabled && requiresGradFlag {
+            checkInPlaceOnLeaf()
+            let filled = Tensor.full(shape, value, dtype: dtype)
+            adoptInPlace(filled.recording("FillBackward0", [historyAlias()]) { g, _ in [Tensor.zerosLike(g)] })
+            return self
+        }
+        fillRaw(value)
+        bumpVersion()
+        return self
+    }
+
+    /// Copies `src` (broadcast) into self. PyTorch: `tensor.copy_(src)`.
+    @discardableResult
+    public func copy_(_ src: Tensor) -> Tensor {
+        let s = src.broadcastView(Tensor.broadcastShapes(shape, src.shape))
+        precondition(s.shape == shape, "output with shape \(shapeString(shape)) doesn't match the broadcast shape \(shapeString(s.shape))")
+        if isGradEnabled && (requiresGradFlag || src.requiresGradFlag) {
+            checkInPlaceOnLeaf()
+            let target = dtype
+            adoptInPlace(src.expand(shape).to(dtype).clone().recording("CopyBackwards", [historyAlias(), src]) { g, _ in
+                [Tensor.zerosLike(g), g.gradFor(src).to(src.dtype == target ? target : src.dtype)]
+            })
+            return self
+        }
+        copyElements(from: s, to: self)
+        bumpVersion()
+        return self
+    }
+
+    /// Clamps in place. PyTorch: `tensor.clamp_(min, max)`.
+    @discardableResult
+    public func clamp_(min: Double? = nil, max: Double? = nil) -> Tensor {
+        inPlaceUnary(.clamp(min: min, max: max)) { $0.clamp(min: min, max: max) }
+    }
+    /// PyTorch: `tensor.relu_()`.
+    @discardableResult
+    public func relu_() -> Tensor { inPlaceUnary(.relu) { $0.relu() } }
+    /// PyTorch: `tensor.neg_()`.
+    @discardableResult
+    public func neg_() -> Tensor { inPlaceUnary(.neg) { $0.neg() } }
+    /// PyTorch: `tensor.abs_()`.
+    @discardableResult
+    public func abs_() -> Tensor { inPlaceUnary(.abs) { $0.abs() } }
+    /// PyTorch: `tensor.sqrt_()`.
+    @discardableResult
+    public func sqrt_() -> Tensor { inPlaceUnary(.sqrt) { $0.sqrt() } }
+    /// PyTorch: `tensor.exp_()`.
+    @discardableResult
+    public func exp_() -> Tensor { inPlaceUnary(.exp) { $0.exp() } }
+    /// PyTorch: `tensor.log_()`.
+    @discardableResult
+    public func log_() -> Tensor { inPlaceUnary(.log) { $0.log() } }
+    /// PyTorch: `tensor.sigmoid_()`.
+    @discardableResult
+    public func sigmoid_() -> Tensor { inPlaceUnary(.sigmoid) { $0.sigmoid() } }
+    /// PyTorch: `tensor.tanh_()`.
+    @discardableResult
+    public func tanh_() -> Tensor { inPlaceUnary(.tanh) { $0.tanh() } }
+    /// PyTorch: `tensor.floor_()`.
+    @discardableResult
+    public func floor_() -> Tensor { inPlaceUnary(.floor) { $0.floor() } }
+    /// PyTorch: `tensor.ceil_()`.
+    @discardableResult
+    public func ceil_() -> Tensor { inPlaceUnary(.ceil) { $0.ceil() } }
+    /// PyTorch: `tensor.round_()`.
+    @discardableResult
+    public func round_() -> Tensor { inPlaceUnary(.round) { $0.round() } }
+}
+
+extension DType {
+    /// The capitalized name PyTorch uses in casting errors (`Float`, `Long`).
+    var castName: String {
+        switch self {
+        case .bool: "Bool"
+        case .uint8: "Byte"
+        case .int8: "Char"
+        case .int16: "Short"
+        case .int32: "Int"
+        case .int64: "Long"
+        case .float16: "Half"
+        case .bfloat16: "BFloat16"
+        case .float32: "Float"
+        case .float64: "Double"
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+import Ember
+
+@main
+struct EmberCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ember",
+        abstract: "Ember: deep learning in Swift with PyTorch's semantics.",
+        subcommands: [Tour.self])
+}
