@@ -1,0 +1,98 @@
+private struct SortRows: ElementVisitor {
+    let x: Tensor, outer: Int, n: Int, descending: Bool
+    func visit<T: Element>(_: T.Type) -> [Int] {
+        let p = x.pointer(as: T.self)
+        var result = [Int](repeating: 0, count: outer * n)
+        let desc = descending
+        // NaN sorts as the largest value, as in PyTorch.
+        func less(_ a: Double, _ b: Double) -> Bool {
+            if a.isNaN { return false }
+            if b.isNaN { return true }
+            return a < b
+        }
+        for r in 0..<outer {
+            let row = (0..<n).map { p[r * n + $0].asDouble }
+            // Index tie-break keeps equal elements in input order (a stable sort).
+            let order = (0..<n).sorted { i, j in
+                let (a, b) = (row[i], row[j])
+                if desc { return less(b, a) || (!less(a, b) && i < j) }
+                return less(a, b) || (!less(b, a) && i < j)
+            }
+            for (k, i) in order.enumerated() { result[r * n + k] = i }
+        }
+        return result
+    }
+}
+
+extension Tensor {
+    /// Sorting permutation along `d` as an int64 tensor shaped like self.
+    private func sortIndices(_ d: Int, descending: Bool) -> Tensor {
+        if dim == 0 { return Tensor.zeros([], dtype: .int64) }
+        let moved = movedimRaw(d, dim - 1).contiguousRaw()
+        let n = shape[d], outer = n == 0 ? 0 : numel / n
+        let order = moved.dtype.dispatch(SortRows(x: moved, outer: outer, n: n, descending: descending))
+        return Tensor(order, shape: moved.shape).movedimRaw(dim - 1, d).contiguousRaw()
+    }
+
+    /// Sorted values along `dim` and the permutation that sorts them (stable). PyTorch: `torch.sort`.
+    public func sort(dim d: Int = -1, descending: Bool = false) -> (values: Tensor, indices: Tensor) {
+        let dd = dim == 0 ? 0 : normalizeDim(d, "sort")
+        let idx = sortIndices(dd, descending: descending)
+        return (dim == 0 ? self.alias() : gather(dd, idx), idx)
+    }
+
+    /// The permutation that sorts along `dim`. PyTorch: `torch.argsort`.
+    public func argsort(dim d: Int = -1, descending: Bool = false) -> Tensor {
+        sort(dim: d, descending: descending).indices
+    }
+
+    /// The `k` largest (or smallest) values along `dim` and their indices. PyTorch: `torch.topk`.
+    public func topk(_ k: Int, dim d: Int = -1, largest: Bool = true) -> (values: Tensor, indices: Tensor) {
+        let dd = dim == 0 ? 0 : normalizeDim(d, "topk")
+        let size = dim == 0 ? 1 : shape[dd]
+        precondition(k >= 0 && k <= size, "selected index k out of range")
+        let idx = sortIndices(dd, descending: largest)
+        let top = dim == 0 ? idx : idx.narrow(dd, 0, k).contiguous()
+        return (dim == 0 ? self.alias() : gather(dd, top), top)
+    }
+
+    /// The lower median of all elements. PyTorch: `torch.median(input)`.
+    public func median() -> Tensor {
+        precondition(numel > 0, "median() input tensor cannot be empty")
+        let flat = flatten()
+        let (values, _) = flat.sort(dim: 0)
+        return values.select(0, (numel - 1) / 2)
+    }
+
+    /// Lower medians along `dim` and their indices. PyTorch: `torch.median(input, dim)`.
+    public func median(dim d: Int, keepDim: Bool = false) -> (values: Tensor, indices: Tensor) {
+        let dd = normalizeDim(d, "median")
+        let (values, indices) = sort(dim: dd)
+        let k = (shape[dd] - 1) / 2
+        let v = values.narrow(dd, k, 1), i = indices.narrow(dd, k, 1)
+        return keepDim ? (v, i.contiguous()) : (v.squeeze(dd), i.squeeze(dd).contiguous())
+    }
+
+    /// Most frequent value along `dim` (the smallest among equally frequent ones) and the index of
+    /// its last occurrence. PyTorch: `torch.mode`.
+    public func mode(dim d: Int = -1, keepDim: Bool = false) -> (values: Tensor, indices: Tensor) {
+        let dd = dim == 0 ? 0 : normalizeDim(d, "mode")
+        if dim == 0 { return (alias(), Tensor.zeros([], dtype: .int64)) }
+        let moved = noGrad { movedim(dd, dim - 1).contiguous() }
+        let n = shape[dd], outer = numel / Swift.max(n, 1)
+        let vals = moved.toDoubles()
+        var best: [Int] = []
+        for r in 0..<outer {
+            let row = Array(vals[(r * n)..<(r * n + n)])
+            var counts: [Double: Int] = [:]
+            for v in row { counts[v, default: 0] += 1 }
+            let top = counts.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }!.key
+            best.append(row.lastIndex(of: top)!)
+        }
+        var outShape = shape
+        outShape[dd] = 1
+        let idx = Tensor(best, shape: outShape)
+        let values = gather(dd, idx)
+        return keepDim ? (values, idx) : (values.squeeze(dd), idx.squeeze(dd).contiguous())
+    }
+}

@@ -1,0 +1,70 @@
+import Testing
+@testable import Ember
+
+@Suite struct AutogradTests {
+    @Test func noGradBranchIsNotDifferentiated() {
+        // Study notes: y3 = x**2 + x**3 with the cube under no_grad gives x.grad == 2x.
+        let x = Tensor([1.0, 2.0, 3.0], requiresGrad: true)
+        let y1 = x ** 2
+        let y2 = noGrad { x ** 3 }
+        let y3 = y1 + y2
+        #expect(!y2.requiresGrad)
+        y3.sum().backward()
+        #expect(x.grad!.toDoubles() == [2, 4, 6])
+    }
+
+    @Test func dataMultiplyMatchesTheNotes() {
+        let x = Tensor.ones([1], requiresGrad: true)
+        let y = x ** 2
+        x.data *= 100
+        #expect(y.item() == 1)
+        y.backward()
+        #expect(x.item() == 100)
+        #expect(x.grad!.item() == 200)
+    }
+
+    @Test func leafUsedTwiceAccumulatesBothPaths() {
+        let x = Tensor([3.0], requiresGrad: true)
+        let y = x * x + x
+        y.backward()
+        #expect(x.grad!.item() == 7)
+    }
+
+    @Test func gradientsAccumulateAcrossCallsUntilZeroed() {
+        let x = Tensor([2.0], requiresGrad: true)
+        (x * 3.0).backward()
+        (x * 3.0).backward()
+        #expect(x.grad!.item() == 6)
+        x.grad!.zero_()
+        (x * 3.0).backward()
+        #expect(x.grad!.item() == 3)
+    }
+
+    @Test func gradFnNamesAndLeaves() {
+        let a = Tensor([1.0, 2.0], requiresGrad: true)
+        let b = a + 1.0
+        #expect(a.isLeaf && a.gradFn == nil)
+        #expect(!b.isLeaf)
+        #expect(b.gradFn?.name == "AddBackward0")
+        #expect((a * b).gradFn?.name == "MulBackward0")
+        #expect(a.sum().gradFn?.name == "SumBackward0")
+    }
+
+    @Test func doubleBackward() {
+        let x = Tensor([2.0], dtype: .float64, requiresGrad: true)
+        let y = x ** 3
+        let (g) = autograd.grad(outputs: [y], inputs: [x], createGraph: true)[0]!
+        #expect(g.item() == 12)
+        let gg = autograd.grad(outputs: [g], inputs: [x])[0]!
+        #expect(gg.item() == 12)
+    }
+
+    @Test func retainGradOnIntermediate() {
+        let x = Tensor([1.0, 2.0], requiresGrad: true)
+        let y = x * 2.0
+        y.retainGrad()
+        y.sum().backward()
+        #expect(y.grad!.toDoubles() == [1, 1])
+        #expect(x.grad!.toDoubles() == [2, 2])
+    }
+}
