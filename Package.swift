@@ -13,9 +13,10 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .target(
             name: "Ember",
-            dependencies: ["CBLAS", .product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["CBLAS", "CDNNL", .product(name: "Numerics", package: "swift-numerics")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .executableTarget(

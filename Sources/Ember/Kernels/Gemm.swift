@@ -1,4 +1,5 @@
 import CBLAS
+import CDNNL
 
 /// How a 2-D operand can be handed to BLAS without a copy: transposed or not, and its leading dim.
 private func blasLayout(_ t: Tensor, rows: Int, cols: Int) -> (trans: Bool, ld: Int)? {
@@ -23,10 +24,13 @@ func gemmKernel(_ a: Tensor, _ bm: Tensor, _ out: Tensor, batch: Int, m: Int, k:
     let transA = ta ? CblasTrans : CblasNoTrans, transB = tb ? CblasTrans : CblasNoTrans
     switch out.dtype {
     case .float32:
+        // oneDNN's JIT sgemm (what PyTorch uses on CPU); Debian's OpenBLAS does not know this CPU's
+        // AVX-512 and runs several times slower.
         let pa = a.pointer(as: Float.self), pb = bm.pointer(as: Float.self), po = out.pointer(as: Float.self)
+        let ca: CChar = ta ? 84 : 78, cb: CChar = tb ? 84 : 78  // "T" / "N"
         for i in 0..<batch {
-            cblas_sgemm(CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), 1,
-                        pa + i * sa, Int32(lda), pb + i * sb, Int32(ldb), 0, po + i * m * n, Int32(n))
+            _ = dnnl_sgemm(ca, cb, Int64(m), Int64(n), Int64(k), 1, pa + i * sa, Int64(lda),
+                           pb + i * sb, Int64(ldb), 0, po + i * m * n, Int64(n))
         }
     case .float64:
         let pa = a.pointer(as: Double.self), pb = bm.pointer(as: Double.self), po = out.pointer(as: Double.self)

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+
+/// Process measurements reported by benchmarks, with the keys `shared/bench/torch_ref.py` uses.
+enum RunInfo {
+    /// Seconds since this process started (from /proc, so it includes loading the binary).
+    static func secondsSinceStart() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+              let uptime = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // Field 22 of /proc/self/stat (starttime) is the 20th after the command name.
+        guard fields.count > 19, let ticks = Double(fields[19]),
+              let up = Double(uptime.split(separator: " ")[0]) else { return 0 }
+        return up - ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Peak resident memory in MiB.
+    static func peakRSSMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return (Double(usage.ru_maxrss) / 1024 * 10).rounded() / 10
+    }
+}
+
+/// Writes `object` as one line of JSON to `path` atomically (temp file, then rename).
+func writeJSON(_ object: [String: Any], to path: String) throws {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    let url = URL(fileURLWithPath: path)
+    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+    do {
+        try (data + Data("\n".utf8)).write(to: tmp)
+        if FileManager.default.fileExists(atPath: url.path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp) }
+        else { try FileManager.default.moveItem(at: tmp, to: url) }
+    } catch {
+        try? FileManager.default.removeItem(at: tmp)
+        throw ValidationError("cannot write JSON to '\(path)': \(error.localizedDescription)")
+    }
+}
