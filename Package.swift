@@ -16,8 +16,7 @@ let package = Package(
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .target(
             name: "Ember",
-            dependencies: ["CBLAS", "CDNNL", .product(name: "Numerics", package: "swift-numerics")],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["CBLAS", "CDNNL", .product(name: "Numerics", package: "swift-numerics")]
         ),
         .executableTarget(
             name: "ember",
