@@ -11,8 +11,9 @@ public final class Node: CustomStringConvertible {
     var backward: ((Tensor, Tensor) -> [Tensor?])?
     /// Tensors saved for backward and the storage version each had when saved.
     var saved: [(tensor: Tensor, version: Int)]
-    /// The output; weak because the output owns this node.
-    weak var output: Tensor?
+    /// The output. Not retained: the output owns this node, and whoever can reach the node (the
+    /// output itself, or a later node holding it as an input) keeps the output alive.
+    unowned(unsafe) var output: Tensor?
 
     init(name: String, inputs: [Tensor?], saved: [Tensor], backward: @escaping (Tensor, Tensor) -> [Tensor?]) {
         self.name = name

@@ -22,6 +22,12 @@ func gemmKernel(_ a: Tensor, _ bm: Tensor, _ out: Tensor, batch: Int, m: Int, k:
     let (ta, lda) = la!, (tb, ldb) = lb!
     let sa = a.dim == 3 ? a.strides[0] : 0, sb = bm.dim == 3 ? bm.strides[0] : 0
     let transA = ta ? CblasTrans : CblasNoTrans, transB = tb ? CblasTrans : CblasNoTrans
+    if m * n * k <= 4096 && out.dtype.isFloatingPoint {
+        // Tiny products (the textbook's linear regression): a plain loop beats waking BLAS threads.
+        if out.dtype == .float32 { loopGemm(Float.self, a, bm, out, batch: batch, m: m, k: k, n: n) }
+        else { loopGemm(Double.self, a, bm, out, batch: batch, m: m, k: k, n: n) }
+        return
+    }
     switch out.dtype {
     case .float32:
         // oneDNN's JIT sgemm (what PyTorch uses on CPU); Debian's OpenBLAS does not know this CPU's
@@ -39,23 +45,24 @@ func gemmKernel(_ a: Tensor, _ bm: Tensor, _ out: Tensor, batch: Int, m: Int, k:
                         pa + i * sa, Int32(lda), pb + i * sb, Int32(ldb), 0, po + i * m * n, Int32(n))
         }
     case .int64:
-        integerGemm(a, bm, out, batch: batch, m: m, k: k, n: n)
+        loopGemm(Int64.self, a, bm, out, batch: batch, m: m, k: k, n: n)
     default:
         preconditionFailure("gemm: \(out.dtype) is computed in a wider type")
     }
 }
 
-/// Integer matrix product (no BLAS for integers), with wrapping arithmetic like PyTorch's.
-private func integerGemm(_ a: Tensor, _ b: Tensor, _ out: Tensor, batch: Int, m: Int, k: Int, n: Int) {
-    let pa = a.pointer(as: Int64.self), pb = b.pointer(as: Int64.self), po = out.pointer(as: Int64.self)
+/// Direct triple loop, any strides: tiny float products, and integers (which BLAS lacks).
+private func loopGemm<T: Numeric>(_: T.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor,
+                                               batch: Int, m: Int, k: Int, n: Int) {
+    let pa = a.pointer(as: T.self), pb = b.pointer(as: T.self), po = out.pointer(as: T.self)
     let r = a.dim, s = b.dim
     let (a0, a1, ab) = (a.strides[r - 2], a.strides[r - 1], r == 3 ? a.strides[0] : 0)
     let (b0, b1, bb) = (b.strides[s - 2], b.strides[s - 1], s == 3 ? b.strides[0] : 0)
     for t in 0..<batch {
         for i in 0..<m {
             for j in 0..<n {
-                var acc: Int64 = 0
-                for p in 0..<k { acc &+= pa[t * ab + i * a0 + p * a1] &* pb[t * bb + p * b0 + j * b1] }
+                var acc: T = 0
+                for p in 0..<k { acc += pa[t * ab + i * a0 + p * a1] * pb[t * bb + p * b0 + j * b1] }
                 po[(t * m + i) * n + j] = acc
             }
         }
