@@ -37,6 +37,9 @@ enum Engine {
             for (t, v) in node.saved where t.version != v {
                 fatalError("one of the variables needed for gradient computation has been modified by an inplace operation: [\(t.dtype.legacyName) \(shapeString(t.shape))] is at version \(t.version); expected version \(v) instead. Hint: the backtrace further above can show the operation that failed to compute its gradient.")
             }
+            if let v = node.outputVersion, out.version != v {
+                fatalError("one of the variables needed for gradient computation has been modified by an inplace operation: [\(out.dtype.legacyName) \(shapeString(out.shape))], which is output 0 of \(node.name), is at version \(out.version); expected version \(v) instead. Hint: the backtrace further above can show the operation that failed to compute its gradient.")
+            }
             let inputGrads = backward(g, out)
             if !retainGraph {
                 node.backward = nil

@@ -1,6 +1,6 @@
 /// Compares autograd's gradients of `f` with central finite differences, in float64.
-/// PyTorch: `torch.autograd.gradcheck`. Returns the largest absolute difference found, or stops on
-/// the first mismatch beyond `atol + rtol * |numeric|` when `raiseException` is true.
+/// PyTorch: `torch.autograd.gradcheck`. Returns whether every entry of the Jacobian agrees within
+/// `atol + rtol * |numeric|`, or stops on the first mismatch when `raiseException` is true.
 @discardableResult
 public func gradcheck(_ f: ([Tensor]) -> Tensor, _ inputs: [Tensor], eps: Double = 1e-6, atol: Double = 1e-5,
                       rtol: Double = 1e-3, raiseException: Bool = true) -> Bool {
@@ -18,6 +18,13 @@ public func gradcheck(_ f: ([Tensor]) -> Tensor, _ inputs: [Tensor], eps: Double
         let grads = autograd.grad(outputs: [out], inputs: wanted, gradOutputs: [seed.to(out.dtype)],
                                   retainGraph: true, allowUnused: true)
         for (x, g) in zip(wanted, grads) {
+            if let g, g.shape != x.shape {
+                ok = false
+                if raiseException {
+                    preconditionFailure("Gradient has wrong shape: got \(shapeString(g.shape)), expected \(shapeString(x.shape))")
+                }
+                continue
+            }
             let analytic = g?.toDoubles() ?? [Double](repeating: 0, count: x.numel)
             let flat = x.data.reshape([-1])
             for i in 0..<x.numel {

@@ -14,6 +14,10 @@ public final class Node: CustomStringConvertible {
     /// The output. Not retained: the output owns this node, and whoever can reach the node (the
     /// output itself, or a later node holding it as an input) keeps the output alive.
     unowned(unsafe) var output: Tensor?
+    /// The output's version when recorded, for rules that read the output (`exp`, `sigmoid`, ...):
+    /// overwriting the output in place before backward is then an error, as in PyTorch. Nil when
+    /// the rule ignores the output.
+    var outputVersion: Int?
 
     init(name: String, inputs: [Tensor?], saved: [Tensor], backward: @escaping (Tensor, Tensor) -> [Tensor?]) {
         self.name = name
@@ -35,13 +39,15 @@ extension Tensor {
     /// requires grad; otherwise does nothing. `backward` gets the output's gradient and the output,
     /// and returns one gradient (or nil) per input, written in differentiable ops so that double
     /// backward works. `saved` lists inputs whose values `backward` reads: modifying one of them in
-    /// place before backward is an error, as in PyTorch.
+    /// place before backward is an error, as in PyTorch. `savesOutput` says that `backward` reads
+    /// `out`, which is then checked in the same way.
     @discardableResult
-    func recording(_ name: String, _ inputs: [Tensor], saved: [Tensor] = [],
+    func recording(_ name: String, _ inputs: [Tensor], saved: [Tensor] = [], savesOutput: Bool = false,
                    _ backward: @escaping (_ grad: Tensor, _ out: Tensor) -> [Tensor?]) -> Tensor {
         guard ThreadState.current.gradEnabled, inputs.contains(where: { $0.requiresGradFlag }) else { return self }
         let node = Node(name: name, inputs: inputs.map { $0.requiresGradFlag ? $0 : nil }, saved: saved, backward: backward)
         node.output = self
+        if savesOutput { node.outputVersion = version }
         gradFn = node
         requiresGradFlag = true
         return self

@@ -30,7 +30,10 @@ extension Tensor {
     /// Element-wise product. PyTorch: `torch.mul`.
     public func mul(_ other: Tensor) -> Tensor {
         let out = Tensor.binaryForward(.mul, self, other)
-        return out.recording("MulBackward0", [self, other], saved: [self, other]) { [self] g, _ in
+        // Each side's gradient reads only the other side, as in PyTorch: `y.mul_(2.0)` on a non-leaf
+        // must not save (and so forbid overwriting) y itself.
+        let saved = (other.requiresGradFlag ? [self] : []) + (requiresGradFlag ? [other] : [])
+        return out.recording("MulBackward0", [self, other], saved: saved) { [self] g, _ in
             [self.requiresGradFlag ? (g * other).gradFor(self) : nil,
              other.requiresGradFlag ? (g * self).gradFor(other) : nil]
         }
@@ -39,7 +42,8 @@ extension Tensor {
     /// Element-wise true division (integers give float32). PyTorch: `torch.div`.
     public func div(_ other: Tensor) -> Tensor {
         let out = Tensor.binaryForward(.div, self, other, floatResult: true)
-        return out.recording("DivBackward0", [self, other], saved: [self, other]) { [self] g, _ in
+        let saved = (other.requiresGradFlag ? [self] : []) + [other]
+        return out.recording("DivBackward0", [self, other], saved: saved) { [self] g, _ in
             [self.requiresGradFlag ? (g / other).gradFor(self) : nil,
              other.requiresGradFlag ? (-g * self / (other * other)).gradFor(other) : nil]
         }
@@ -53,7 +57,7 @@ extension Tensor {
     /// Element-wise power. PyTorch: `torch.pow(self, exponent)`.
     public func pow(_ exponent: Tensor) -> Tensor {
         let out = Tensor.binaryForward(.pow, self, exponent)
-        return out.recording("PowBackward1", [self, exponent], saved: [self, exponent]) { [self] g, out in
+        return out.recording("PowBackward1", [self, exponent], saved: [self, exponent], savesOutput: exponent.requiresGradFlag) { [self] g, out in
             [self.requiresGradFlag ? (g * exponent * self.pow(exponent - 1.0)).gradFor(self) : nil,
              exponent.requiresGradFlag
                 ? (g * out * Tensor.where(self .== 0.0, Tensor.zerosLike(self), self.log())).gradFor(exponent) : nil]
@@ -81,7 +85,7 @@ extension Tensor {
     public static func pow(_ base: Double, _ exponent: Tensor) -> Tensor {
         let b = Tensor.wrapped(base, like: exponent)
         let out = Tensor.binaryForward(.pow, b, exponent, floatResult: true)
-        return out.recording("PowBackward2", [exponent]) { g, out in [g * out * Foundation.log(base)] }
+        return out.recording("PowBackward2", [exponent], savesOutput: true) { g, out in [g * out * Foundation.log(base)] }
     }
 
     /// Python-style modulus (sign of the divisor). PyTorch: `torch.remainder`.

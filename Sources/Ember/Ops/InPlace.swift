@@ -7,8 +7,20 @@ extension Tensor {
         if let fn = result.gradFn {
             gradFn = fn
             fn.output = self
+            if fn.outputVersion != nil { fn.outputVersion = version }
             requiresGradFlag = true
         }
+    }
+
+    /// Runs `outOfPlace` on self's current state for a recorded in-place op. When the op saved that
+    /// state for its backward (as `log_` or `clamp_` do), it runs again on a recorded clone, as
+    /// PyTorch saves `self.clone()` for in-place ops: the write into self would otherwise make
+    /// backward fail with "modified by an inplace operation".
+    func recordInPlace(_ outOfPlace: (Tensor) -> Tensor) -> Tensor {
+        let old = historyAlias()
+        let result = outOfPlace(old)
+        let savesSelf = result.gradFn?.saved.contains { $0.tensor.versionCounter === versionCounter } ?? false
+        return savesSelf ? outOfPlace(old.clone()) : result
     }
 
     /// An alias of self's current state (storage, history) that later in-place writes do not rewire.
@@ -28,7 +40,7 @@ extension Tensor {
         let recording = isGradEnabled && (requiresGradFlag || other.requiresGradFlag)
         if recording {
             checkInPlaceOnLeaf()
-            let result = outOfPlace(historyAlias(), other)
+            let result = recordInPlace { outOfPlace($0, other) }
             checkCastable(result.dtype, name)
             adoptInPlace(result)
             return self
@@ -58,7 +70,7 @@ extension Tensor {
     func inPlaceUnary(_ op: UnaryOp, _ outOfPlace: (Tensor) -> Tensor) -> Tensor {
         if isGradEnabled && requiresGradFlag {
             checkInPlaceOnLeaf()
-            adoptInPlace(outOfPlace(historyAlias()))
+            adoptInPlace(recordInPlace(outOfPlace))
             return self
         }
         if dtype == dtype.computeType {

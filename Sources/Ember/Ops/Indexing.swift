@@ -46,6 +46,18 @@ extension Tensor {
         }
     }
 
+    /// Zeros of `target` with self in the leading corner: the gradient of a scatter's `src` that is
+    /// larger than its index (the elements the index does not reach get no gradient).
+    func padLeading(_ target: [Int]) -> Tensor {
+        if shape == target { return self }
+        let sizes = shape
+        return scatterIntoZeros(target) { t in
+            var r = t
+            for (d, n) in sizes.enumerated() where n != t.shape[d] { r = r.narrow(d, 0, n) }
+            return r
+        }
+    }
+
     /// A copy with its own storage, not recorded.
     func cloneRaw() -> Tensor {
         let out = Tensor(uninitializedShape: shape, dtype: dtype)
@@ -91,7 +103,7 @@ extension Tensor {
         let out = cloneRaw()
         scatterKernel(out, index, src.converted(dtype), dim: dd, accumulate: false)
         return out.recording("ScatterBackward0", [self, src]) { g, _ in
-            [g.scatter(dd, index, Tensor.zeros(index.shape, dtype: g.dtype)), g.gather(dd, index)]
+            [g.scatter(dd, index, Tensor.zeros(index.shape, dtype: g.dtype)), g.gather(dd, index).padLeading(src.shape)]
         }
     }
     /// Scatter of a scalar. PyTorch: `torch.scatter(input, dim, index, value)`.
@@ -126,7 +138,7 @@ extension Tensor {
         let out = converted(ct).cloneRaw()
         scatterKernel(out, index, src.converted(ct), dim: dd, accumulate: true)
         return out.converted(dtype).recording("ScatterAddBackward0", [self, src]) { g, _ in
-            [g, g.gather(dd, index)]
+            [g, g.gather(dd, index).padLeading(src.shape)]
         }
     }
     /// In-place `scatterAdd`. PyTorch: `tensor.scatter_add_`.

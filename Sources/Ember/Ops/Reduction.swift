@@ -109,7 +109,7 @@ extension Tensor {
     private func extremumAll(_ op: ReduceOp, _ name: String) -> Tensor {
         precondition(numel > 0, "\(op)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
         let out = reduceForward(op, Array(0..<dim), keepDim: false, computeIn: dtype.computeType, outDType: dtype.computeType).converted(dtype)
-        return out.recording(name, [self], saved: [self]) { [self] g, out in
+        return out.recording(name, [self], saved: [self], savesOutput: true) { [self] g, out in
             let mask = (self .== out).to(g.dtype)
             return [mask * (g / mask.sum())]
         }
@@ -167,7 +167,7 @@ extension Tensor {
     private func extremum(_ op: ReduceOp, _ dims: [Int]?, _ keepDim: Bool, _ name: String) -> Tensor {
         let ds = reductionDims(dims, name)
         let out = reduceForward(op, ds, keepDim: keepDim, computeIn: dtype.computeType, outDType: dtype.computeType).converted(dtype)
-        return out.recording(name, [self], saved: [self]) { [self] g, out in
+        return out.recording(name, [self], saved: [self], savesOutput: true) { [self] g, out in
             let mask = (self .== out.unsqueezeReduced(ds, keepDim: keepDim)).to(g.dtype)
             let count = mask.sum(dims: ds, keepDim: true)
             return [mask * g.unsqueezeReduced(ds, keepDim: keepDim) / count]
@@ -211,7 +211,7 @@ extension Tensor {
         if p == 0 { return (x .!= 0.0).to(x.dtype).sum(dims: ds, keepDim: keepDim) }
         if p == 2 {
             let out = noGrad { (x * x).sum(dims: ds, keepDim: keepDim).sqrt() }
-            return out.recording("NormBackward1", [x], saved: [x]) { g, out in
+            return out.recording("NormBackward1", [x], saved: [x], savesOutput: true) { g, out in
                 let o = out.unsqueezeReduced(ds, keepDim: keepDim)
                 let scale = Tensor.where(o .== 0.0, Tensor.zerosLike(o), g.unsqueezeReduced(ds, keepDim: keepDim) / o)
                 return [x * scale]
@@ -263,7 +263,7 @@ extension Tensor {
     /// Cumulative product along `dim` (gradient assumes nonzero inputs). PyTorch: `torch.cumprod`.
     public func cumprod(_ d: Int) -> Tensor {
         let dd = normalizeDim(d, "cumprod")
-        return scanForward(dd, product: true).recording("CumprodBackward0", [self], saved: [self]) { [self] g, out in
+        return scanForward(dd, product: true).recording("CumprodBackward0", [self], saved: [self], savesOutput: true) { [self] g, out in
             [self.dim == 0 ? g : (g * out).flip([dd]).cumsum(dd).flip([dd]) / self]
         }
     }

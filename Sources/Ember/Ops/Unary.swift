@@ -13,7 +13,7 @@ extension Tensor {
     /// A float-only unary op with its backward, written with differentiable ops.
     private func unary(_ op: UnaryOp, _ name: String, saveInput: Bool = true,
                        _ backward: @escaping (_ g: Tensor, _ x: Tensor, _ out: Tensor) -> Tensor) -> Tensor {
-        unaryForward(op).recording(name, [self], saved: saveInput ? [self] : []) { [self] g, out in [backward(g, self, out)] }
+        unaryForward(op).recording(name, [self], saved: saveInput ? [self] : [], savesOutput: !saveInput) { [self] g, out in [backward(g, self, out)] }
     }
 
     /// PyTorch: `torch.neg`.
@@ -72,7 +72,7 @@ extension Tensor {
     public func logSigmoid() -> Tensor { unary(.logSigmoid, "LogSigmoidBackward0") { g, x, _ in g * (-x).sigmoid() } }
     /// PyTorch: `torch.relu`.
     public func relu() -> Tensor {
-        unaryForward(.relu, floatOnly: false).recording("ReluBackward0", [self]) { g, out in [g * (out .> 0.0).to(g.dtype)] }
+        unaryForward(.relu, floatOnly: false).recording("ReluBackward0", [self], savesOutput: true) { g, out in [g * (out .> 0.0).to(g.dtype)] }
     }
     /// PyTorch: `torch.nn.functional.leaky_relu`.
     public func leakyRelu(_ negativeSlope: Double = 0.01) -> Tensor {
