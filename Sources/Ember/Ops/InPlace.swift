@@ -2,6 +2,21 @@ extension Tensor {
     /// Writes `result` (computed out of place from `old`, an alias of self's previous state) into
     /// self and makes self's history that of `result`. Used when autograd records an in-place op.
     func adoptInPlace(_ result: Tensor) {
+        if let b = base, b.isContiguous, result.requiresGradFlag || b.requiresGradFlag {
+            // PyTorch's CopySlices: the base's history becomes "old base with this region replaced
+            // by the result", and this view's history a view of the new base.
+            let region = regionOfBase()
+            b.adoptInPlace(b.historyAlias().sliceScatter(result.converted(dtype), region))
+            let view = b.viewOfRegion(region)
+            if let fn = view.gradFn {
+                gradFn = fn
+                fn.output = self
+                requiresGradFlag = true
+            }
+            return
+        }
+        precondition(base == nil || !result.requiresGradFlag,
+                     "in-place operation on a view of a non-contiguous tensor that requires grad is not supported")
         copyElements(from: result.converted(dtype), to: self.data)
         bumpVersion()
         if let fn = result.gradFn {
@@ -21,6 +36,36 @@ extension Tensor {
         let result = outOfPlace(old)
         let savesSelf = result.gradFn?.saved.contains { $0.tensor.versionCounter === versionCounter } ?? false
         return savesSelf ? outOfPlace(old.clone()) : result
+    }
+
+    /// This view's geometry as a function from any tensor shaped like its (contiguous) base.
+    func regionOfBase() -> (Tensor) -> Tensor {
+        let shape = self.shape, strides = self.strides, delta = storageOffset - base!.storageOffset
+        return { t in
+            let c = t.contiguousRaw()
+            return Tensor(storage: c.storage, shape: shape, strides: strides, offset: c.storageOffset + delta, dtype: c.dtype)
+        }
+    }
+
+    /// The region of self picked by `region`, recorded as a view (PyTorch: `AsStridedBackward0`).
+    func viewOfRegion(_ region: @escaping (Tensor) -> Tensor) -> Tensor {
+        let inShape = shape
+        let v = region(self)
+        v.versionCounter = versionCounter
+        v.base = base ?? self
+        return v.recording("AsStridedBackward0", [self]) { g, _ in [g.scatterIntoZeros(inShape, region)] }
+    }
+
+    /// A copy of self with the region picked by `region` replaced by `src`. Differentiable in both.
+    /// PyTorch: `CopySlices` / `slice_scatter`.
+    func sliceScatter(_ src: Tensor, _ region: @escaping (Tensor) -> Tensor) -> Tensor {
+        let out = cloneRaw()
+        copyElements(from: src.detach().broadcastView(region(out).shape), to: region(out))
+        let inShape = shape
+        return out.recording("CopySlices", [self, src]) { g, _ in
+            let inside = g.viewOfRegion(region)
+            return [g - inside.scatterIntoZeros(inShape, region), inside.gradFor(src)]
+        }
     }
 
     /// An alias of self's current state (storage, history) that later in-place writes do not rewire.

@@ -128,15 +128,11 @@ extension Tensor {
         set {
             let (view, advanced) = applyBasic(items.map(\.tensorIndex.item))
             if advanced.isEmpty {
-                precondition(!(isGradEnabled && (requiresGradFlag || newValue.requiresGradFlag)),
-                             "index assignment into a view of a tensor that requires grad is not supported; use indexPut")
                 view.copy_(newValue)
                 bumpVersionIfView(view)
             } else if view === self || view.storageOffset == storageOffset && view.shape == shape && view.strides == strides {
                 indexPut_(advanced, newValue)
             } else {
-                precondition(!(isGradEnabled && (requiresGradFlag || newValue.requiresGradFlag)),
-                             "index assignment mixing slices and index tensors on a tensor that requires grad is not supported")
                 view.indexPut_(advanced, newValue)
                 bumpVersionIfView(view)
             }
