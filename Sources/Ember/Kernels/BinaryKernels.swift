@@ -57,10 +57,13 @@ func floatBinary<T: Real & BinaryFloatingPoint>(_: T.Type, _ op: BinaryOp, _ a: 
     }
 }
 
-/// PyTorch's `pow` for reals: like C `pow`, finite for a negative base with an integral exponent.
+/// PyTorch's `pow` for reals: like C `pow`, finite for a negative base with an integral exponent,
+/// and 1 for `pow(x, 0)` and `pow(1, y)` even when the other operand is NaN.
 @inline(__always)
 func powReal<T: Real & BinaryFloatingPoint>(_ x: T, _ y: T) -> T {
+    if y == 0 || x == 1 { return 1 }
     if x >= 0 || x.isNaN { return T.pow(x, y) }
+    if y.isInfinite { return x == -1 ? 1 : T.pow(-x, y) }
     if y.rounded() != y { return T.nan }
     let m = T.pow(-x, y)
     return y.truncatingRemainder(dividingBy: 2) == 0 ? m : -m

@@ -74,7 +74,7 @@ func floatUnary<T: Real & BinaryFloatingPoint>(_: T.Type, _ op: UnaryOp, _ a: Te
     case .round: unaryLoop(a, out) { (x: T) in x.rounded(.toNearestOrEven) }
     case .trunc: unaryLoop(a, out) { (x: T) in x.rounded(.towardZero) }
     case .frac: unaryLoop(a, out) { (x: T) in x - x.rounded(.towardZero) }
-    case .sign: unaryLoop(a, out) { (x: T) -> T in x > 0 ? 1 : (x < 0 ? -1 : x) }
+    case .sign: unaryLoop(a, out) { (x: T) -> T in x > 0 ? 1 : (x < 0 ? -1 : 0) }  // NaN gives 0, as in PyTorch
     case .reciprocal: unaryLoop(a, out) { (x: T) in 1 / x }
     case .square: unaryLoop(a, out) { (x: T) in x * x }
     case .leakyRelu(let s):

@@ -56,20 +56,27 @@ extension Tensor {
         return (dim == 0 ? self.alias() : gather(dd, top), top)
     }
 
-    /// The lower median of all elements. PyTorch: `torch.median(input)`.
+    /// The lower median of all elements; NaN when any element is NaN. PyTorch: `torch.median(input)`.
     public func median() -> Tensor {
         precondition(numel > 0, "median() input tensor cannot be empty")
-        let flat = flatten()
-        let (values, _) = flat.sort(dim: 0)
-        return values.select(0, (numel - 1) / 2)
+        return flatten().median(dim: 0).values
     }
 
-    /// Lower medians along `dim` and their indices. PyTorch: `torch.median(input, dim)`.
+    /// Lower medians along `dim` and their indices. A slice holding NaN gives NaN and the index of
+    /// its first NaN, as in PyTorch. PyTorch: `torch.median(input, dim)`.
     public func median(dim d: Int, keepDim: Bool = false) -> (values: Tensor, indices: Tensor) {
         let dd = normalizeDim(d, "median")
         let (values, indices) = sort(dim: dd)
-        let k = (shape[dd] - 1) / 2
-        let v = values.narrow(dd, k, 1), i = indices.narrow(dd, k, 1)
+        let n = shape[dd], k = (n - 1) / 2
+        var v = values.narrow(dd, k, 1), i = indices.narrow(dd, k, 1)
+        if dtype.isFloatingPoint {
+            // The stable sort puts NaNs last, in input order: the first of them is at n - count.
+            let nanCount = noGrad { isnan().sum(dims: [dd], keepDim: true) }
+            let firstNaN = noGrad { (n - nanCount).clamp(max: Double(n - 1)) }
+            let hasNaN = noGrad { nanCount .> 0.0 }
+            v = Tensor.where(hasNaN, values.gather(dd, firstNaN), v)
+            i = Tensor.where(hasNaN, indices.gather(dd, firstNaN), i)
+        }
         return keepDim ? (v, i.contiguous()) : (v.squeeze(dd), i.squeeze(dd).contiguous())
     }
 

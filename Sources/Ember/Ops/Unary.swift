@@ -154,10 +154,12 @@ extension Tensor {
         unaryForward(.frac, floatOnly: false).recording("FracBackward0", [self]) { g, _ in [g] }
     }
 
-    /// Limits values to `[min, max]`. PyTorch: `torch.clamp`.
+    /// Limits values to `[min, max]`. PyTorch: `torch.clamp`. On integer and bool tensors a
+    /// non-integral bound acts as a Python float does in PyTorch: the result is float32.
     public func clamp(min: Double? = nil, max: Double? = nil) -> Tensor {
         precondition(min != nil || max != nil, "torch.clamp: At least one of 'min' or 'max' must not be None")
-        return unaryForward(.clamp(min: min, max: max), floatOnly: false)
+        let fractionalBound = [min, max].contains { $0.map { $0.rounded() != $0 } ?? false }
+        return unaryForward(.clamp(min: min, max: max), floatOnly: fractionalBound)
             .recording("ClampBackward1", [self], saved: [self]) { [self] g, _ in
                 var mask = Tensor.onesLike(self, dtype: .bool)
                 if let min { mask = mask.logicalAnd(self .>= min) }

@@ -32,11 +32,9 @@ private struct ElementFormatter {
             for v in values { maxWidth = Swift.max(maxWidth, plain(v).count) }
             return
         }
+        // As in PyTorch, only the nonzero finite values set the mode and the width.
         let finite = values.filter { $0.isFinite && $0 != 0 }
-        if finite.isEmpty {
-            for v in values { maxWidth = Swift.max(maxWidth, format(v).count) }
-            return
-        }
+        if finite.isEmpty { return }
         let mags = finite.map { Swift.abs($0) }
         let lo = mags.min()!, hi = mags.max()!
         intMode = finite.allSatisfy { $0 == $0.rounded(.up) }
@@ -53,8 +51,6 @@ private struct ElementFormatter {
         } else {
             for v in finite { maxWidth = Swift.max(maxWidth, String(format: "%.\(precision)f", v).count) }
         }
-        // Non-finite values still need room.
-        for v in values where !v.isFinite { maxWidth = Swift.max(maxWidth, format(v).count) }
     }
 
     private func plain(_ v: Double) -> String {
@@ -94,7 +90,8 @@ extension Tensor: CustomStringConvertible {
             let formatter = ElementFormatter(values: shown.toDoubles(), dtype: dtype, precision: opts.precision)
             body = values.render(indent, summarize, formatter, opts)
         }
-        if dtype != .float32 && dtype != .int64 && dtype != .bool { suffixes.append("dtype=\(dtype)") }
+        // An empty tensor has no elements to show its dtype, so every non-default dtype is printed.
+        if dtype != .float32 && (numel == 0 || (dtype != .int64 && dtype != .bool)) { suffixes.append("dtype=\(dtype)") }
         if let fn = gradFn {
             suffixes.append("grad_fn=<\(fn.name)>")
         } else if requiresGradFlag {
