@@ -67,4 +67,21 @@ import Testing
         #expect(y.grad!.toDoubles() == [1, 1])
         #expect(x.grad!.toDoubles() == [2, 2])
     }
+
+    @Test func inPlaceOnViewRewritesBaseHistory() {
+        let x = Tensor([1.0, 2.0, 3.0], dtype: .float64, requiresGrad: true)
+        let y = x * 1.0
+        y[0].mul_(Tensor(2.0, dtype: .float64))
+        y.narrow(0, 1, 2).add_(x.narrow(0, 0, 2))
+        #expect(y.toDoubles() == [2, 3, 5])
+        #expect(y.gradFn?.name == "CopySlices")
+        y.sum().backward()
+        #expect(x.grad!.toDoubles() == [3, 2, 1])
+        #expect(gradcheck({ inputs in
+            let y = inputs[0] * 1.0
+            y[1..<3] = inputs[0][0..<2] * inputs[0][0..<2]
+            y[0].mul_(inputs[0][2])
+            return y
+        }, [Tensor([1.5, -2.0, 0.5], dtype: .float64, requiresGrad: true)]))
+    }
 }

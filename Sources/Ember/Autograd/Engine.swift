@@ -11,13 +11,14 @@ enum Engine {
                                              uniquingKeysWith: { a, _ in a }) }
         var results = [Tensor?](repeating: nil, count: inputs?.count ?? 0)
 
-        func deliver(_ t: Tensor, _ g: Tensor) {
+        // `fn` is the node that produced `t` when it was used, which an in-place op may since have replaced.
+        func deliver(_ t: Tensor, _ fn: Node?, _ g: Tensor) {
             if let wanted, let i = wanted[ObjectIdentifier(t)] {
                 results[i] = results[i].map { $0 + g } ?? g
-                if t.gradFn == nil { return }
+                if fn == nil { return }
             }
-            if let fn = t.gradFn {
-                if wanted == nil && t.retainsGradFlag { t.accumulateGrad(g, createGraph: createGraph) }
+            if let fn {
+                if wanted == nil && t.retainsGradFlag && t.gradFn === fn { t.accumulateGrad(g, createGraph: createGraph) }
                 let id = ObjectIdentifier(fn)
                 grads[id] = grads[id].map { $0 + g } ?? g
             } else if wanted == nil && t.requiresGradFlag {
@@ -28,7 +29,7 @@ enum Engine {
         let state = ThreadState.current, previousMode = state.gradEnabled
         state.gradEnabled = createGraph
         defer { state.gradEnabled = previousMode }
-        for (root, seed) in roots { deliver(root, seed) }
+        for (root, seed) in roots { deliver(root, root.gradFn, seed) }
         for node in order {
             guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
             guard let backward = node.backward, let out = node.output else {
@@ -45,9 +46,9 @@ enum Engine {
                 node.backward = nil
                 node.saved = []
             }
-            for (t, ig) in zip(node.inputs, inputGrads) {
-                guard let t, let ig else { continue }
-                deliver(t, ig)
+            for (i, ig) in inputGrads.enumerated() {
+                guard let t = node.inputs[i], let ig else { continue }
+                deliver(t, node.inputFns[i], ig)
             }
         }
         if let inputs, !allowUnused {
@@ -68,7 +69,7 @@ enum Engine {
             while let (node, i) = stack.popLast() {
                 if i < node.inputs.count {
                     stack.append((node, i + 1))
-                    if let next = node.inputs[i]?.gradFn, visited.insert(ObjectIdentifier(next)).inserted {
+                    if let next = node.inputFns[i], visited.insert(ObjectIdentifier(next)).inserted {
                         stack.append((next, 0))
                     }
                 } else {

@@ -6,6 +6,9 @@ public final class Node: CustomStringConvertible {
     public let name: String
     /// The inputs, nil where an input needs no gradient.
     let inputs: [Tensor?]
+    /// The node that produced each input when this node was recorded (nil for leaves): the graph's
+    /// edges. Kept apart from `inputs` because an in-place op later gives the tensor a new history.
+    let inputFns: [Node?]
     /// Maps (gradient of the output, the output) to gradients of the inputs; nil once the graph has
     /// been freed by a backward pass without `retainGraph`.
     var backward: ((Tensor, Tensor) -> [Tensor?])?
@@ -22,6 +25,7 @@ public final class Node: CustomStringConvertible {
     init(name: String, inputs: [Tensor?], saved: [Tensor], backward: @escaping (Tensor, Tensor) -> [Tensor?]) {
         self.name = name
         self.inputs = inputs
+        inputFns = inputs.map { $0?.gradFn }
         self.saved = saved.map { ($0, $0.version) }
         self.backward = backward
     }
@@ -31,7 +35,7 @@ public final class Node: CustomStringConvertible {
 
     /// The nodes this one sends gradients to, as `(node, index)` pairs like PyTorch's `next_functions`;
     /// a leaf appears with a nil node.
-    public var nextFunctions: [Node?] { inputs.map { $0?.gradFn } }
+    public var nextFunctions: [Node?] { inputFns }
 }
 
 extension Tensor {
