@@ -100,14 +100,14 @@ extension Tensor {
     /// Computes the gradient of this tensor with respect to graph leaves and accumulates it into
     /// their `.grad`. `gradient` defaults to 1 for a one-element tensor. PyTorch: `tensor.backward()`.
     public func backward(gradient: Tensor? = nil, retainGraph: Bool? = nil, createGraph: Bool = false) {
-        precondition(requiresGradFlag, "element 0 of tensors does not require grad and does not have a grad_fn")
+        check(requiresGradFlag, "element 0 of tensors does not require grad and does not have a grad_fn")
         let seed: Tensor
         if let gradient {
-            precondition(gradient.shape == shape,
+            check(gradient.shape == shape,
                          "Mismatch in shape: grad_output[0] has a shape of \(shapeString(gradient.shape)) and output[0] has a shape of \(shapeString(shape)).")
             seed = gradient
         } else {
-            precondition(numel == 1, "grad can be implicitly created only for scalar outputs")
+            check(numel == 1, "grad can be implicitly created only for scalar outputs")
             seed = Tensor.onesLike(self)
         }
         _ = Engine.run(roots: [(self, seed)], retainGraph: retainGraph ?? createGraph, createGraph: createGraph)
@@ -122,14 +122,14 @@ public enum autograd {
                             retainGraph: Bool? = nil, createGraph: Bool = false,
                             allowUnused: Bool = false) -> [Tensor?] {
         let seeds = gradOutputs ?? outputs.map { o in
-            precondition(o.numel == 1, "grad can be implicitly created only for scalar outputs")
+            check(o.numel == 1, "grad can be implicitly created only for scalar outputs")
             return Tensor.onesLike(o)
         }
         for o in outputs {
-            precondition(o.requiresGradFlag, "element 0 of tensors does not require grad and does not have a grad_fn")
+            check(o.requiresGradFlag, "element 0 of tensors does not require grad and does not have a grad_fn")
         }
         for i in inputs {
-            precondition(i.requiresGradFlag, "One of the differentiated Tensors does not require grad")
+            check(i.requiresGradFlag, "One of the differentiated Tensors does not require grad")
         }
         return Engine.run(roots: Array(zip(outputs, seeds)), retainGraph: retainGraph ?? createGraph,
                           createGraph: createGraph, inputs: inputs, allowUnused: allowUnused)

@@ -5,7 +5,7 @@
 public func gradcheck(_ f: ([Tensor]) -> Tensor, _ inputs: [Tensor], eps: Double = 1e-6, atol: Double = 1e-5,
                       rtol: Double = 1e-3, raiseException: Bool = true) -> Bool {
     for x in inputs {
-        precondition(x.dtype == .float64, "gradcheck: inputs must be float64, got \(x.dtype)")
+        check(x.dtype == .float64, "gradcheck: inputs must be float64, got \(x.dtype)")
     }
     let out = f(inputs)
     let outValues = out.toDoubles()
@@ -21,7 +21,7 @@ public func gradcheck(_ f: ([Tensor]) -> Tensor, _ inputs: [Tensor], eps: Double
             if let g, g.shape != x.shape {
                 ok = false
                 if raiseException {
-                    preconditionFailure("Gradient has wrong shape: got \(shapeString(g.shape)), expected \(shapeString(x.shape))")
+                    fatalError("Gradient has wrong shape: got \(shapeString(g.shape)), expected \(shapeString(x.shape))")
                 }
                 continue
             }
@@ -38,7 +38,7 @@ public func gradcheck(_ f: ([Tensor]) -> Tensor, _ inputs: [Tensor], eps: Double
                 if Swift.abs(numeric - analytic[i]) > atol + rtol * Swift.abs(numeric) {
                     ok = false
                     if raiseException {
-                        preconditionFailure("Jacobian mismatch for output \(o) with respect to input element \(i): numerical \(numeric) vs analytical \(analytic[i])")
+                        fatalError("Jacobian mismatch for output \(o) with respect to input element \(i): numerical \(numeric) vs analytical \(analytic[i])")
                     }
                 }
             }

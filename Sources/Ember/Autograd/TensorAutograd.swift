@@ -4,9 +4,9 @@ extension Tensor {
     public var requiresGrad: Bool {
         get { requiresGradFlag }
         set {
-            precondition(gradFn == nil || newValue,
+            check(gradFn == nil || newValue,
                          "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
-            precondition(!newValue || dtype.isFloatingPoint,
+            check(!newValue || dtype.isFloatingPoint,
                          "only Tensors of floating point and complex dtype can require gradients")
             requiresGradFlag = newValue
         }
@@ -27,7 +27,7 @@ extension Tensor {
 
     /// Asks backward to fill `.grad` of this non-leaf tensor too. PyTorch: `tensor.retain_grad()`.
     public func retainGrad() {
-        precondition(requiresGradFlag, "can't retain_grad on Tensor that has requires_grad=False")
+        check(requiresGradFlag, "can't retain_grad on Tensor that has requires_grad=False")
         if gradFn != nil { retainsGradFlag = true }
     }
 
@@ -55,14 +55,14 @@ extension Tensor {
             Tensor(storage: storage, shape: shape, strides: strides, offset: storageOffset, dtype: dtype)
         }
         set {
-            precondition(newValue.shape == shape, "data: shape \(shapeString(newValue.shape)) does not match \(shapeString(shape))")
+            check(newValue.shape == shape, "data: shape \(shapeString(newValue.shape)) does not match \(shapeString(shape))")
             copyElements(from: newValue, to: self.data)
         }
     }
 
     /// Stops in-place writes that autograd cannot record, with PyTorch's message.
     func checkInPlaceOnLeaf() {
-        precondition(!(requiresGradFlag && gradFn == nil && isGradEnabled),
+        check(!(requiresGradFlag && gradFn == nil && isGradEnabled),
                      "a leaf Variable that requires grad is being used in an in-place operation.")
     }
 }

@@ -80,7 +80,7 @@ func intBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
     case .sub: binaryLoop(a, b, out) { (x: Int64, y: Int64) in x &- y }
     case .mul: binaryLoop(a, b, out) { (x: Int64, y: Int64) in x &* y }
     case .pow: binaryLoop(a, b, out) { (x: Int64, y: Int64) -> Int64 in
-        precondition(y >= 0, "Integers to negative integer powers are not allowed.")
+        check(y >= 0, "Integers to negative integer powers are not allowed.")
         var r: Int64 = 1, base = x, e = y
         while e > 0 {
             if e & 1 == 1 { r = r &* base }
@@ -90,22 +90,22 @@ func intBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
         return r
     }
     case .remainder: binaryLoop(a, b, out) { (x: Int64, y: Int64) -> Int64 in
-        precondition(y != 0, "ZeroDivisionError")
+        check(y != 0, "ZeroDivisionError")
         let r = x % y
         return r != 0 && ((r < 0) != (y < 0)) ? r + y : r
     }
     case .fmod: binaryLoop(a, b, out) { (x: Int64, y: Int64) -> Int64 in
-        precondition(y != 0, "ZeroDivisionError")
+        check(y != 0, "ZeroDivisionError")
         return x % y
     }
     case .floorDivide: binaryLoop(a, b, out) { (x: Int64, y: Int64) -> Int64 in
-        precondition(y != 0, "ZeroDivisionError")
+        check(y != 0, "ZeroDivisionError")
         let q = x / y
         return (x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q
     }
     case .maximum: binaryLoop(a, b, out) { (x: Int64, y: Int64) in Swift.max(x, y) }
     case .minimum: binaryLoop(a, b, out) { (x: Int64, y: Int64) in Swift.min(x, y) }
-    case .div, .atan2: preconditionFailure("integer \(op) is computed in floating point")
+    case .div, .atan2: fatalError("integer \(op) is computed in floating point")
     }
 }
 
@@ -115,7 +115,7 @@ func boolBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
     switch op {
     case .add, .maximum: binaryLoop(a, b, out) { (x: Bool, y: Bool) in x || y }
     case .mul, .minimum: binaryLoop(a, b, out) { (x: Bool, y: Bool) in x && y }
-    default: preconditionFailure("\(op): not supported for bool tensors")
+    default: fatalError("\(op): not supported for bool tensors")
     }
 }
 
@@ -126,7 +126,7 @@ func binaryKernel(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
     case .float64: floatBinary(Double.self, op, a, b, out)
     case .int64: intBinary(op, a, b, out)
     case .bool: boolBinary(op, a, b, out)
-    default: preconditionFailure("binary kernel: \(out.dtype) is not a compute dtype")
+    default: fatalError("binary kernel: \(out.dtype) is not a compute dtype")
     }
 }
 
@@ -147,7 +147,7 @@ func compareKernel(_ op: CompareOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
         case .gt: binaryLoop(a, b, out) { (x: Bool, y: Bool) in x && !y }
         case .ge: binaryLoop(a, b, out) { (x: Bool, y: Bool) in x || !y }
         }
-    default: preconditionFailure("compare kernel: \(a.dtype) is not a compute dtype")
+    default: fatalError("compare kernel: \(a.dtype) is not a compute dtype")
     }
 }
 
@@ -160,6 +160,6 @@ private func compareTyped<T: Comparable & Element>(_: T.Type, _ op: CompareOp, _
     case .le: binaryLoop(a, b, out) { (x: T, y: T) in x <= y }
     case .gt: binaryLoop(a, b, out) { (x: T, y: T) in x > y }
     case .ge: binaryLoop(a, b, out) { (x: T, y: T) in x >= y }
-    case .logicalAnd, .logicalOr, .logicalXor: preconditionFailure("logical ops compute on bool")
+    case .logicalAnd, .logicalOr, .logicalXor: fatalError("logical ops compute on bool")
     }
 }

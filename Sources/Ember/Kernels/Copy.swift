@@ -3,7 +3,7 @@ import Foundation
 /// Copies `src` into `dst` element by element (same shape, any strides, any dtypes), converting
 /// with C cast semantics. The hot same-dtype contiguous case is a single memcpy.
 func copyElements(from src: Tensor, to dst: Tensor) {
-    precondition(src.shape == dst.shape, "copy: shapes \(shapeString(src.shape)) and \(shapeString(dst.shape)) differ")
+    check(src.shape == dst.shape, "copy: shapes \(shapeString(src.shape)) and \(shapeString(dst.shape)) differ")
     if src.numel == 0 { return }
     if src.dtype == dst.dtype && src.isContiguous && dst.isContiguous {
         if src.pointer != dst.pointer { memmove(dst.pointer, src.pointer, src.numel * src.dtype.itemSize) }

@@ -47,7 +47,7 @@ func gemmKernel(_ a: Tensor, _ bm: Tensor, _ out: Tensor, batch: Int, m: Int, k:
     case .int64:
         loopGemm(Int64.self, a, bm, out, batch: batch, m: m, k: k, n: n)
     default:
-        preconditionFailure("gemm: \(out.dtype) is computed in a wider type")
+        fatalError("gemm: \(out.dtype) is computed in a wider type")
     }
 }
 

@@ -22,7 +22,7 @@ private struct IndexAdd: ElementVisitor {
         case is Float.Type: run(Float.self)
         case is Double.Type: run(Double.self)
         case is Int64.Type: run(Int64.self)
-        default: preconditionFailure("index_add: \(x.dtype) is computed in a wider type")
+        default: fatalError("index_add: \(x.dtype) is computed in a wider type")
         }
     }
     private func run<N: Numeric>(_: N.Type) {
@@ -68,7 +68,7 @@ func forEachIndexed(_ index: Tensor, _ x: Tensor, _ other: Tensor, dim: Int,
     layout.forEachRow(0..<layout.rowCount) { offs, n in
         for i in 0..<n {
             var v = Int(pi[offs[0] + i * si])
-            precondition(v >= -dimSize && v < dimSize,
+            check(v >= -dimSize && v < dimSize,
                          "index \(v) is out of bounds for dimension \(dim) with size \(dimSize)")
             if v < 0 { v += dimSize }
             body(offs[1] + i * sx + v * dimStride, offs[2] + i * so)
@@ -104,7 +104,7 @@ private struct ScatterTyped: ElementVisitor {
         case is Float.Type: add(Float.self)
         case is Double.Type: add(Double.self)
         case is Int64.Type: add(Int64.self)
-        default: preconditionFailure("scatter_add: \(x.dtype) is computed in a wider type")
+        default: fatalError("scatter_add: \(x.dtype) is computed in a wider type")
         }
     }
     private func add<N: Numeric>(_: N.Type) {

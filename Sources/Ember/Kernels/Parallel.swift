@@ -10,7 +10,7 @@ public enum Threads {
 
 /// Sets the number of threads kernels use. PyTorch: `torch.set_num_threads`.
 public func setNumThreads(_ n: Int) {
-    precondition(n > 0, "set_num_threads expects a positive integer")
+    check(n > 0, "set_num_threads expects a positive integer")
     Threads.count = n
 }
 

@@ -120,7 +120,7 @@ private struct RowReduce: ElementVisitor {
         switch op {
         case .all, .min, .prod: rows { i in var r = true; for j in 0..<n where !px[i * n + j] { r = false; break }; po[i] = r }
         case .any, .max, .sum: rows { i in var r = false; for j in 0..<n where px[i * n + j] { r = true; break }; po[i] = r }
-        case .argmax, .argmin: preconditionFailure("argmax on bool is computed on a converted tensor")
+        case .argmax, .argmin: fatalError("argmax on bool is computed on a converted tensor")
         }
     }
 

@@ -132,7 +132,7 @@ func intUnary(_ op: UnaryOp, _ a: Tensor, _ out: Tensor) {
             if let h, y > h { y = h }
             return y
         }
-    default: preconditionFailure("\(op) is not implemented for integer tensors")
+    default: fatalError("\(op) is not implemented for integer tensors")
     }
 }
 
@@ -145,8 +145,8 @@ func unaryKernel(_ op: UnaryOp, _ a: Tensor, _ out: Tensor) {
     case .bool:
         switch op {
         case .abs, .ceil, .floor, .round, .trunc, .relu: unaryLoop(a, out) { (x: Bool) in x }
-        default: preconditionFailure("\(op) is not implemented for bool tensors")
+        default: fatalError("\(op) is not implemented for bool tensors")
         }
-    default: preconditionFailure("unary kernel: \(a.dtype) is not a compute dtype")
+    default: fatalError("unary kernel: \(a.dtype) is not a compute dtype")
     }
 }

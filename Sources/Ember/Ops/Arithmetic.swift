@@ -20,7 +20,7 @@ extension Tensor {
 
     /// Element-wise difference, `self - alpha * other`. PyTorch: `torch.sub`.
     public func sub(_ other: Tensor, alpha: Double = 1) -> Tensor {
-        precondition(dtype != .bool || other.dtype != .bool,
+        check(dtype != .bool || other.dtype != .bool,
                      "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
         let o = alpha == 1 ? other : other * alpha
         let out = Tensor.binaryForward(.sub, self, o)

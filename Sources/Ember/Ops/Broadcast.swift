@@ -7,7 +7,7 @@ extension Tensor {
         for i in 0..<n {
             let x = i < n - a.count ? 1 : a[i - (n - a.count)]
             let y = i < n - b.count ? 1 : b[i - (n - b.count)]
-            precondition(x == y || x == 1 || y == 1,
+            check(x == y || x == 1 || y == 1,
                          "The size of tensor a (\(x)) must match the size of tensor b (\(y)) at non-singleton dimension \(i)")
             out[i] = x == 1 ? y : x
         }

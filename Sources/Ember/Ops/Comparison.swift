@@ -59,7 +59,7 @@ extension Tensor {
 
     /// Picks `a` where `condition` is true and `b` elsewhere, with broadcasting. PyTorch: `torch.where`.
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
-        precondition(condition.dtype == .bool || condition.dtype == .uint8,
+        check(condition.dtype == .bool || condition.dtype == .uint8,
                      "where expected condition to be a boolean tensor, but got a tensor with dtype \(condition.dtype.castName)")
         let rt = resultType(a, b), ct = rt.computeType
         let shape = broadcastShapes(broadcastShapes(condition.shape, a.shape), b.shape)

@@ -15,7 +15,7 @@ extension Tensor {
             }
             return
         }
-        precondition(base == nil || !result.requiresGradFlag,
+        check(base == nil || !result.requiresGradFlag,
                      "in-place operation on a view of a non-contiguous tensor that requires grad is not supported")
         copyElements(from: result.converted(dtype), to: self.data)
         bumpVersion()
@@ -94,7 +94,7 @@ extension Tensor {
         let promoted = op == .div && !rt.isFloatingPoint ? DType.float32 : rt
         checkCastable(promoted, name)
         let shapeOut = Tensor.broadcastShapes(shape, other.shape)
-        precondition(shapeOut == shape,
+        check(shapeOut == shape,
                      "output with shape \(shapeString(shape)) doesn't match the broadcast shape \(shapeString(shapeOut))")
         if dtype == dtype.computeType && promoted == dtype {
             binaryKernel(op, self, other.converted(dtype).broadcastView(shape), self)
@@ -107,7 +107,7 @@ extension Tensor {
     }
 
     private func checkCastable(_ result: DType, _ name: String) {
-        precondition(result.category <= dtype.category,
+        check(result.category <= dtype.category,
                      "result type \(result.castName) can't be cast to the desired output type \(dtype.castName)")
     }
 
@@ -190,7 +190,7 @@ extension Tensor {
     @discardableResult
     public func copy_(_ src: Tensor) -> Tensor {
         let s = src.broadcastView(Tensor.broadcastShapes(shape, src.shape))
-        precondition(s.shape == shape, "output with shape \(shapeString(shape)) doesn't match the broadcast shape \(shapeString(s.shape))")
+        check(s.shape == shape, "output with shape \(shapeString(shape)) doesn't match the broadcast shape \(shapeString(s.shape))")
         if isGradEnabled && (requiresGradFlag || src.requiresGradFlag) {
             checkInPlaceOnLeaf()
             let target = dtype

@@ -1,10 +1,10 @@
 extension Tensor {
     /// Checks and normalizes integer indices against a dim size, with PyTorch's message.
     static func indexValues(_ index: Tensor, size: Int, dim: Int, op: String) -> [Int] {
-        precondition(index.dtype == .int64 || index.dtype == .int32,
+        check(index.dtype == .int64 || index.dtype == .int32,
                      "\(op)(): Expected dtype int32/int64 for index")
         return index.toInts().map { v in
-            precondition(v >= -size && v < size, "index \(v) is out of bounds for dimension \(dim) with size \(size)")
+            check(v >= -size && v < size, "index \(v) is out of bounds for dimension \(dim) with size \(size)")
             return v < 0 ? v + size : v
         }
     }
@@ -12,7 +12,7 @@ extension Tensor {
     /// Rows of `dim` picked by the 1-D `index`. PyTorch: `torch.index_select`.
     public func indexSelect(_ d: Int, _ index: Tensor) -> Tensor {
         let dd = dim == 0 ? 0 : normalizeDim(d, "index_select")
-        precondition(index.dim <= 1, "index_select(): Index is supposed to be a vector")
+        check(index.dim <= 1, "index_select(): Index is supposed to be a vector")
         let size = dim == 0 ? 1 : shape[dd]
         let idx = Tensor.indexValues(index, size: size, dim: dd, op: "index_select")
         var outShape = shape
@@ -35,7 +35,7 @@ extension Tensor {
         let src = alpha == 1 ? source : source * alpha
         var expected = shape
         if dim > 0 { expected[dd] = idx.count }
-        precondition(src.shape == expected || (dim == 0 && src.numel == idx.count),
+        check(src.shape == expected || (dim == 0 && src.numel == idx.count),
                      "index_add_(): Source/destination tensor must have same slice shapes. Destination slice shape: \(shapeString(shape)) at dimension \(dd) and source slice shape: \(shapeString(src.shape)) at dimension \(dd).")
         let ct = dtype.computeType
         let out = converted(ct).contiguousRaw().cloneRaw()
@@ -68,11 +68,11 @@ extension Tensor {
     /// Values picked along `dim` by `index` (same rank; other dims no larger). PyTorch: `torch.gather`.
     public func gather(_ d: Int, _ index: Tensor) -> Tensor {
         let dd = normalizeDim(d, "gather")
-        precondition(index.dtype == .int64, "gather(): Expected dtype int64 for index")
-        precondition(index.dim == dim || (dim == 0 && index.dim <= 1),
+        check(index.dtype == .int64, "gather(): Expected dtype int64 for index")
+        check(index.dim == dim || (dim == 0 && index.dim <= 1),
                      "Index tensor must have the same number of dimensions as input tensor")
         for i in 0..<index.dim where i != dd {
-            precondition(index.shape[i] <= shape[i],
+            check(index.shape[i] <= shape[i],
                          "Size does not match at dimension \(i) expected index \(shapeString(index.shape)) to be smaller than self \(shapeString(shape)) apart from dimension \(dd)")
         }
         let out = Tensor(uninitializedShape: index.shape, dtype: dtype)
@@ -85,12 +85,12 @@ extension Tensor {
 
     private func checkScatter(_ d: Int, _ index: Tensor, _ src: Tensor, _ op: String) -> Int {
         let dd = normalizeDim(d, op)
-        precondition(index.dtype == .int64, "\(op)(): Expected dtype int64 for index")
-        precondition(index.dim == dim, "Index tensor must have the same number of dimensions as self tensor")
+        check(index.dtype == .int64, "\(op)(): Expected dtype int64 for index")
+        check(index.dim == dim, "Index tensor must have the same number of dimensions as self tensor")
         for i in 0..<index.dim {
-            precondition(index.shape[i] <= src.shape[i],
+            check(index.shape[i] <= src.shape[i],
                          "Expected index \(shapeString(index.shape)) to be smaller than self \(shapeString(shape)) apart from dimension \(dd) and to be smaller size than src \(shapeString(src.shape))")
-            precondition(i == dd || index.shape[i] <= shape[i],
+            check(i == dd || index.shape[i] <= shape[i],
                          "Expected index \(shapeString(index.shape)) to be smaller than self \(shapeString(shape)) apart from dimension \(dd) and to be smaller size than src \(shapeString(src.shape))")
         }
         return dd
@@ -156,7 +156,7 @@ extension Tensor {
 
     /// `value` where `mask` (broadcast) is true. PyTorch: `torch.masked_fill`.
     public func maskedFill(_ mask: Tensor, _ value: Double) -> Tensor {
-        precondition(mask.dtype == .bool, "masked_fill_ only supports boolean masks, but got mask with dtype \(mask.dtype.castName)")
+        check(mask.dtype == .bool, "masked_fill_ only supports boolean masks, but got mask with dtype \(mask.dtype.castName)")
         let filled = Tensor.where(mask, Tensor.wrapped(value, like: self), self)
         return filled.dtype == dtype ? filled : filled.to(dtype)
     }
@@ -175,7 +175,7 @@ extension Tensor {
 
     /// The elements where `mask` (broadcast) is true, as a 1-D tensor. PyTorch: `torch.masked_select`.
     public func maskedSelect(_ mask: Tensor) -> Tensor {
-        precondition(mask.dtype == .bool, "masked_select: expected BoolTensor for mask")
+        check(mask.dtype == .bool, "masked_select: expected BoolTensor for mask")
         let shape = Tensor.broadcastShapes(self.shape, mask.shape)
         let positions = mask.broadcastView(shape).reshape([-1]).nonzero().reshape([-1])
         return expand(shape).reshape([-1]).indexSelect(0, positions)
@@ -203,17 +203,17 @@ extension Tensor {
 
     /// Concatenates along `dim`, promoting dtypes. PyTorch: `torch.cat`.
     public static func cat(_ tensors: [Tensor], dim d: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "torch.cat(): expected a non-empty list of Tensors")
+        check(!tensors.isEmpty, "torch.cat(): expected a non-empty list of Tensors")
         let parts = tensors.filter { !($0.dim == 1 && $0.numel == 0) }
         guard let first = parts.first else { return tensors[0] }
         let dd = first.normalizeDim(d, "cat")
         var rt = first.dtype
         for t in parts {
             rt = DType.promote(rt, t.dtype)
-            precondition(t.dim == first.dim,
+            check(t.dim == first.dim,
                          "Tensors must have same number of dimensions: got \(first.dim) and \(t.dim)")
             for i in 0..<first.dim where i != dd {
-                precondition(t.shape[i] == first.shape[i],
+                check(t.shape[i] == first.shape[i],
                              "Sizes of tensors must match except in dimension \(dd). Expected size \(first.shape[i]) but got size \(t.shape[i]) for tensor number \(parts.firstIndex { $0 === t }!) in the list.")
             }
         }
@@ -241,9 +241,9 @@ extension Tensor {
 
     /// Stacks equal-shaped tensors along a new `dim`. PyTorch: `torch.stack`.
     public static func stack(_ tensors: [Tensor], dim d: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "stack expects a non-empty TensorList")
+        check(!tensors.isEmpty, "stack expects a non-empty TensorList")
         for (i, t) in tensors.enumerated() {
-            precondition(t.shape == tensors[0].shape,
+            check(t.shape == tensors[0].shape,
                          "stack expects each tensor to be equal size, but got \(shapeString(tensors[0].shape)) at entry 0 and \(shapeString(t.shape)) at entry \(i)")
         }
         let dd = tensors[0].normalizeDim(d, "stack", rank: tensors[0].dim + 1)
@@ -253,7 +253,7 @@ extension Tensor {
     /// Views of `splitSize`-long pieces along `dim` (the last may be shorter). PyTorch: `torch.split`.
     public func split(_ splitSize: Int, dim d: Int = 0) -> [Tensor] {
         let dd = normalizeDim(d, "split")
-        precondition(splitSize > 0 || shape[dd] == 0, "split expects split_size be non-negative, but got split_size=\(splitSize)")
+        check(splitSize > 0 || shape[dd] == 0, "split expects split_size be non-negative, but got split_size=\(splitSize)")
         return Swift.stride(from: 0, to: Swift.max(shape[dd], 1), by: Swift.max(splitSize, 1)).map {
             narrow(dd, $0, Swift.min(splitSize, shape[dd] - $0))
         }
@@ -262,7 +262,7 @@ extension Tensor {
     /// Views of the given sizes along `dim`. PyTorch: `torch.split(tensor, [sizes])`.
     public func split(sizes: [Int], dim d: Int = 0) -> [Tensor] {
         let dd = normalizeDim(d, "split")
-        precondition(sizes.reduce(0, +) == shape[dd],
+        check(sizes.reduce(0, +) == shape[dd],
                      "split_with_sizes expects split_sizes to sum exactly to \(shape[dd]) (input tensor's size at dimension \(dd)), but got split_sizes=\(shapeString(sizes))")
         var start = 0
         return sizes.map { n in defer { start += n }; return narrow(dd, start, n) }
@@ -270,7 +270,7 @@ extension Tensor {
 
     /// `chunks` nearly equal views along `dim`. PyTorch: `torch.chunk`.
     public func chunk(_ chunks: Int, dim d: Int = 0) -> [Tensor] {
-        precondition(chunks > 0, "chunk expects `chunks` to be greater than 0, got: \(chunks)")
+        check(chunks > 0, "chunk expects `chunks` to be greater than 0, got: \(chunks)")
         let dd = normalizeDim(d, "chunk")
         return split((shape[dd] + chunks - 1) / chunks, dim: dd)
     }
@@ -298,10 +298,10 @@ extension Tensor {
     /// Rotates elements along `dims` by `shifts` (flattened when `dims` is empty). PyTorch: `torch.roll`.
     public func roll(_ shifts: [Int], dims: [Int] = []) -> Tensor {
         if dims.isEmpty {
-            precondition(shifts.count == 1, "roll: shifts must have one element when dims are not given")
+            check(shifts.count == 1, "roll: shifts must have one element when dims are not given")
             return flatten().roll(shifts, dims: [0]).view(shape)
         }
-        precondition(shifts.count == dims.count, "shifts and dimensions must align. shifts: \(shifts.count), dims:\(dims.count)")
+        check(shifts.count == dims.count, "shifts and dimensions must align. shifts: \(shifts.count), dims:\(dims.count)")
         var t = self
         for (s, d) in zip(shifts, dims) {
             let dd = normalizeDim(d, "roll"), n = shape[dd]
@@ -317,7 +317,7 @@ extension Tensor {
 
     /// Tiles the tensor `repeats[i]` times along each dim. PyTorch: `tensor.repeat(*sizes)`.
     public func `repeat`(_ repeats: [Int]) -> Tensor {
-        precondition(repeats.count >= dim,
+        check(repeats.count >= dim,
                      "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
         let padded = [Int](repeating: 1, count: repeats.count - dim) + shape
         var interleaved: [Int] = [], expanded: [Int] = []

@@ -1,11 +1,11 @@
 extension Tensor {
     /// Matrix product of 2-D tensors. PyTorch: `torch.mm`.
     public func mm(_ other: Tensor) -> Tensor {
-        precondition(dim == 2, "self must be a matrix")
-        precondition(other.dim == 2, "mat2 must be a matrix")
-        precondition(shape[1] == other.shape[0],
+        check(dim == 2, "self must be a matrix")
+        check(other.dim == 2, "mat2 must be a matrix")
+        check(shape[1] == other.shape[0],
                      "mat1 and mat2 shapes cannot be multiplied (\(shape[0])x\(shape[1]) and \(other.shape[0])x\(other.shape[1]))")
-        precondition(dtype == other.dtype,
+        check(dtype == other.dtype,
                      "expected m1 and m2 to have the same dtype, but got: \(dtype.description.dropFirst(6)) != \(other.dtype.description.dropFirst(6))")
         let ct = dtype.computeType
         let out = Tensor(uninitializedShape: [shape[0], other.shape[1]], dtype: ct)
@@ -17,13 +17,13 @@ extension Tensor {
 
     /// Batched matrix product of 3-D tensors. PyTorch: `torch.bmm`.
     public func bmm(_ other: Tensor) -> Tensor {
-        precondition(dim == 3, "batch1 must be a 3D tensor")
-        precondition(other.dim == 3, "batch2 must be a 3D tensor")
-        precondition(shape[0] == other.shape[0],
+        check(dim == 3, "batch1 must be a 3D tensor")
+        check(other.dim == 3, "batch2 must be a 3D tensor")
+        check(shape[0] == other.shape[0],
                      "Expected size for first two dimensions of batch2 tensor to be: [\(shape[0]), \(shape[2])] but got: [\(other.shape[0]), \(other.shape[1])].")
-        precondition(shape[2] == other.shape[1],
+        check(shape[2] == other.shape[1],
                      "Expected size for first two dimensions of batch2 tensor to be: [\(shape[0]), \(shape[2])] but got: [\(other.shape[0]), \(other.shape[1])].")
-        precondition(dtype == other.dtype, "expected scalar type \(dtype.castName) but found \(other.dtype.castName)")
+        check(dtype == other.dtype, "expected scalar type \(dtype.castName) but found \(other.dtype.castName)")
         let ct = dtype.computeType
         let out = Tensor(uninitializedShape: [shape[0], shape[1], other.shape[2]], dtype: ct)
         gemmKernel(converted(ct), other.converted(ct), out, batch: shape[0], m: shape[1], k: shape[2], n: other.shape[2])
@@ -35,11 +35,11 @@ extension Tensor {
 
     /// Dot product of 1-D tensors. PyTorch: `torch.dot`.
     public func dot(_ other: Tensor) -> Tensor {
-        precondition(dim == 1 && other.dim == 1,
+        check(dim == 1 && other.dim == 1,
                      "1D tensors expected, but got \(dim)D and \(other.dim)D tensors")
-        precondition(shape[0] == other.shape[0],
+        check(shape[0] == other.shape[0],
                      "inconsistent tensor size, expected tensor [\(shape[0])] and src [\(other.shape[0])] to have the same number of elements, but got \(shape[0]) and \(other.shape[0]) elements respectively")
-        precondition(dtype == other.dtype,
+        check(dtype == other.dtype,
                      "dot : expected both vectors to have same dtype, but found \(dtype.castName) and \(other.dtype.castName)")
         let out = noGrad { unsqueeze(0).mm(other.unsqueeze(1)).reshape([]) }
         return out.recording("DotBackward0", [self, other], saved: [self, other]) { [self] g, _ in
@@ -49,9 +49,9 @@ extension Tensor {
 
     /// Matrix-vector product. PyTorch: `torch.mv`.
     public func mv(_ vec: Tensor) -> Tensor {
-        precondition(dim == 2 && vec.dim == 1,
+        check(dim == 2 && vec.dim == 1,
                      "vector + matrix @ vector expected, got 1, \(dim), \(vec.dim)")
-        precondition(shape[1] == vec.shape[0],
+        check(shape[1] == vec.shape[0],
                      "size mismatch, got input (\(shape[0])), mat (\(shape[0])x\(shape[1])), vec (\(vec.shape[0]))")
         let out = noGrad { mm(vec.unsqueeze(1)).squeeze(1) }
         return out.recording("MvBackward0", [self, vec], saved: [self, vec]) { [self] g, _ in
@@ -61,13 +61,13 @@ extension Tensor {
 
     /// Outer product of 1-D tensors. PyTorch: `torch.outer`.
     public func outer(_ other: Tensor) -> Tensor {
-        precondition(dim == 1 && other.dim == 1, "outer: expected 1-D tensors, got \(dim)-D and \(other.dim)-D")
+        check(dim == 1 && other.dim == 1, "outer: expected 1-D tensors, got \(dim)-D and \(other.dim)-D")
         return unsqueeze(1) * other.unsqueeze(0)
     }
 
     /// Matrix product with PyTorch's 1-D, 2-D, batched and broadcast rules. PyTorch: `torch.matmul`.
     public func matmul(_ other: Tensor) -> Tensor {
-        precondition(dim > 0 && other.dim > 0,
+        check(dim > 0 && other.dim > 0,
                      "both arguments to matmul need to be at least 1D, but they are \(dim)D and \(other.dim)D")
         switch (dim, other.dim) {
         case (1, 1): return dot(other)
@@ -80,7 +80,7 @@ extension Tensor {
             // Fold the batch into rows: one large GEMM.
             let k = shape[dim - 1]
             let b = other.dim == 1 ? other.unsqueeze(1) : other
-            precondition(k == b.shape[0],
+            check(k == b.shape[0],
                          "mat1 and mat2 shapes cannot be multiplied (\(numel / Swift.max(k, 1))x\(k) and \(b.shape[0])x\(b.shape[1]))")
             let out = reshape([-1, k]).mm(b)
             var outShape = Array(shape.dropLast()) + [b.shape[1]]
@@ -90,7 +90,7 @@ extension Tensor {
         let a = dim == 1 ? unsqueeze(0) : self
         let b = other.dim == 1 ? other.unsqueeze(1) : other
         let m = a.shape[a.dim - 2], k = a.shape[a.dim - 1], k2 = b.shape[b.dim - 2], n = b.shape[b.dim - 1]
-        precondition(k == k2, "Expected size for first two dimensions of batch2 tensor to be: [\(a.shape.dropLast(2).reduce(1, *)), \(k)] but got: [\(b.shape.dropLast(2).reduce(1, *)), \(k2)].")
+        check(k == k2, "Expected size for first two dimensions of batch2 tensor to be: [\(a.shape.dropLast(2).reduce(1, *)), \(k)] but got: [\(b.shape.dropLast(2).reduce(1, *)), \(k2)].")
         let batchShape = Tensor.broadcastShapes(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)))
         let batch = batchShape.reduce(1, *)
         let a3 = a.expand(batchShape + [m, k]).reshape([batch, m, k])
@@ -110,7 +110,7 @@ extension Tensor {
         let eq = equation.filter { $0 != " " }
         let parts = eq.components(separatedBy: "->")
         let inputs = parts[0].split(separator: ",", omittingEmptySubsequences: false).map { Array($0) }
-        precondition(inputs.count == operands.count,
+        check(inputs.count == operands.count,
                      "einsum(): more operands were provided than specified in the equation")
         var counts: [Character: Int] = [:]
         for term in inputs { for c in term { counts[c, default: 0] += 1 } }
@@ -120,12 +120,12 @@ extension Tensor {
         var sizes: [Character: Int] = [:]
         var product: Tensor? = nil
         for (term, t) in zip(inputs, operands) {
-            precondition(term.count == t.dim,
+            check(term.count == t.dim,
                          "einsum(): the number of subscripts in the equation (\(term.count)) does not match the number of dimensions (\(t.dim)) for operand \(operands.firstIndex { $0 === t }!) and no ellipsis was given")
-            precondition(Set(term).count == term.count, "einsum: repeated subscripts within one operand are not supported")
+            check(Set(term).count == term.count, "einsum: repeated subscripts within one operand are not supported")
             for (c, s) in zip(term, t.shape) {
                 if let known = sizes[c], known != s, known != 1, s != 1 {
-                    preconditionFailure("einsum(): operands do not broadcast with remapped shapes (original->remapped): subscript \(c) has size \(s) for operand \(operands.firstIndex { $0 === t }!) which does not broadcast with previously seen size \(known)")
+                    fatalError("einsum(): operands do not broadcast with remapped shapes (original->remapped): subscript \(c) has size \(s) for operand \(operands.firstIndex { $0 === t }!) which does not broadcast with previously seen size \(known)")
                 }
                 sizes[c] = Swift.max(sizes[c] ?? 1, s)
             }
@@ -141,7 +141,7 @@ extension Tensor {
             product = product.map { $0 * aligned } ?? aligned
         }
         let summed = Array(output.count..<letters.count)
-        guard var result = product else { preconditionFailure("einsum(): must provide at least one operand") }
+        guard var result = product else { fatalError("einsum(): must provide at least one operand") }
         if !summed.isEmpty { result = result.sum(dims: summed) }
         let full = output.map { sizes[$0] ?? 1 }
         return result.shape == full ? result : result.expand(full)

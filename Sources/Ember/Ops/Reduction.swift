@@ -3,7 +3,7 @@ extension Tensor {
     func reductionDims(_ dims: [Int]?, _ op: String) -> [Int] {
         guard let dims, !dims.isEmpty else { return Array(0..<dim) }
         let n = dims.map { normalizeDim($0, op) }.sorted()
-        precondition(Set(n).count == n.count, "dim \(n.first { d in n.filter { $0 == d }.count > 1 }!) appears multiple times in the list of dims")
+        check(Set(n).count == n.count, "dim \(n.first { d in n.filter { $0 == d }.count > 1 }!) appears multiple times in the list of dims")
         return n
     }
 
@@ -24,7 +24,7 @@ extension Tensor {
         let outShape = reducedShape(dims, keepDim: keepDim)
         let out = Tensor(uninitializedShape: outShape, dtype: outDType)
         if numel == 0 {
-            precondition(op == .sum || op == .prod || op == .all || op == .any || n > 0,
+            check(op == .sum || op == .prod || op == .all || op == .any || n > 0,
                          "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
             out.fillRaw(op == .prod || op == .all ? 1 : 0)
             return out
@@ -72,7 +72,7 @@ extension Tensor {
 
     /// Mean over `dims`; floating types only. PyTorch: `torch.mean`.
     public func mean(dims: [Int]? = nil, keepDim: Bool = false) -> Tensor {
-        precondition(dtype.isFloatingPoint,
+        check(dtype.isFloatingPoint,
                      "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype.castName)")
         let ds = reductionDims(dims, "mean")
         let n = ds.reduce(1) { $0 * shape[$1] }
@@ -107,7 +107,7 @@ extension Tensor {
 
     /// Gradient of max/min over all elements: split evenly among the elements equal to the result.
     private func extremumAll(_ op: ReduceOp, _ name: String) -> Tensor {
-        precondition(numel > 0, "\(op)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        check(numel > 0, "\(op)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
         let out = reduceForward(op, Array(0..<dim), keepDim: false, computeIn: dtype.computeType, outDType: dtype.computeType).converted(dtype)
         return out.recording(name, [self], saved: [self], savesOutput: true) { [self] g, out in
             let mask = (self .== out).to(g.dtype)
@@ -131,7 +131,7 @@ extension Tensor {
 
     private func extremumDim(_ d: Int, _ keepDim: Bool, isMax: Bool) -> (values: Tensor, indices: Tensor) {
         let dd = normalizeDim(d, isMax ? "max" : "min")
-        precondition(dim == 0 || shape[dd] > 0,
+        check(dim == 0 || shape[dd] > 0,
                      "\(isMax ? "max" : "min")(): Expected reduction dim \(dd) to have non-zero size.")
         let idx = arg(isMax ? .argmax : .argmin, dd, keepDim: true)
         let values = noGrad { self.gather(dd, idx) }

@@ -12,13 +12,13 @@ extension Tensor {
         var shape = requested
         let known = requested.filter { $0 != -1 }.reduce(1, *)
         let unknown = requested.indices.filter { requested[$0] == -1 }
-        precondition(unknown.count <= 1, "only one dimension can be inferred")
-        for s in requested { precondition(s >= -1, "invalid shape dimension \(s)") }
+        check(unknown.count <= 1, "only one dimension can be inferred")
+        for s in requested { check(s >= -1, "invalid shape dimension \(s)") }
         if let u = unknown.first {
-            precondition(known != 0 && numel % known == 0, "shape '\(shapeString(requested))' is invalid for input of size \(numel)")
+            check(known != 0 && numel % known == 0, "shape '\(shapeString(requested))' is invalid for input of size \(numel)")
             shape[u] = numel / known
         } else {
-            precondition(known == numel, "shape '\(shapeString(requested))' is invalid for input of size \(numel)")
+            check(known == numel, "shape '\(shapeString(requested))' is invalid for input of size \(numel)")
         }
         return shape
     }
@@ -54,7 +54,7 @@ extension Tensor {
     public func view(_ shape: [Int]) -> Tensor {
         let newShape = inferShape(shape)
         guard let st = viewStrides(newShape) else {
-            preconditionFailure("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+            fatalError("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
         }
         let inShape = self.shape
         return makeView(newShape, st, storageOffset).recording("ViewBackward0", [self]) { g, _ in [g.reshape(inShape)] }
@@ -81,7 +81,7 @@ extension Tensor {
     public func flatten(startDim: Int = 0, endDim: Int = -1) -> Tensor {
         if dim == 0 { return reshape([1]) }
         let s = normalizeDim(startDim, "flatten"), e = normalizeDim(endDim, "flatten")
-        precondition(s <= e, "flatten() has invalid args: start_dim cannot come after end_dim")
+        check(s <= e, "flatten() has invalid args: start_dim cannot come after end_dim")
         if s == e { return self }
         let merged = shape[s...e].reduce(1, *)
         return reshape(Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...]))
@@ -94,7 +94,7 @@ extension Tensor {
         if let u = sizes.firstIndex(of: -1) {
             sizes[u] = shape[d] / sizes.filter { $0 != -1 }.reduce(1, *)
         }
-        precondition(sizes.reduce(1, *) == shape[d],
+        check(sizes.reduce(1, *) == shape[d],
                      "unflatten: Provided sizes \(shapeString(sizes)) don't multiply up to the size of dim \(d) (\(shape[d])) in the input tensor")
         return view(Array(shape[..<d]) + sizes + Array(shape[(d + 1)...]))
     }
@@ -140,7 +140,7 @@ extension Tensor {
 
     /// Transposes a matrix (0-D and 1-D tensors are returned as they are). PyTorch: `tensor.t()`.
     public func t() -> Tensor {
-        precondition(dim <= 2, "t() expects a tensor with <= 2 dimensions, but self is \(dim)D")
+        check(dim <= 2, "t() expects a tensor with <= 2 dimensions, but self is \(dim)D")
         if dim < 2 { return alias() }
         var sh = shape, st = strides
         sh.swapAt(0, 1); st.swapAt(0, 1)
@@ -153,8 +153,8 @@ extension Tensor {
     /// Transposes in place. PyTorch: `tensor.t_()`.
     @discardableResult
     public func t_() -> Tensor {
-        precondition(dim <= 2, "t_() expects a tensor with <= 2 dimensions, but self is \(dim)D")
-        precondition(!requiresGradFlag || !isGradEnabled, "t_: in-place transpose of a tensor that requires grad is not supported")
+        check(dim <= 2, "t_() expects a tensor with <= 2 dimensions, but self is \(dim)D")
+        check(!requiresGradFlag || !isGradEnabled, "t_: in-place transpose of a tensor that requires grad is not supported")
         if dim == 2 {
             shape.swapAt(0, 1)
             strides.swapAt(0, 1)
@@ -166,7 +166,7 @@ extension Tensor {
     @discardableResult
     public func transpose_(_ d0: Int, _ d1: Int) -> Tensor {
         let a = normalizeDim(d0, "transpose_"), b = normalizeDim(d1, "transpose_")
-        precondition(!requiresGradFlag || !isGradEnabled, "transpose_: in-place transpose of a tensor that requires grad is not supported")
+        check(!requiresGradFlag || !isGradEnabled, "transpose_: in-place transpose of a tensor that requires grad is not supported")
         shape.swapAt(a, b)
         strides.swapAt(a, b)
         return self
@@ -174,10 +174,10 @@ extension Tensor {
 
     /// Reorders dims. PyTorch: `tensor.permute(*dims)`.
     public func permute(_ dims: [Int]) -> Tensor {
-        precondition(dims.count == dim,
+        check(dims.count == dim,
                      "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = \(dim) is not equal to len(dims) = \(dims.count)")
         let p = dims.map { normalizeDim($0, "permute") }
-        precondition(Set(p).count == p.count, "permute(): duplicate dims are not allowed.")
+        check(Set(p).count == p.count, "permute(): duplicate dims are not allowed.")
         var inverse = [Int](repeating: 0, count: p.count)
         for (i, d) in p.enumerated() { inverse[d] = i }
         return makeView(p.map { shape[$0] }, p.map { strides[$0] }, storageOffset)
@@ -198,13 +198,13 @@ extension Tensor {
     /// Broadcasts size-1 dims (and new leading dims) to `shape` without copying; -1 keeps a size.
     /// PyTorch: `tensor.expand(*sizes)`.
     public func expand(_ shape: [Int]) -> Tensor {
-        precondition(shape.count >= dim,
+        check(shape.count >= dim,
                      "expand(\(dtype.legacyName){\(shapeString(self.shape))}, size=\(shapeString(shape))): the number of sizes provided (\(shape.count)) must be greater or equal to the number of dimensions in the tensor (\(dim))")
         let lead = shape.count - dim
         var sh = shape, st = [Int](repeating: 0, count: shape.count)
         for i in 0..<shape.count {
             if i < lead {
-                precondition(shape[i] >= 0, "expand: the expanded size of the tensor (\(shape[i])) isn't allowed in a leading, non-existing dimension \(i)")
+                check(shape[i] >= 0, "expand: the expanded size of the tensor (\(shape[i])) isn't allowed in a leading, non-existing dimension \(i)")
                 continue
             }
             let own = self.shape[i - lead]
@@ -212,7 +212,7 @@ extension Tensor {
             if own == sh[i] {
                 st[i] = strides[i - lead]
             } else {
-                precondition(own == 1,
+                check(own == 1,
                              "The expanded size of the tensor (\(sh[i])) must match the existing size (\(own)) at non-singleton dimension \(i).  Target sizes: \(shapeString(shape)).  Tensor sizes: \(shapeString(self.shape))")
             }
         }
@@ -240,14 +240,14 @@ extension Tensor {
     public func narrow(_ d: Int, _ start: Int, _ length: Int) -> Tensor {
         let d = normalizeDim(d, "narrow")
         let start = start < 0 ? start + shape[d] : start
-        precondition(start >= 0 && length >= 0 && start + length <= shape[d],
+        check(start >= 0 && length >= 0 && start + length <= shape[d],
                      "start (\(start)) + length (\(length)) exceeds dimension size (\(shape[d])).")
         return slice(d, start, start + length, 1)
     }
 
     /// Elements `start..<end` stepping by `step` along `d`, as a view (bounds already clamped).
     func slice(_ d: Int, _ start: Int, _ end: Int, _ step: Int) -> Tensor {
-        precondition(step > 0, "slice step must be positive")
+        check(step > 0, "slice step must be positive")
         var sh = shape, st = strides
         sh[d] = Swift.max(0, (end - start + step - 1) / step)
         st[d] = strides[d] * step
@@ -261,7 +261,7 @@ extension Tensor {
     /// The sub-tensor at `index` of dim `d`, dropping that dim. PyTorch: `tensor.select(dim, index)`.
     public func select(_ d: Int, _ index: Int) -> Tensor {
         let d = normalizeDim(d, "select")
-        precondition(index >= -shape[d] && index < shape[d],
+        check(index >= -shape[d] && index < shape[d],
                      "select(): index \(index) out of range for tensor of size \(shapeString(shape)) at dimension \(d)")
         let i = index < 0 ? index + shape[d] : index
         var sh = shape, st = strides

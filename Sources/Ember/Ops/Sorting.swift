@@ -50,7 +50,7 @@ extension Tensor {
     public func topk(_ k: Int, dim d: Int = -1, largest: Bool = true) -> (values: Tensor, indices: Tensor) {
         let dd = dim == 0 ? 0 : normalizeDim(d, "topk")
         let size = dim == 0 ? 1 : shape[dd]
-        precondition(k >= 0 && k <= size, "selected index k out of range")
+        check(k >= 0 && k <= size, "selected index k out of range")
         let idx = sortIndices(dd, descending: largest)
         let top = dim == 0 ? idx : idx.narrow(dd, 0, k).contiguous()
         return (dim == 0 ? self.alias() : gather(dd, top), top)
@@ -58,7 +58,7 @@ extension Tensor {
 
     /// The lower median of all elements; NaN when any element is NaN. PyTorch: `torch.median(input)`.
     public func median() -> Tensor {
-        precondition(numel > 0, "median() input tensor cannot be empty")
+        check(numel > 0, "median() input tensor cannot be empty")
         return flatten().median(dim: 0).values
     }
 

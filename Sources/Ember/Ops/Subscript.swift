@@ -65,8 +65,8 @@ extension Tensor {
             case .ellipsis, .newAxis: n
             }
         }
-        precondition(consumed <= dim, "too many indices for tensor of dimension \(dim)")
-        precondition(items.filter { if case .ellipsis = $0 { true } else { false } }.count <= 1,
+        check(consumed <= dim, "too many indices for tensor of dimension \(dim)")
+        check(items.filter { if case .ellipsis = $0 { true } else { false } }.count <= 1,
                      "an index can only have a single ellipsis ('...')")
         var t = self, d = 0
         var advanced: [(Int, Tensor)] = []
@@ -74,10 +74,10 @@ extension Tensor {
             switch item {
             case .index(let i):
                 let size = t.shape[d]
-                precondition(i >= -size && i < size, "index \(i) is out of bounds for dimension \(d) with size \(size)")
+                check(i >= -size && i < size, "index \(i) is out of bounds for dimension \(d) with size \(size)")
                 t = t.select(d, i)
             case .slice(let s, let e, let step):
-                precondition(step > 0, "step must be greater than zero")
+                check(step > 0, "step must be greater than zero")
                 let size = t.shape[d]
                 func clampBound(_ v: Int?, _ def: Int) -> Int {
                     guard var v else { return def }
@@ -96,7 +96,7 @@ extension Tensor {
                 if idx.dtype == .bool || idx.dtype == .uint8 {
                     let mask = idx.to(.bool)
                     for k in 0..<mask.dim {
-                        precondition(mask.shape[k] == t.shape[d + k],
+                        check(mask.shape[k] == t.shape[d + k],
                                      "The shape of the mask \(shapeString(mask.shape)) at index \(k) does not match the shape of the indexed tensor \(shapeString(t.shape)) at index \(d + k)")
                     }
                     if mask.dim == 0 {
@@ -108,7 +108,7 @@ extension Tensor {
                         d += mask.dim
                     }
                 } else {
-                    precondition(!idx.dtype.isFloatingPoint,
+                    check(!idx.dtype.isFloatingPoint,
                                  "tensors used as indices must be long, int, byte or bool tensors")
                     advanced.append((d, idx))
                     d += 1
@@ -151,7 +151,7 @@ extension Tensor {
         let values = advanced.map { d, t -> [Int] in
             let size = shape[d]
             return t.broadcastView(b).toInts().map { v in
-                precondition(v >= -size && v < size, "index \(v) is out of bounds for dimension \(d) with size \(size)")
+                check(v >= -size && v < size, "index \(v) is out of bounds for dimension \(d) with size \(size)")
                 return v < 0 ? v + size : v
             }
         }
@@ -204,7 +204,7 @@ extension Tensor {
         let restShape = rest.map { shape[$0] }, restStrides = rest.map { strides[$0] }
         let n = b.reduce(1, *)
         let src = values.converted(dtype).broadcastView(Tensor.broadcastShapes(b + restShape, values.shape))
-        precondition(src.shape == b + restShape,
+        check(src.shape == b + restShape,
                      "shape mismatch: value tensor of shape \(shapeString(values.shape)) cannot be broadcast to indexing result of shape \(shapeString(b + restShape))")
         let flatSrc = src.reshape([n] + restShape)
         for i in 0..<n {

@@ -88,7 +88,7 @@ extension Tensor {
     }
     /// GELU, exact (`approximate: "none"`) or with the tanh approximation. PyTorch: `torch.nn.functional.gelu`.
     public func gelu(approximate: String = "none") -> Tensor {
-        precondition(approximate == "none" || approximate == "tanh", "approximate argument must be either none or tanh.")
+        check(approximate == "none" || approximate == "tanh", "approximate argument must be either none or tanh.")
         if approximate == "tanh" {
             return unary(.geluTanh, "GeluBackward0") { g, x, _ in
                 let k = (2.0 / Double.pi).squareRoot()
@@ -157,7 +157,7 @@ extension Tensor {
     /// Limits values to `[min, max]`. PyTorch: `torch.clamp`. On integer and bool tensors a
     /// non-integral bound acts as a Python float does in PyTorch: the result is float32.
     public func clamp(min: Double? = nil, max: Double? = nil) -> Tensor {
-        precondition(min != nil || max != nil, "torch.clamp: At least one of 'min' or 'max' must not be None")
+        check(min != nil || max != nil, "torch.clamp: At least one of 'min' or 'max' must not be None")
         let fractionalBound = [min, max].contains { $0.map { $0.rounded() != $0 } ?? false }
         return unaryForward(.clamp(min: min, max: max), floatOnly: fractionalBound)
             .recording("ClampBackward1", [self], saved: [self]) { [self] g, _ in

@@ -19,7 +19,7 @@ private struct ReadInt64s: ElementVisitor {
 extension Tensor {
     /// The value of a one-element tensor as a Double. PyTorch: `tensor.item()`.
     public func item() -> Double {
-        precondition(numel == 1, "a Tensor with \(numel) elements cannot be converted to Scalar")
+        check(numel == 1, "a Tensor with \(numel) elements cannot be converted to Scalar")
         return dtype.dispatch(ReadDoubles(t: self))[0]
     }
 
@@ -28,7 +28,7 @@ extension Tensor {
 
     /// The value of a one-element integer tensor, exactly. PyTorch: `tensor.item()`.
     public func itemInt() -> Int {
-        precondition(numel == 1, "a Tensor with \(numel) elements cannot be converted to Scalar")
+        check(numel == 1, "a Tensor with \(numel) elements cannot be converted to Scalar")
         return Int(dtype.dispatch(ReadInt64s(t: self))[0])
     }
 

@@ -25,7 +25,7 @@ extension Tensor {
     }
 
     private static func make(_ shape: [Int], _ dtype: DType, _ requiresGrad: Bool, fill: Double?) -> Tensor {
-        for s in shape { precondition(s >= 0, "Trying to create tensor with negative dimension \(s): \(shapeString(shape))") }
+        for s in shape { check(s >= 0, "Trying to create tensor with negative dimension \(s): \(shapeString(shape))") }
         let t = Tensor(uninitializedShape: shape, dtype: dtype)
         if let fill { t.fillRaw(fill) }
         if requiresGrad { t.requiresGrad = true }
@@ -82,8 +82,8 @@ extension Tensor {
     /// integers, float32 otherwise. PyTorch: `torch.arange`.
     public static func arange(_ start: Double, _ end: Double, step: Double = 1, dtype: DType? = nil,
                               requiresGrad: Bool = false) -> Tensor {
-        precondition(step != 0, "arange: step must be nonzero")
-        precondition((end - start) / step >= 0, "arange: upper bound and larger bound inconsistent with step sign")
+        check(step != 0, "arange: step must be nonzero")
+        check((end - start) / step >= 0, "arange: upper bound and larger bound inconsistent with step sign")
         let n = Int(((end - start) / step).rounded(.up))
         let t = Tensor(uninitializedShape: [n], dtype: dtype ?? .float32)
         t.dtype.dispatch(Iota(tensor: t, start: start, step: step))
@@ -102,7 +102,7 @@ extension Tensor {
     /// `steps` evenly spaced values from `start` to `end` inclusive. PyTorch: `torch.linspace`.
     public static func linspace(_ start: Double, _ end: Double, steps: Int, dtype: DType = .float32,
                                 requiresGrad: Bool = false) -> Tensor {
-        precondition(steps >= 0, "number of steps must be non-negative")
+        check(steps >= 0, "number of steps must be non-negative")
         let t = Tensor(uninitializedShape: [steps], dtype: dtype)
         let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
         // Symmetric from both ends, as PyTorch computes it, so the last value is exactly `end`.

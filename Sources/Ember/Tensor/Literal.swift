@@ -21,7 +21,7 @@ public protocol TensorLiteral {
 
 extension TensorScalar {
     public func collect(into values: inout [Self], shape: inout [Int], depth: Int) {
-        precondition(depth == shape.count, "tensor: expected a sequence at dim \(depth), got a scalar")
+        check(depth == shape.count, "tensor: expected a sequence at dim \(depth), got a scalar")
         values.append(self)
     }
 }
@@ -31,7 +31,7 @@ extension Array: TensorLiteral where Element: TensorLiteral {
         if depth == shape.count {
             shape.append(count)
         } else {
-            precondition(shape[depth] == count, "expected sequence of length \(shape[depth]) at dim \(depth) (got \(count))")
+            check(shape[depth] == count, "expected sequence of length \(shape[depth]) at dim \(depth) (got \(count))")
         }
         for e in self { e.collect(into: &values, shape: &shape, depth: depth + 1) }
     }
@@ -118,7 +118,7 @@ extension Tensor {
 
     /// A 1-D tensor from a flat array with an explicit shape. PyTorch: `torch.tensor(data).reshape(shape)`.
     public convenience init<S: TensorScalar>(_ values: [S], shape: [Int], dtype: DType? = nil, requiresGrad: Bool = false) {
-        precondition(values.count == shape.reduce(1, *),
+        check(values.count == shape.reduce(1, *),
                      "shape '\(shapeString(shape))' is invalid for input of size \(values.count)")
         self.init(uninitializedShape: shape, dtype: dtype ?? S.defaultDType)
         self.dtype.dispatch(WriteScalars(values: values, tensor: self))

@@ -71,7 +71,7 @@ public func manualSeed(_ seed: UInt64) { defaultGenerator.manualSeed(seed) }
 
 extension Tensor {
     private func fillRandom(_ generator: Generator?, _ draw: (Generator) -> Double) {
-        precondition(isContiguous, "random fill expects a contiguous tensor")
+        check(isContiguous, "random fill expects a contiguous tensor")
         let values = (generator ?? defaultGenerator).withLock { g in (0..<numel).map { _ in draw(g) } }
         dtype.dispatch(FromDoubles(tensor: self, values: values))
     }
@@ -112,7 +112,7 @@ extension Tensor {
     /// Fills with integers uniformly from `low..<high`. PyTorch: `tensor.random_(low, high)`.
     @discardableResult
     public func random_(_ low: Int, _ high: Int, generator: Generator? = nil) -> Tensor {
-        precondition(low < high, "random_ expects 'from' to be less than 'to', but got from=\(low) >= to=\(high)")
+        check(low < high, "random_ expects 'from' to be less than 'to', but got from=\(low) >= to=\(high)")
         checkInPlaceOnLeaf()
         let g = generator ?? defaultGenerator
         return inPlaceRandom(g) { Double(low + Int($0.below(UInt64(high - low)))) }
@@ -155,7 +155,7 @@ extension Tensor {
     }
     /// Integers uniformly from `low..<high`, int64. PyTorch: `torch.randint`.
     public static func randint(_ low: Int, _ high: Int, _ shape: [Int], dtype: DType = .int64, generator: Generator? = nil) -> Tensor {
-        precondition(low < high, "random_ expects 'from' to be less than 'to', but got from=\(low) >= to=\(high)")
+        check(low < high, "random_ expects 'from' to be less than 'to', but got from=\(low) >= to=\(high)")
         let g = generator ?? defaultGenerator
         let t = empty(shape, dtype: dtype)
         t.fillRandom(g) { Double(low + Int($0.below(UInt64(high - low)))) }

@@ -97,7 +97,7 @@ public final class Tensor: @unchecked Sendable {
     func normalizeDim(_ d: Int, _ op: String, rank: Int? = nil) -> Int {
         let r = rank ?? dim
         let lo = r == 0 ? -1 : -r, hi = r == 0 ? 0 : r - 1
-        precondition(d >= lo && d <= hi,
+        check(d >= lo && d <= hi,
                      "\(op): Dimension out of range (expected to be in range of [\(lo), \(hi)], but got \(d))")
         return d < 0 ? d + Swift.max(r, 1) : d
     }
