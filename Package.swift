@@ -12,11 +12,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     ],
     targets: [
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .target(
             name: "Ember",
-            dependencies: ["CBLAS", "CDNNL", .product(name: "Numerics", package: "swift-numerics")]
+            dependencies: ["CDNNL", .product(name: "Numerics", package: "swift-numerics")]
         ),
         .executableTarget(
             name: "ember",

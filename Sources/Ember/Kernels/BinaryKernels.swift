@@ -15,8 +15,21 @@ enum CompareOp {
 /// The contiguous and scalar-broadcast inner loops are written out so they vectorize.
 @inline(__always)
 func binaryLoop<T, R>(_ a: Tensor, _ b: Tensor, _ out: Tensor, cost: Int = 1, _ f: (T, T) -> R) {
-    let layout = StridedLayout(shape: out.shape, strides: [out.strides, a.strides, b.strides])
     let po = out.pointer(as: R.self), pa = a.pointer(as: T.self), pb = b.pointer(as: T.self)
+    if out.isContiguous && a.isContiguous && (b.isContiguous || b.strides.allSatisfy { $0 == 0 }) {
+        // Dense fast path (no layout bookkeeping): the common case of same-shape or tensor-scalar ops.
+        let scalar = !b.isContiguous || (b.numel == 1 && out.numel > 1)
+        parallelFor(out.numel, costPerItem: cost) { r in
+            if scalar {
+                let v = pb[0]
+                for i in r { po[i] = f(pa[i], v) }
+            } else {
+                for i in r { po[i] = f(pa[i], pb[i]) }
+            }
+        }
+        return
+    }
+    let layout = StridedLayout(shape: out.shape, strides: [out.strides, a.strides, b.strides])
     let so = layout.innerStride(0), sa = layout.innerStride(1), sb = layout.innerStride(2)
     layout.parallelRows(costPerElement: cost) { offs, n in
         let o = po + offs[0], x = pa + offs[1], y = pb + offs[2]

@@ -12,14 +12,18 @@ enum UnaryOp {
     case softplus(beta: Double, threshold: Double)
     case clamp(min: Double?, max: Double?)
     case hardtanh(Double, Double)
-    case mulScalar(Double), addScalar(Double), powScalar(Double)
+    case mulScalar(Double), addScalar(Double), divScalar(Double), scalarSub(Double), powScalar(Double)
 }
 
 /// Runs `f` over `a` into `out` (same shape, any strides).
 @inline(__always)
 func unaryLoop<T, R>(_ a: Tensor, _ out: Tensor, cost: Int = 1, _ f: (T) -> R) {
-    let layout = StridedLayout(shape: out.shape, strides: [out.strides, a.strides])
     let po = out.pointer(as: R.self), pa = a.pointer(as: T.self)
+    if out.isContiguous && a.isContiguous {
+        parallelFor(out.numel, costPerItem: cost) { r in for i in r { po[i] = f(pa[i]) } }
+        return
+    }
+    let layout = StridedLayout(shape: out.shape, strides: [out.strides, a.strides])
     let so = layout.innerStride(0), sa = layout.innerStride(1)
     layout.parallelRows(costPerElement: cost) { offs, n in
         let o = po + offs[0], x = pa + offs[1]
@@ -104,6 +108,12 @@ func floatUnary<T: Real & BinaryFloatingPoint>(_: T.Type, _ op: UnaryOp, _ a: Te
     case .addScalar(let s):
         let v = T(s)
         unaryLoop(a, out) { (x: T) in x + v }
+    case .divScalar(let s):
+        let v = T(s)
+        unaryLoop(a, out) { (x: T) in x / v }
+    case .scalarSub(let s):
+        let v = T(s)
+        unaryLoop(a, out) { (x: T) in v - x }
     case .powScalar(let e):
         let v = T(e)
         if e == 2 { unaryLoop(a, out) { (x: T) in x * x } }

@@ -143,6 +143,17 @@ import Foundation
 // MARK: - Operators
 
 extension Tensor {
+    /// A tensor-scalar op on float32/float64 without materializing the scalar as a tensor (the
+    /// per-op cost of the textbook's small loops); nil for other dtypes, which take the general path.
+    fileprivate func scalarFast(_ op: UnaryOp, _ name: String, _ backward: @escaping (Tensor) -> Tensor) -> Tensor? {
+        guard dtype == .float32 || dtype == .float64 else { return nil }
+        let out = Tensor(uninitializedShape: shape, dtype: dtype)
+        unaryKernel(op, self, out)
+        return out.recording(name, [self]) { g, _ in [backward(g)] }
+    }
+}
+
+extension Tensor {
     /// PyTorch: `a + b`.
     public static func + (a: Tensor, b: Tensor) -> Tensor { a.add(b) }
     /// PyTorch: `a - b`.
@@ -157,19 +168,29 @@ extension Tensor {
     public static prefix func - (a: Tensor) -> Tensor { a.neg() }
 
     /// PyTorch: `a + s`.
-    public static func + (a: Tensor, s: Double) -> Tensor { a.add(.wrapped(s, like: a)) }
+    public static func + (a: Tensor, s: Double) -> Tensor {
+        a.scalarFast(.addScalar(s), "AddBackward0") { g in g } ?? a.add(.wrapped(s, like: a))
+    }
     /// PyTorch: `s + a`.
-    public static func + (s: Double, a: Tensor) -> Tensor { Tensor.wrapped(s, like: a).add(a) }
+    public static func + (s: Double, a: Tensor) -> Tensor { a + s }
     /// PyTorch: `a - s`.
-    public static func - (a: Tensor, s: Double) -> Tensor { a.sub(.wrapped(s, like: a)) }
+    public static func - (a: Tensor, s: Double) -> Tensor {
+        a.scalarFast(.addScalar(-s), "SubBackward0") { g in g } ?? a.sub(.wrapped(s, like: a))
+    }
     /// PyTorch: `s - a`.
-    public static func - (s: Double, a: Tensor) -> Tensor { Tensor.wrapped(s, like: a).sub(a) }
+    public static func - (s: Double, a: Tensor) -> Tensor {
+        a.scalarFast(.scalarSub(s), "RsubBackward1") { g in -g } ?? Tensor.wrapped(s, like: a).sub(a)
+    }
     /// PyTorch: `a * s`.
-    public static func * (a: Tensor, s: Double) -> Tensor { a.mul(.wrapped(s, like: a)) }
+    public static func * (a: Tensor, s: Double) -> Tensor {
+        a.scalarFast(.mulScalar(s), "MulBackward0") { g in g * s } ?? a.mul(.wrapped(s, like: a))
+    }
     /// PyTorch: `s * a`.
-    public static func * (s: Double, a: Tensor) -> Tensor { Tensor.wrapped(s, like: a).mul(a) }
+    public static func * (s: Double, a: Tensor) -> Tensor { a * s }
     /// PyTorch: `a / s`.
-    public static func / (a: Tensor, s: Double) -> Tensor { a.div(.wrapped(s, like: a)) }
+    public static func / (a: Tensor, s: Double) -> Tensor {
+        a.scalarFast(.divScalar(s), "DivBackward0") { g in g / s } ?? a.div(.wrapped(s, like: a))
+    }
     /// PyTorch: `s / a`.
     public static func / (s: Double, a: Tensor) -> Tensor { Tensor.wrapped(s, like: a).div(a) }
     /// PyTorch: `a % s`.

@@ -122,6 +122,11 @@ extension Tensor {
     /// Basic indices give views; tensors give copies (advanced indexing). Assigning writes in place.
     public subscript(_ items: any TensorIndexExpression...) -> Tensor {
         get {
+            if items.count == 1, case .tensor(let index) = items[0].tensorIndex.item,
+               index.dtype == .int64 || index.dtype == .int32, dim > 0 {
+                // `x[i]` with one integer index tensor: a row gather.
+                return indexSelect(0, index.reshape([-1])).reshape(index.shape + shape.dropFirst())
+            }
             let (view, advanced) = applyBasic(items.map(\.tensorIndex.item))
             return advanced.isEmpty ? view : view.advancedIndex(advanced)
         }

@@ -1,1 +1,0 @@
-#include <x86_64-linux-gnu/cblas.h>
