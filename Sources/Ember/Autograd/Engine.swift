@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The reverse-mode engine: a topological walk of the graph from the roots, summing the
 /// gradients that reach each node before running its backward rule.
 enum Engine {
@@ -6,7 +8,6 @@ enum Engine {
     static func run(roots: [(Tensor, Tensor)], retainGraph: Bool, createGraph: Bool,
                     inputs: [Tensor]? = nil, allowUnused: Bool = false) -> [Tensor?] {
         let order = topologicalOrder(roots.compactMap { $0.0.gradFn })
-        var grads: [ObjectIdentifier: Tensor] = [:]
         let wanted = inputs.map { Dictionary($0.enumerated().map { (ObjectIdentifier($0.element), $0.offset) },
                                              uniquingKeysWith: { a, _ in a }) }
         var results = [Tensor?](repeating: nil, count: inputs?.count ?? 0)
@@ -19,8 +20,7 @@ enum Engine {
             }
             if let fn {
                 if wanted == nil && t.retainsGradFlag && t.gradFn === fn { t.accumulateGrad(g, createGraph: createGraph) }
-                let id = ObjectIdentifier(fn)
-                grads[id] = grads[id].map { $0 + g } ?? g
+                fn.pendingGrad = fn.pendingGrad.map { $0 + g } ?? g
             } else if wanted == nil && t.requiresGradFlag {
                 t.accumulateGrad(g, createGraph: createGraph)
             }
@@ -31,11 +31,13 @@ enum Engine {
         defer { state.gradEnabled = previousMode }
         for (root, seed) in roots { deliver(root, root.gradFn, seed) }
         for node in order {
-            guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+            guard let g = node.pendingGrad else { continue }
+            node.pendingGrad = nil
             guard let backward = node.backward, let out = node.output else {
                 fatalError("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
             }
-            for (t, v) in node.saved where t.version != v {
+            for s in node.saved where s.tensor.version != s.version {
+                let t = s.tensor, v = s.version
                 fatalError("one of the variables needed for gradient computation has been modified by an inplace operation: [\(t.dtype.legacyName) \(shapeString(t.shape))] is at version \(t.version); expected version \(v) instead. Hint: the backtrace further above can show the operation that failed to compute its gradient.")
             }
             if let v = node.outputVersion, out.version != v {
@@ -60,17 +62,23 @@ enum Engine {
     }
 
     /// Nodes reachable from `roots`, each before every node it sends gradients to.
+    /// Marks nodes visited by one walk (no hashing: each walk gets a fresh number).
+    private static let walks = Atomic<UInt64>(0)
+
     static func topologicalOrder(_ roots: [Node]) -> [Node] {
-        var visited = Set<ObjectIdentifier>()
+        let walk = walks.add(1, ordering: .relaxed).newValue
         var post: [Node] = []
-        var stack: [(Node, Int)] = []
-        for r in roots where visited.insert(ObjectIdentifier(r)).inserted {
-            stack.append((r, 0))
-            while let (node, i) = stack.popLast() {
-                if i < node.inputs.count {
-                    stack.append((node, i + 1))
-                    if let next = node.inputFns[i], visited.insert(ObjectIdentifier(next)).inserted {
-                        stack.append((next, 0))
+        var stack: [StackEntry] = []
+        for r in roots where r.visitedWalk != walk {
+            r.visitedWalk = walk
+            stack.append(StackEntry(node: r, next: 0))
+            while let top = stack.popLast() {
+                let node = top.node, i = top.next
+                if i < node.inputFns.count {
+                    stack.append(StackEntry(node: node, next: i + 1))
+                    if let next = node.inputFns[i], next.visitedWalk != walk {
+                        next.visitedWalk = walk
+                        stack.append(StackEntry(node: next, next: 0))
                     }
                 } else {
                     post.append(node)
@@ -78,6 +86,11 @@ enum Engine {
             }
         }
         return post.reversed()
+    }
+
+    private struct StackEntry {
+        let node: Node
+        let next: Int
     }
 }
 

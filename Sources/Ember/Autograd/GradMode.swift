@@ -3,7 +3,7 @@ import Foundation
 /// Per-thread autograd switches, as in PyTorch: a DataLoader worker's `noGrad` does not leak into
 /// the training thread.
 final class ThreadState {
-    var gradEnabled = true
+    @exclusivity(unchecked) var gradEnabled = true
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()

@@ -11,22 +11,26 @@ public final class Node: CustomStringConvertible {
     let inputFns: [Node?]
     /// Maps (gradient of the output, the output) to gradients of the inputs; nil once the graph has
     /// been freed by a backward pass without `retainGraph`.
-    var backward: ((Tensor, Tensor) -> [Tensor?])?
+    @exclusivity(unchecked) var backward: ((Tensor, Tensor) -> [Tensor?])?
     /// Tensors saved for backward and the storage version each had when saved.
-    var saved: [(tensor: Tensor, version: Int)]
+    @exclusivity(unchecked) var saved: [SavedTensor]
     /// The output. Not retained: the output owns this node, and whoever can reach the node (the
     /// output itself, or a later node holding it as an input) keeps the output alive.
-    unowned(unsafe) var output: Tensor?
+    @exclusivity(unchecked) unowned(unsafe) var output: Tensor?
     /// The output's version when recorded, for rules that read the output (`exp`, `sigmoid`, ...):
     /// overwriting the output in place before backward is then an error, as in PyTorch. Nil when
     /// the rule ignores the output.
-    var outputVersion: Int?
+    @exclusivity(unchecked) var outputVersion: Int?
+    /// The engine's scratch state during a backward pass: the gradient summed so far for the output,
+    /// and the number of the last graph walk that reached this node.
+    @exclusivity(unchecked) var pendingGrad: Tensor?
+    @exclusivity(unchecked) var visitedWalk: UInt64 = 0
 
     init(name: String, inputs: [Tensor?], saved: [Tensor], backward: @escaping (Tensor, Tensor) -> [Tensor?]) {
         self.name = name
         self.inputs = inputs
         inputFns = inputs.map { $0?.gradFn }
-        self.saved = saved.map { ($0, $0.version) }
+        self.saved = saved.map { SavedTensor(tensor: $0, version: $0.version) }
         self.backward = backward
     }
 
@@ -56,4 +60,11 @@ extension Tensor {
         requiresGradFlag = true
         return self
     }
+}
+
+/// A tensor saved for backward with its version when saved (a struct, not a tuple, so arrays of it
+/// need no runtime metadata instantiation on the hot path).
+struct SavedTensor {
+    let tensor: Tensor
+    let version: Int
 }

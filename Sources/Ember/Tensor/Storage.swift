@@ -26,5 +26,5 @@ public final class Storage: @unchecked Sendable {
 /// Counts in-place writes to a tensor and its views, so autograd can tell that a tensor saved for
 /// backward was modified. `.data` gets a counter of its own, as in PyTorch.
 final class VersionCounter: @unchecked Sendable {
-    var value = 0
+    @exclusivity(unchecked) var value = 0
 }

@@ -5,32 +5,35 @@
 /// Tensors are handed between threads on purpose (a DataLoader worker builds the batches the
 /// training thread consumes), so the class is `@unchecked Sendable`; as in PyTorch, concurrent
 /// writes to one tensor are the caller's to order.
+///
+/// Stored properties skip Swift's dynamic exclusivity checks (`@exclusivity(unchecked)`): they cost
+/// several percent of a small op, and a tensor is mutated by one thread at a time anyway.
 public final class Tensor: @unchecked Sendable {
     /// The memory this tensor views.
-    public internal(set) var storage: Storage
+    public let storage: Storage
     /// Sizes of each dimension. PyTorch: `tensor.shape`.
-    public internal(set) var shape: [Int]
+    @exclusivity(unchecked) public internal(set) var shape: [Int]
     /// Element strides of each dimension. PyTorch: `tensor.stride()`.
-    public internal(set) var strides: [Int]
+    @exclusivity(unchecked) public internal(set) var strides: [Int]
     /// Offset of the first element in `storage`, in elements. PyTorch: `tensor.storage_offset()`.
-    public internal(set) var storageOffset: Int
+    @exclusivity(unchecked) public internal(set) var storageOffset: Int
     /// The element type. PyTorch: `tensor.dtype`.
     public let dtype: DType
 
     // Autograd state.
-    var requiresGradFlag = false
-    var retainsGradFlag = false
+    @exclusivity(unchecked) var requiresGradFlag = false
+    @exclusivity(unchecked) var retainsGradFlag = false
     /// The node that produced this tensor, nil for leaves. PyTorch: `tensor.grad_fn`.
-    public internal(set) var gradFn: Node?
+    @exclusivity(unchecked) public internal(set) var gradFn: Node?
     /// The accumulated gradient. PyTorch: `tensor.grad`.
-    public var grad: Tensor?
+    @exclusivity(unchecked) public var grad: Tensor?
     /// Set for Swift scalars wrapped as tensors: they take part in type promotion like PyTorch's
     /// "wrapped numbers".
-    var isWrappedNumber = false
+    @exclusivity(unchecked) var isWrappedNumber = false
     /// The tensor this one is a view of, if any. PyTorch: `tensor._base`.
-    public internal(set) var base: Tensor?
+    @exclusivity(unchecked) public internal(set) var base: Tensor?
     /// Shared with views; bumped by in-place writes.
-    var versionCounter = VersionCounter()
+    @exclusivity(unchecked) var versionCounter = VersionCounter()
 
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int, dtype: DType) {
         self.storage = storage
