@@ -23,6 +23,11 @@ enum RunInfo {
     }
 }
 
+/// A failure to write an output file, reported as one line.
+struct OutputError: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// Writes `object` as one line of JSON to `path` atomically (temp file, then rename).
 func writeJSON(_ object: [String: Any], to path: String) throws {
     let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -30,10 +35,12 @@ func writeJSON(_ object: [String: Any], to path: String) throws {
     let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
     do {
         try (data + Data("\n".utf8)).write(to: tmp)
-        if FileManager.default.fileExists(atPath: url.path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp) }
-        else { try FileManager.default.moveItem(at: tmp, to: url) }
     } catch {
+        throw OutputError(description: "cannot write JSON to '\(path)': \(error.localizedDescription)")
+    }
+    guard rename(tmp.path, url.path) == 0 else {
+        let reason = String(cString: strerror(errno))
         try? FileManager.default.removeItem(at: tmp)
-        throw ValidationError("cannot write JSON to '\(path)': \(error.localizedDescription)")
+        throw OutputError(description: "cannot write JSON to '\(path)': \(reason)")
     }
 }
