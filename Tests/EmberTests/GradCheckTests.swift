@@ -58,39 +58,6 @@ func gcIndex(_ values: [Int], _ shape: [Int]? = nil) -> Tensor {
 
 // MARK: - Checking
 
-/// The entry of the Jacobian where autograd and central differences disagree most, for the
-/// failure message.
-func worstJacobianEntry(_ f: ([Tensor]) -> Tensor, _ inputs: [Tensor], eps: Double) -> String {
-    let out = f(inputs)
-    let n = out.numel
-    var worst = (diff: -1.0, text: "")
-    let wanted = inputs.filter { $0.requiresGrad }
-    for o in 0..<n {
-        let seed = Tensor.zerosLike(out, dtype: .float64)
-        seed.reshape([-1])[o] = Tensor(1.0, dtype: .float64)
-        let grads = autograd.grad(outputs: [out], inputs: wanted, gradOutputs: [seed], retainGraph: true, allowUnused: true)
-        for (k, (x, g)) in zip(wanted, grads).enumerated() {
-            let analytic = g?.toDoubles() ?? [Double](repeating: 0, count: x.numel)
-            let flat = x.data.reshape([-1])
-            for i in 0..<x.numel {
-                let orig = flat[i].item()
-                flat[i] = Tensor(orig + eps, dtype: .float64)
-                let plus = noGrad { f(inputs).toDoubles()[o] }
-                flat[i] = Tensor(orig - eps, dtype: .float64)
-                let minus = noGrad { f(inputs).toDoubles()[o] }
-                flat[i] = Tensor(orig, dtype: .float64)
-                let numeric = (plus - minus) / (2 * eps)
-                let d = Swift.abs(numeric - analytic[i])
-                if d > worst.diff || d.isNaN {
-                    worst = (d.isNaN ? .infinity : d,
-                             "output \(o), input \(k) element \(i): numerical \(numeric) vs analytical \(analytic[i])")
-                }
-            }
-        }
-    }
-    return worst.text
-}
-
 /// Expects `gradcheck` of `f` at `inputs` to pass with the default float64 tolerances.
 func expectGradcheck(_ name: String, _ inputs: [Tensor], eps: Double = 1e-6,
                      sourceLocation: SourceLocation = #_sourceLocation, _ f: ([Tensor]) -> Tensor) {
@@ -111,10 +78,9 @@ func expectGradcheck(_ name: String, _ inputs: [Tensor], eps: Double = 1e-6,
             return
         }
     }
-    let ok = gradcheck(f, inputs, eps: eps, raiseException: false)
-    if !ok {
-        let where_ = worstJacobianEntry(f, inputs, eps: eps)
-        Issue.record("gradcheck failed for \(name): \(where_)", sourceLocation: sourceLocation)
+    let result = gradcheckResult(f, inputs, eps: eps)
+    if !result.passed {
+        Issue.record("gradcheck failed for \(name): \(result.worst)", sourceLocation: sourceLocation)
     }
 }
 

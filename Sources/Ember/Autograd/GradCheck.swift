@@ -1,29 +1,32 @@
-/// Compares autograd's gradients of `f` with central finite differences, in float64.
-/// PyTorch: `torch.autograd.gradcheck`. Returns whether every entry of the Jacobian agrees within
-/// `atol + rtol * |numeric|`, or stops on the first mismatch when `raiseException` is true.
-@discardableResult
-public func gradcheck(_ f: ([Tensor]) -> Tensor, _ inputs: [Tensor], eps: Double = 1e-6, atol: Double = 1e-5,
-                      rtol: Double = 1e-3, raiseException: Bool = true) -> Bool {
+/// The outcome of comparing autograd's Jacobian with central finite differences.
+public struct GradcheckResult: Sendable {
+    /// Whether every entry agreed within `atol + rtol * |numeric|` and every gradient had its input's shape.
+    public let passed: Bool
+    /// The entry where the two disagree most (or the shape problem), for messages.
+    public let worst: String
+}
+
+/// Compares autograd's Jacobian of `f` at `inputs` with central finite differences, in float64,
+/// without stopping. The engine behind `gradcheck`.
+public func gradcheckResult(_ f: ([Tensor]) -> Tensor, _ inputs: [Tensor], eps: Double = 1e-6,
+                            atol: Double = 1e-5, rtol: Double = 1e-3) -> GradcheckResult {
     for x in inputs {
         check(x.dtype == .float64, "gradcheck: inputs must be float64, got \(x.dtype)")
     }
     let out = f(inputs)
-    let outValues = out.toDoubles()
-    var ok = true
+    let wanted = inputs.filter { $0.requiresGrad }
+    var passed = true
+    var worst = (diff: -1.0, text: "")
     // One backward per output element gives the analytic Jacobian row by row.
-    for o in 0..<Swift.max(outValues.count, 1) where !outValues.isEmpty {
+    for o in 0..<out.numel {
         let seed = Tensor.zerosLike(out, dtype: .float64)
         seed.reshape([-1])[o] = Tensor(1.0, dtype: .float64)
-        let wanted = inputs.filter { $0.requiresGrad }
         let grads = autograd.grad(outputs: [out], inputs: wanted, gradOutputs: [seed.to(out.dtype)],
                                   retainGraph: true, allowUnused: true)
-        for (x, g) in zip(wanted, grads) {
+        for (k, (x, g)) in zip(wanted, grads).enumerated() {
             if let g, g.shape != x.shape {
-                ok = false
-                if raiseException {
-                    fatalError("Gradient has wrong shape: got \(shapeString(g.shape)), expected \(shapeString(x.shape))")
-                }
-                continue
+                return GradcheckResult(passed: false,
+                                       worst: "gradient of input \(k) has shape \(shapeString(g.shape)), expected \(shapeString(x.shape))")
             }
             let analytic = g?.toDoubles() ?? [Double](repeating: 0, count: x.numel)
             let flat = x.data.reshape([-1])
@@ -35,14 +38,25 @@ public func gradcheck(_ f: ([Tensor]) -> Tensor, _ inputs: [Tensor], eps: Double
                 let minus = noGrad { f(inputs).toDoubles()[o] }
                 flat[i] = Tensor(orig, dtype: .float64)
                 let numeric = (plus - minus) / (2 * eps)
-                if Swift.abs(numeric - analytic[i]) > atol + rtol * Swift.abs(numeric) {
-                    ok = false
-                    if raiseException {
-                        fatalError("Jacobian mismatch for output \(o) with respect to input element \(i): numerical \(numeric) vs analytical \(analytic[i])")
-                    }
+                let diff = Swift.abs(numeric - analytic[i])
+                if !(diff <= atol + rtol * Swift.abs(numeric)) { passed = false }
+                if diff > worst.diff || diff.isNaN {
+                    worst = (diff.isNaN ? .infinity : diff,
+                             "output \(o), input \(k) element \(i): numerical \(numeric) vs analytical \(analytic[i])")
                 }
             }
         }
     }
-    return ok
+    return GradcheckResult(passed: passed, worst: worst.text)
+}
+
+/// Compares autograd's gradients of `f` with central finite differences, in float64.
+/// PyTorch: `torch.autograd.gradcheck`. Returns whether every entry of the Jacobian agrees within
+/// `atol + rtol * |numeric|`, or stops naming the worst entry when `raiseException` is true.
+@discardableResult
+public func gradcheck(_ f: ([Tensor]) -> Tensor, _ inputs: [Tensor], eps: Double = 1e-6, atol: Double = 1e-5,
+                      rtol: Double = 1e-3, raiseException: Bool = true) -> Bool {
+    let result = gradcheckResult(f, inputs, eps: eps, atol: atol, rtol: rtol)
+    check(result.passed || !raiseException, "Jacobian mismatch: \(result.worst)")
+    return result.passed
 }
