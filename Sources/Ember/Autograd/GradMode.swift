@@ -1,9 +1,11 @@
 import Foundation
 
-/// Per-thread autograd switches, as in PyTorch: a DataLoader worker's `noGrad` does not leak into
-/// the training thread.
+/// Per-thread state: the autograd switch, as in PyTorch (a DataLoader worker's `noGrad` does not
+/// leak into the training thread), and the thread's oneDNN stream.
 final class ThreadState {
     @exclusivity(unchecked) var gradEnabled = true
+    /// This thread's oneDNN stream, created on first use.
+    lazy var dnnlStream = DNNLStream()
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()

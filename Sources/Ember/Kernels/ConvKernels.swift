@@ -1,0 +1,189 @@
+import CDNNL
+import Foundation
+
+/// Everything that identifies one 2-D convolution: shapes, strides, paddings, groups, dtype.
+struct ConvGeometry: Hashable {
+    var n, cin, h, w, cout, kh, kw: Int
+    var stride: [Int], padL: [Int], padR: [Int], dilation: [Int]
+    var groups: Int
+    var dtype: DType
+
+    var outH: Int { (h + padL[0] + padR[0] - dilation[0] * (kh - 1) - 1) / stride[0] + 1 }
+    var outW: Int { (w + padL[1] + padR[1] - dilation[1] * (kw - 1) - 1) / stride[1] + 1 }
+    var srcDims: [Int] { [n, cin, h, w] }
+    var dstDims: [Int] { [n, cout, outH, outW] }
+    /// Weights as oneDNN sees them: `goihw` when grouped (the same memory as PyTorch's `[O, I/g, kh, kw]`).
+    var weightDims: [Int] {
+        groups == 1 ? [cout, cin, kh, kw] : [groups, cout / groups, cin / groups, kh, kw]
+    }
+}
+
+/// oneDNN primitives for one convolution geometry, created on first use and cached for the
+/// process, so a training loop builds them once. Each keeps the layouts the primitive chose and
+/// scratch buffers for the reordered data; a plan is used by one thread at a time.
+final class ConvPlan: @unchecked Sendable {
+    let geometry: ConvGeometry
+    private var forwardPD: dnnl_primitive_desc_t?
+    private var forward: (prim: dnnl_primitive_t, src: DNNLLayout, weights: DNNLLayout, dst: DNNLLayout)?
+    private var backwardData: (prim: dnnl_primitive_t, diffSrc: DNNLLayout, weights: DNNLLayout, diffDst: DNNLLayout)?
+    private var backwardWeights: (prim: dnnl_primitive_t, src: DNNLLayout, diffWeights: DNNLLayout, diffDst: DNNLLayout)?
+    private var scratch: [Int: UnsafeMutableRawPointer] = [:]
+    private var scratchSize: [Int: Int] = [:]
+
+    private static let cache = PlanCache()
+
+    /// The cached plan for `geometry`.
+    static func plan(_ geometry: ConvGeometry) -> ConvPlan { cache.plan(geometry) }
+
+    init(_ g: ConvGeometry) { geometry = g }
+
+    deinit {
+        for p in scratch.values { p.deallocate() }
+    }
+
+    private var dims: (strides: [Int64], dilates: [Int64], padL: [Int64], padR: [Int64]) {
+        let g = geometry
+        return (g.stride.map { Int64($0) } + pad, g.dilation.map { Int64($0 - 1) } + pad,
+                g.padL.map { Int64($0) } + pad, g.padR.map { Int64($0) } + pad)
+    }
+    private var pad: [Int64] { [Int64](repeating: 0, count: 10) }
+
+    private func forwardDesc() -> dnnl_convolution_desc_t {
+        let g = geometry
+        var src = DNNL.anyDesc(g.srcDims, g.dtype), wei = DNNL.anyDesc(g.weightDims, g.dtype)
+        var bias = DNNL.plainDesc([g.cout], g.dtype), dst = DNNL.anyDesc(g.dstDims, g.dtype)
+        var desc = dnnl_convolution_desc_t()
+        var (s, d, l, r) = dims
+        DNNL.expectSuccess(dnnl_dilated_convolution_forward_desc_init(
+            &desc, dnnl_forward_training, dnnl_convolution_direct, &src, &wei, &bias, &dst, &s, &d, &l, &r), "conv forward desc")
+        return desc
+    }
+
+    private func primitiveDesc(_ desc: inout dnnl_convolution_desc_t, hint: dnnl_primitive_desc_t?) -> dnnl_primitive_desc_t {
+        var pd: dnnl_primitive_desc_t?
+        DNNL.expectSuccess(withUnsafePointer(to: &desc) { dnnl_primitive_desc_create(&pd, UnsafeRawPointer($0), nil, DNNL.engine, hint) },
+                           "conv primitive desc")
+        return pd!
+    }
+
+    private func layout(_ pd: dnnl_primitive_desc_t, _ what: dnnl_query_t, _ dims: [Int]) -> DNNLLayout {
+        DNNLLayout(plain: DNNL.plainDesc(dims, geometry.dtype), chosen: dnnl_primitive_desc_query_md(pd, what, 0).pointee)
+    }
+
+    private func ensureForward() -> dnnl_primitive_desc_t {
+        if let forwardPD { return forwardPD }
+        var desc = forwardDesc()
+        let pd = primitiveDesc(&desc, hint: nil)
+        var prim: dnnl_primitive_t?
+        DNNL.expectSuccess(dnnl_primitive_create(&prim, pd), "conv forward")
+        let g = geometry
+        forward = (prim!, layout(pd, dnnl_query_src_md, g.srcDims), layout(pd, dnnl_query_weights_md, g.weightDims),
+                   layout(pd, dnnl_query_dst_md, g.dstDims))
+        forwardPD = pd
+        return pd
+    }
+
+    /// A reusable buffer for role `slot` of at least `size` bytes.
+    private func buffer(_ slot: Int, _ size: Int) -> UnsafeMutableRawPointer {
+        if let p = scratch[slot], scratchSize[slot]! >= size { return p }
+        scratch[slot]?.deallocate()
+        let p = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        scratch[slot] = p
+        scratchSize[slot] = size
+        return p
+    }
+
+    /// Plain data in the layout the primitive wants: the pointer itself, or a reordered copy.
+    private func chosen(_ layout: DNNLLayout, _ plain: UnsafeMutableRawPointer, slot: Int, _ stream: DNNLStream) -> UnsafeMutableRawPointer {
+        if layout.isPlain { return plain }
+        let b = buffer(slot, layout.size)
+        layout.toChosen(plain, b, stream)
+        return b
+    }
+
+    /// A destination in the chosen layout, copied back to `plain` by `finish`.
+    private func output(_ layout: DNNLLayout, _ plain: UnsafeMutableRawPointer, slot: Int) -> UnsafeMutableRawPointer {
+        layout.isPlain ? plain : buffer(slot, layout.size)
+    }
+
+    private func finish(_ layout: DNNLLayout, _ chosen: UnsafeMutableRawPointer, _ plain: UnsafeMutableRawPointer, _ stream: DNNLStream) {
+        if !layout.isPlain { layout.toPlain(chosen, plain, stream) }
+    }
+
+    /// `dst = conv(src, weights) + bias` on plain buffers.
+    func runForward(src: UnsafeMutableRawPointer, weights: UnsafeMutableRawPointer, bias: UnsafeMutableRawPointer,
+                    dst: UnsafeMutableRawPointer) {
+        _ = ensureForward()
+        let f = forward!, stream = ThreadState.current.dnnlStream
+        let s = chosen(f.src, src, slot: 0, stream), w = chosen(f.weights, weights, slot: 1, stream)
+        let d = output(f.dst, dst, slot: 2)
+        stream.execute(f.prim, [(DNNL_ARG_SRC, f.src.chosen, s), (DNNL_ARG_WEIGHTS, f.weights.chosen, w),
+                                (DNNL_ARG_BIAS, DNNL.plainDesc([geometry.cout], geometry.dtype), bias),
+                                (DNNL_ARG_DST, f.dst.chosen, d)])
+        finish(f.dst, d, dst, stream)
+    }
+
+    /// `diffSrc` = gradient of the input from `diffDst` and the weights, on plain buffers.
+    func runBackwardData(diffDst: UnsafeMutableRawPointer, weights: UnsafeMutableRawPointer, diffSrc: UnsafeMutableRawPointer) {
+        if backwardData == nil {
+            let hint = ensureForward()
+            let g = geometry
+            var src = DNNL.anyDesc(g.srcDims, g.dtype), wei = DNNL.anyDesc(g.weightDims, g.dtype), dst = DNNL.anyDesc(g.dstDims, g.dtype)
+            var desc = dnnl_convolution_desc_t()
+            var (s, d, l, r) = dims
+            DNNL.expectSuccess(dnnl_dilated_convolution_backward_data_desc_init(
+                &desc, dnnl_convolution_direct, &src, &wei, &dst, &s, &d, &l, &r), "conv backward data desc")
+            let pd = primitiveDesc(&desc, hint: hint)
+            var prim: dnnl_primitive_t?
+            DNNL.expectSuccess(dnnl_primitive_create(&prim, pd), "conv backward data")
+            backwardData = (prim!, layout(pd, dnnl_query_diff_src_md, g.srcDims), layout(pd, dnnl_query_weights_md, g.weightDims),
+                            layout(pd, dnnl_query_diff_dst_md, g.dstDims))
+            dnnl_primitive_desc_destroy(pd)
+        }
+        let b = backwardData!, stream = ThreadState.current.dnnlStream
+        let dd = chosen(b.diffDst, diffDst, slot: 3, stream), w = chosen(b.weights, weights, slot: 4, stream)
+        let ds = output(b.diffSrc, diffSrc, slot: 5)
+        stream.execute(b.prim, [(DNNL_ARG_DIFF_DST, b.diffDst.chosen, dd), (DNNL_ARG_WEIGHTS, b.weights.chosen, w),
+                                (DNNL_ARG_DIFF_SRC, b.diffSrc.chosen, ds)])
+        finish(b.diffSrc, ds, diffSrc, stream)
+    }
+
+    /// `diffWeights` = gradient of the weights from the input and `diffDst`, on plain buffers.
+    func runBackwardWeights(src: UnsafeMutableRawPointer, diffDst: UnsafeMutableRawPointer, diffWeights: UnsafeMutableRawPointer) {
+        if backwardWeights == nil {
+            let hint = ensureForward()
+            let g = geometry
+            var src = DNNL.anyDesc(g.srcDims, g.dtype), wei = DNNL.anyDesc(g.weightDims, g.dtype), dst = DNNL.anyDesc(g.dstDims, g.dtype)
+            var desc = dnnl_convolution_desc_t()
+            var (s, d, l, r) = dims
+            DNNL.expectSuccess(dnnl_dilated_convolution_backward_weights_desc_init(
+                &desc, dnnl_convolution_direct, &src, &wei, nil, &dst, &s, &d, &l, &r), "conv backward weights desc")
+            let pd = primitiveDesc(&desc, hint: hint)
+            var prim: dnnl_primitive_t?
+            DNNL.expectSuccess(dnnl_primitive_create(&prim, pd), "conv backward weights")
+            backwardWeights = (prim!, layout(pd, dnnl_query_src_md, g.srcDims), layout(pd, dnnl_query_diff_weights_md, g.weightDims),
+                               layout(pd, dnnl_query_diff_dst_md, g.dstDims))
+            dnnl_primitive_desc_destroy(pd)
+        }
+        let b = backwardWeights!, stream = ThreadState.current.dnnlStream
+        let s = chosen(b.src, src, slot: 6, stream), dd = chosen(b.diffDst, diffDst, slot: 7, stream)
+        let dw = output(b.diffWeights, diffWeights, slot: 8)
+        stream.execute(b.prim, [(DNNL_ARG_SRC, b.src.chosen, s), (DNNL_ARG_DIFF_DST, b.diffDst.chosen, dd),
+                                (DNNL_ARG_DIFF_WEIGHTS, b.diffWeights.chosen, dw)])
+        finish(b.diffWeights, dw, diffWeights, stream)
+    }
+}
+
+/// The process-wide cache of convolution plans, keyed by geometry.
+private final class PlanCache: @unchecked Sendable {
+    private var plans: [ConvGeometry: ConvPlan] = [:]
+    private let lock = NSLock()
+
+    func plan(_ g: ConvGeometry) -> ConvPlan {
+        lock.lock(); defer { lock.unlock() }
+        if let p = plans[g] { return p }
+        let p = ConvPlan(g)
+        plans[g] = p
+        return p
+    }
+}

@@ -1,0 +1,132 @@
+import CDNNL
+import Foundation
+
+/// The process's oneDNN CPU engine and the calling thread's stream, and helpers to describe plain
+/// (row-major) tensors to oneDNN. oneDNN objects are used from one thread at a time per stream.
+enum DNNL {
+    /// The CPU engine, created on first use and kept for the process. oneDNN engines are
+    /// thread-safe, hence `nonisolated(unsafe)` on a value that is never reassigned.
+    nonisolated(unsafe) static let engine: dnnl_engine_t = {
+        var e: dnnl_engine_t?
+        expectSuccess(dnnl_engine_create(&e, dnnl_cpu, 0), "engine_create")
+        return e!
+    }()
+
+    /// Stops on a oneDNN failure; these are internal errors (shapes were checked before).
+    static func expectSuccess(_ status: dnnl_status_t, _ what: String) {
+        if status != dnnl_success { fatalError("oneDNN \(what) failed with status \(status.rawValue)") }
+    }
+
+    /// A plain memory descriptor (nchw, oihw, goihw... by rank) for float32 or float64.
+    static func plainDesc(_ dims: [Int], _ dtype: DType) -> dnnl_memory_desc_t {
+        var md = dnnl_memory_desc_t()
+        let tag: dnnl_format_tag_t
+        switch dims.count {
+        case 1: tag = dnnl_a
+        case 2: tag = dnnl_ab
+        case 3: tag = dnnl_abc
+        case 4: tag = dnnl_abcd
+        default: tag = dnnl_abcde
+        }
+        var d = dims.map { Int64($0) } + [Int64](repeating: 0, count: 12 - dims.count)
+        expectSuccess(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), &d, dataType(dtype), tag), "memory_desc_init")
+        return md
+    }
+
+    /// A descriptor letting the primitive choose its preferred (blocked) layout.
+    static func anyDesc(_ dims: [Int], _ dtype: DType) -> dnnl_memory_desc_t {
+        var md = dnnl_memory_desc_t()
+        var d = dims.map { Int64($0) } + [Int64](repeating: 0, count: 12 - dims.count)
+        expectSuccess(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), &d, dataType(dtype), dnnl_format_tag_any), "memory_desc_init")
+        return md
+    }
+
+    static func dataType(_ dtype: DType) -> dnnl_data_type_t {
+        switch dtype {
+        case .float32: dnnl_f32
+        case .bfloat16: dnnl_bf16
+        case .float16: dnnl_f16
+        default: fatalError("oneDNN path expects a floating dtype, got \(dtype)")
+        }
+    }
+}
+
+/// A oneDNN memory layout chosen by a primitive, with the reorders to and from the plain layout.
+final class DNNLLayout {
+    let plain: dnnl_memory_desc_t
+    let chosen: dnnl_memory_desc_t
+    /// Bytes of a buffer in the chosen layout.
+    let size: Int
+    /// Nil when the chosen layout is the plain one.
+    private let toChosen: dnnl_primitive_t?
+    private let toPlain: dnnl_primitive_t?
+
+    init(plain: dnnl_memory_desc_t, chosen: dnnl_memory_desc_t) {
+        self.plain = plain
+        self.chosen = chosen
+        var p = plain, c = chosen
+        size = dnnl_memory_desc_get_size(&c)
+        if dnnl_memory_desc_equal(&p, &c) != 0 {
+            toChosen = nil
+            toPlain = nil
+        } else {
+            toChosen = DNNLLayout.reorder(&p, &c)
+            toPlain = DNNLLayout.reorder(&c, &p)
+        }
+    }
+
+    deinit {
+        if let toChosen { dnnl_primitive_destroy(toChosen) }
+        if let toPlain { dnnl_primitive_destroy(toPlain) }
+    }
+
+    var isPlain: Bool { toChosen == nil }
+
+    private static func reorder(_ from: inout dnnl_memory_desc_t, _ to: inout dnnl_memory_desc_t) -> dnnl_primitive_t {
+        var pd: dnnl_primitive_desc_t?
+        DNNL.expectSuccess(dnnl_reorder_primitive_desc_create(&pd, &from, DNNL.engine, &to, DNNL.engine, nil), "reorder_pd")
+        var prim: dnnl_primitive_t?
+        DNNL.expectSuccess(dnnl_primitive_create(&prim, pd), "reorder")
+        dnnl_primitive_desc_destroy(pd)
+        return prim!
+    }
+
+    /// Copies plain data at `src` into the chosen layout at `dst`.
+    func toChosen(_ src: UnsafeMutableRawPointer, _ dst: UnsafeMutableRawPointer, _ stream: DNNLStream) {
+        stream.execute(toChosen!, [(DNNL_ARG_FROM, plain, src), (DNNL_ARG_TO, chosen, dst)])
+    }
+
+    /// Copies chosen-layout data at `src` back to the plain layout at `dst`.
+    func toPlain(_ src: UnsafeMutableRawPointer, _ dst: UnsafeMutableRawPointer, _ stream: DNNLStream) {
+        stream.execute(toPlain!, [(DNNL_ARG_FROM, chosen, src), (DNNL_ARG_TO, plain, dst)])
+    }
+}
+
+/// A oneDNN stream, one per thread (streams are not shared across threads).
+final class DNNLStream {
+    let stream: dnnl_stream_t
+
+    init() {
+        var s: dnnl_stream_t?
+        DNNL.expectSuccess(dnnl_stream_create(&s, DNNL.engine, dnnl_stream_default_flags.rawValue), "stream_create")
+        stream = s!
+    }
+
+    deinit { dnnl_stream_destroy(stream) }
+
+    /// Runs `primitive` with memory arguments `(arg, descriptor, pointer)` and waits for it.
+    func execute(_ primitive: dnnl_primitive_t, _ args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)]) {
+        var mems: [dnnl_memory_t?] = []
+        var execArgs: [dnnl_exec_arg_t] = []
+        for (arg, desc, ptr) in args {
+            var d = desc
+            var m: dnnl_memory_t?
+            DNNL.expectSuccess(dnnl_memory_create(&m, &d, DNNL.engine, ptr), "memory_create")
+            mems.append(m)
+            execArgs.append(dnnl_exec_arg_t(arg: arg, memory: m))
+        }
+        DNNL.expectSuccess(dnnl_primitive_execute(primitive, stream, Int32(execArgs.count), execArgs), "execute")
+        DNNL.expectSuccess(dnnl_stream_wait(stream), "stream_wait")
+        for m in mems { dnnl_memory_destroy(m) }
+    }
+}
