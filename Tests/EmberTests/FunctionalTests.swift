@@ -213,6 +213,12 @@ let lossGradCases: [GradCase] = [
         #expect(F.logSoftmax(logits, dim: 1).toDoubles().allSatisfy { $0.isFinite })
     }
 
+    @Test func softmaxOfAScalarIsOne() {
+        #expect(F.softmax(Tensor(3.0), dim: 0).item() == 1)
+        #expect(F.logSoftmax(Tensor(3.0), dim: -1).item() == 0)
+        #expect(F.softmax(Tensor(3.0), dim: 0).shape == [])
+    }
+
     @Test func embeddingPaddingRowGetsNoGradient() {
         let weight = Tensor.randn([4, 2], dtype: .float64, generator: Generator(seed: 1)).requiresGrad_()
         F.embedding(gcIndex([1, 3, 1, 0]), weight, paddingIdx: 1).sum().backward()

@@ -3,6 +3,7 @@ extension Tensor {
     /// do not overflow. PyTorch: `torch.softmax` / `tensor.softmax(dim)`.
     public func softmax(dim d: Int) -> Tensor {
         let dd = normalizeDim(d, "softmax")
+        if dim == 0 { return reshape([1]).softmax(dim: 0).reshape([]) }
         let out = noGrad { () -> Tensor in
             let e = (self - amax(dims: [dd], keepDim: true)).exp()
             return e / e.sum(dim: dd, keepDim: true)
@@ -17,6 +18,7 @@ extension Tensor {
     /// detached maximum. PyTorch: `torch.log_softmax` / `tensor.log_softmax(dim)`.
     public func logSoftmax(dim d: Int) -> Tensor {
         let dd = normalizeDim(d, "log_softmax")
+        if dim == 0 { return reshape([1]).logSoftmax(dim: 0).reshape([]) }
         let out = noGrad { () -> Tensor in
             let shifted = self - amax(dims: [dd], keepDim: true)
             return shifted - shifted.exp().sum(dim: dd, keepDim: true).log()

@@ -104,8 +104,8 @@ extension F {
             -(target * input.log().clamp(min: -100) + (1.0 - target) * (1.0 - input).log().clamp(min: -100))
         }.recording("BinaryCrossEntropyBackward0", [input, target], saved: [input, target]) { g, _ in
             // PyTorch's rules: the input's denominator is kept off zero, the target's logs clamped.
-            [g * (input - target) / ((1.0 - input) * input).clamp(min: 1e-12),
-             g * ((1.0 - input).log().clamp(min: -100) - input.log().clamp(min: -100))]
+            [input.requiresGrad ? g * (input - target) / ((1.0 - input) * input).clamp(min: 1e-12) : nil,
+             target.requiresGrad ? g * ((1.0 - input).log().clamp(min: -100) - input.log().clamp(min: -100)) : nil]
         }
         return reduce(weight.map { loss * $0 } ?? loss, reduction)
     }
