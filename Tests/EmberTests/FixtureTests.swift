@@ -111,16 +111,19 @@ struct Fixtures: Sendable, Decodable {
     let repr: [String: ReprCase]
 }
 
-let fixtures: Fixtures = {
+/// Decodes `Tests/Fixtures/<file>`, found from this source file's path.
+func loadFixtures<T: Decodable>(_ file: String) -> T {
     let url = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures").appendingPathComponent("core.json")
+        .appendingPathComponent("Fixtures").appendingPathComponent(file)
     do {
-        return try JSONDecoder().decode(Fixtures.self, from: Data(contentsOf: url))
+        return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
     } catch {
         fatalError("cannot load \(url.path): \(error)")
     }
-}()
+}
+
+let fixtures: Fixtures = loadFixtures("core.json")
 
 /// Cases where Ember disagrees with PyTorch in a way that needs more than a small local fix. They stay
 /// in the JSON but are left out of the assertions; each entry says why.
@@ -175,9 +178,10 @@ func expectMatches(_ actual: Tensor, _ expected: FixtureTensor, _ label: String,
             sourceLocation: sourceLocation)
 }
 
-/// Runs `body` on the case's inputs and checks its outputs against the fixture.
-func checkCase(_ name: String, _ body: (FixtureCase, [Tensor]) -> [Tensor]) {
-    let c = fixtures.cases[name]!
+/// Runs `body` on the inputs of case `name` of `table` and checks its outputs against the fixture.
+func checkCase(_ name: String, in table: [String: FixtureCase] = fixtures.cases,
+               _ body: (FixtureCase, [Tensor]) -> [Tensor]) {
+    let c = table[name]!
     if ProcessInfo.processInfo.environment["EMBER_FIXTURE_TRACE"] != nil {
         FileHandle.standardError.write(Data("fixture \(name)\n".utf8))
     }
