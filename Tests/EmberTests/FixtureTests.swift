@@ -111,16 +111,19 @@ struct Fixtures: Sendable, Decodable {
     let repr: [String: ReprCase]
 }
 
-let fixtures: Fixtures = {
+/// Decodes `Tests/Fixtures/<file>`, stopping with its path when it is missing or malformed.
+func loadFixtures<T: Decodable>(_ file: String, as _: T.Type) -> T {
     let url = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures").appendingPathComponent("core.json")
+        .appendingPathComponent("Fixtures").appendingPathComponent(file)
     do {
-        return try JSONDecoder().decode(Fixtures.self, from: Data(contentsOf: url))
+        return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
     } catch {
         fatalError("cannot load \(url.path): \(error)")
     }
-}()
+}
+
+let fixtures = loadFixtures("core.json", as: Fixtures.self)
 
 /// Cases where Ember disagrees with PyTorch in a way that needs more than a small local fix. They stay
 /// in the JSON but are left out of the assertions; each entry says why.
@@ -175,9 +178,11 @@ func expectMatches(_ actual: Tensor, _ expected: FixtureTensor, _ label: String,
             sourceLocation: sourceLocation)
 }
 
-/// Runs `body` on the case's inputs and checks its outputs against the fixture.
-func checkCase(_ name: String, _ body: (FixtureCase, [Tensor]) -> [Tensor]) {
-    let c = fixtures.cases[name]!
+/// Runs `body` on the inputs of case `name` of `cases` (the core fixtures by default) and checks
+/// its outputs against the fixture.
+func checkCase(_ name: String, in cases: [String: FixtureCase] = fixtures.cases,
+               _ body: (FixtureCase, [Tensor]) -> [Tensor]) {
+    let c = cases[name]!
     if ProcessInfo.processInfo.environment["EMBER_FIXTURE_TRACE"] != nil {
         FileHandle.standardError.write(Data("fixture \(name)\n".utf8))
     }
