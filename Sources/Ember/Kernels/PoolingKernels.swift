@@ -50,30 +50,25 @@ struct PoolGeometry {
     }
 }
 
-/// Runs `body` with `Float` or `Double` for a float32/float64 tensor; pooling computes in those only.
-@inline(__always)
-private func withPoolFloat(_ dtype: DType, _ body: (any BinaryFloatingPoint.Type) -> Void) {
-    switch dtype {
-    case .float32: body(Float.self)
-    case .float64: body(Double.self)
-    default: fatalError("pooling kernels compute in float32 or float64, got \(dtype)")
-    }
-}
+// The kernels take contiguous float32 or float64 tensors (anything not float32 is read as float64);
+// the ops convert other floating dtypes first.
 
 // MARK: - Max pooling
 
-/// Max over each window of contiguous float32/float64 `x` into `out`, with the flat in-plane
+/// Max over each window of contiguous `x` into `out`, with the flat in-plane
 /// position of the maximum in `indices` (int64). NaN wins, the last NaN of a window as in PyTorch;
 /// an empty window gives -inf at the position of its first tap.
 func maxPoolKernel(_ x: Tensor, _ geo: PoolGeometry, out: Tensor, indices: Tensor) {
-    withPoolFloat(x.dtype) { t in
-        maxPool(t, x.pointer, geo, out.pointer, indices.pointer(as: Int64.self))
+    let pi = indices.pointer(as: Int64.self)
+    if x.dtype == .float32 {
+        maxPool(x.pointer(as: Float.self), geo, out.pointer(as: Float.self), pi)
+    } else {
+        maxPool(x.pointer(as: Double.self), geo, out.pointer(as: Double.self), pi)
     }
 }
 
-private func maxPool<T: BinaryFloatingPoint>(_: T.Type, _ x: UnsafeMutableRawPointer, _ geo: PoolGeometry,
-                                             _ out: UnsafeMutableRawPointer, _ indices: UnsafeMutablePointer<Int64>) {
-    let px = x.assumingMemoryBound(to: T.self), po = out.assumingMemoryBound(to: T.self)
+private func maxPool<T: BinaryFloatingPoint>(_ px: UnsafeMutablePointer<T>, _ geo: PoolGeometry,
+                                             _ po: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>) {
     let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane
     let rows = geo.rows, cols = geo.cols, rs = rows.step, cs = cols.step, ocols = cols.count
     parallelFor(geo.planes, costPerItem: geo.costPerPlane) { range in
@@ -107,15 +102,17 @@ private func maxPool<T: BinaryFloatingPoint>(_: T.Type, _ x: UnsafeMutableRawPoi
 /// contiguous `gradInput` of `planes × inPlane` elements (`grad` contiguous, `indices` int64).
 func maxPoolBackwardKernel(_ grad: Tensor, _ indices: Tensor, planes: Int, inPlane: Int, outPlane: Int,
                            into gradInput: Tensor) {
-    withPoolFloat(grad.dtype) { t in
-        maxPoolBackward(t, grad.pointer, indices.pointer(as: Int64.self), planes, inPlane, outPlane, gradInput.pointer)
+    let px = indices.pointer(as: Int64.self)
+    if grad.dtype == .float32 {
+        maxPoolBackward(grad.pointer(as: Float.self), px, planes, inPlane, outPlane, gradInput.pointer(as: Float.self))
+    } else {
+        maxPoolBackward(grad.pointer(as: Double.self), px, planes, inPlane, outPlane, gradInput.pointer(as: Double.self))
     }
 }
 
-private func maxPoolBackward<T: BinaryFloatingPoint>(_: T.Type, _ grad: UnsafeMutableRawPointer,
-                                                     _ indices: UnsafeMutablePointer<Int64>, _ planes: Int,
-                                                     _ inPlane: Int, _ outPlane: Int, _ gradInput: UnsafeMutableRawPointer) {
-    let pg = grad.assumingMemoryBound(to: T.self), pi = gradInput.assumingMemoryBound(to: T.self)
+private func maxPoolBackward<T: BinaryFloatingPoint>(_ pg: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>,
+                                                     _ planes: Int, _ inPlane: Int, _ outPlane: Int,
+                                                     _ pi: UnsafeMutablePointer<T>) {
     parallelFor(planes, costPerItem: outPlane) { range in
         for p in range {
             let gp = pg + p * outPlane, ip = indices + p * outPlane, dp = pi + p * inPlane
@@ -130,16 +127,19 @@ private func maxPoolBackward<T: BinaryFloatingPoint>(_: T.Type, _ grad: UnsafeMu
 
 // MARK: - Average pooling
 
-/// Sum over each window of contiguous float32/float64 `x` divided by `divisors[o]` (one per output
+/// Sum over each window of contiguous `x` divided by `divisors[o]` (one per output
 /// position of a plane) into `out`. Average-pooling windows are never empty: they start inside the
 /// input or its left padding and are longer than the padding.
 func avgPoolKernel(_ x: Tensor, _ geo: PoolGeometry, divisors: [Int], out: Tensor) {
-    withPoolFloat(x.dtype) { t in avgPool(t, x.pointer, geo, divisors, out.pointer) }
+    if x.dtype == .float32 {
+        avgPool(x.pointer(as: Float.self), geo, divisors, out.pointer(as: Float.self))
+    } else {
+        avgPool(x.pointer(as: Double.self), geo, divisors, out.pointer(as: Double.self))
+    }
 }
 
-private func avgPool<T: BinaryFloatingPoint>(_: T.Type, _ x: UnsafeMutableRawPointer, _ geo: PoolGeometry,
-                                             _ divisors: [Int], _ out: UnsafeMutableRawPointer) {
-    let px = x.assumingMemoryBound(to: T.self), po = out.assumingMemoryBound(to: T.self)
+private func avgPool<T: BinaryFloatingPoint>(_ px: UnsafeMutablePointer<T>, _ geo: PoolGeometry, _ divisors: [Int],
+                                             _ po: UnsafeMutablePointer<T>) {
     let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane
     let rows = geo.rows, cols = geo.cols, ocols = cols.count
     let div = divisors.map { T($0) }
@@ -165,12 +165,15 @@ private func avgPool<T: BinaryFloatingPoint>(_: T.Type, _ x: UnsafeMutableRawPoi
 /// The gradient of average pooling: each `grad[o] / divisors[o]` added to every tap of window `o`,
 /// into a zeroed contiguous `gradInput` (`grad` contiguous).
 func avgPoolBackwardKernel(_ grad: Tensor, _ geo: PoolGeometry, divisors: [Int], into gradInput: Tensor) {
-    withPoolFloat(grad.dtype) { t in avgPoolBackward(t, grad.pointer, geo, divisors, gradInput.pointer) }
+    if grad.dtype == .float32 {
+        avgPoolBackward(grad.pointer(as: Float.self), geo, divisors, gradInput.pointer(as: Float.self))
+    } else {
+        avgPoolBackward(grad.pointer(as: Double.self), geo, divisors, gradInput.pointer(as: Double.self))
+    }
 }
 
-private func avgPoolBackward<T: BinaryFloatingPoint>(_: T.Type, _ grad: UnsafeMutableRawPointer, _ geo: PoolGeometry,
-                                                     _ divisors: [Int], _ gradInput: UnsafeMutableRawPointer) {
-    let pg = grad.assumingMemoryBound(to: T.self), pi = gradInput.assumingMemoryBound(to: T.self)
+private func avgPoolBackward<T: BinaryFloatingPoint>(_ pg: UnsafeMutablePointer<T>, _ geo: PoolGeometry,
+                                                     _ divisors: [Int], _ pi: UnsafeMutablePointer<T>) {
     let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane
     let rows = geo.rows, cols = geo.cols, ocols = cols.count
     let div = divisors.map { T($0) }
