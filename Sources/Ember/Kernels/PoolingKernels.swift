@@ -1,0 +1,196 @@
+/// The input positions each output position of one pooling axis reads: `start[o]..<end[o]` by
+/// `step`, already clipped to the input (a window lying wholly in the padding is empty).
+struct PoolWindows {
+    let start: [Int]
+    let end: [Int]
+    let step: Int
+
+    /// Number of output positions.
+    var count: Int { start.count }
+
+    /// Windows of a strided, dilated pooling over an input implicitly padded by `padding`, as
+    /// PyTorch's CPU kernels walk them: the first tap inside the input, then every `dilation`-th.
+    init(input: Int, output: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) {
+        var start = [Int](repeating: 0, count: output), end = start
+        for o in 0..<output {
+            var s = o * stride - padding
+            end[o] = Swift.min(s + (kernel - 1) * dilation + 1, input)
+            while s < 0 { s += dilation }
+            start[o] = s
+        }
+        self.start = start
+        self.end = end
+        step = dilation
+    }
+
+    /// Windows of adaptive pooling: `floor(o * input / output) ..< ceil((o + 1) * input / output)`.
+    init(adaptiveInput input: Int, output: Int) {
+        start = (0..<output).map { $0 * input / output }
+        end = (0..<output).map { (($0 + 1) * input + output - 1) / output }
+        step = 1
+    }
+
+    /// Number of taps of window `o`.
+    func size(_ o: Int) -> Int { Swift.max(0, (end[o] - start[o] + step - 1) / step) }
+}
+
+/// The geometry shared by the pooling kernels: `planes` contiguous `height × width` input planes
+/// (N·C of an NCHW tensor), each pooled over `rows × cols` windows into one output plane.
+struct PoolGeometry {
+    let planes: Int, height: Int, width: Int
+    let rows: PoolWindows, cols: PoolWindows
+
+    var inPlane: Int { height * width }
+    var outPlane: Int { rows.count * cols.count }
+    /// Work per plane, for `parallelFor`'s grain: output size times the taps of the largest window.
+    var costPerPlane: Int {
+        let taps = (rows.count == 0 ? 0 : (0..<rows.count).map(rows.size).max()!)
+            * (cols.count == 0 ? 0 : (0..<cols.count).map(cols.size).max()!)
+        return Swift.max(1, outPlane * taps)
+    }
+}
+
+// The kernels take contiguous float32 or float64 tensors (anything not float32 is read as float64);
+// the ops convert other floating dtypes first.
+
+// MARK: - Max pooling
+
+/// Max over each window of contiguous `x` into `out`, with the flat in-plane
+/// position of the maximum in `indices` (int64). NaN wins, the last NaN of a window as in PyTorch;
+/// an empty window gives -inf at the position of its first tap.
+func maxPoolKernel(_ x: Tensor, _ geo: PoolGeometry, out: Tensor, indices: Tensor) {
+    let pi = indices.pointer(as: Int64.self)
+    if x.dtype == .float32 {
+        maxPool(x.pointer(as: Float.self), geo, out.pointer(as: Float.self), pi)
+    } else {
+        maxPool(x.pointer(as: Double.self), geo, out.pointer(as: Double.self), pi)
+    }
+}
+
+private func maxPool<T: BinaryFloatingPoint>(_ px: UnsafeMutablePointer<T>, _ geo: PoolGeometry,
+                                             _ po: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>) {
+    let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane
+    let rows = geo.rows, cols = geo.cols, rs = rows.step, cs = cols.step, ocols = cols.count
+    parallelFor(geo.planes, costPerItem: geo.costPerPlane) { range in
+        for p in range {
+            let xp = px + p * inPlane, op = po + p * outPlane, ip = indices + p * outPlane
+            for oh in 0..<rows.count {
+                let h0 = rows.start[oh], h1 = rows.end[oh]
+                for ow in 0..<ocols {
+                    let w0 = cols.start[ow], w1 = cols.end[ow]
+                    var best = -T.infinity, at = h0 * width + w0
+                    var h = h0
+                    while h < h1 {
+                        let row = h * width
+                        var w = w0
+                        while w < w1 {
+                            let v = xp[row + w]
+                            if v > best || v.isNaN { best = v; at = row + w }
+                            w += cs
+                        }
+                        h += rs
+                    }
+                    op[oh * ocols + ow] = best
+                    ip[oh * ocols + ow] = Int64(at)
+                }
+            }
+        }
+    }
+}
+
+/// The gradient of max pooling: `gradInput[plane][indices[o]] += grad[o]` into a zeroed
+/// contiguous `gradInput` of `planes × inPlane` elements (`grad` contiguous, `indices` int64).
+func maxPoolBackwardKernel(_ grad: Tensor, _ indices: Tensor, planes: Int, inPlane: Int, outPlane: Int,
+                           into gradInput: Tensor) {
+    let px = indices.pointer(as: Int64.self)
+    if grad.dtype == .float32 {
+        maxPoolBackward(grad.pointer(as: Float.self), px, planes, inPlane, outPlane, gradInput.pointer(as: Float.self))
+    } else {
+        maxPoolBackward(grad.pointer(as: Double.self), px, planes, inPlane, outPlane, gradInput.pointer(as: Double.self))
+    }
+}
+
+private func maxPoolBackward<T: BinaryFloatingPoint>(_ pg: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>,
+                                                     _ planes: Int, _ inPlane: Int, _ outPlane: Int,
+                                                     _ pi: UnsafeMutablePointer<T>) {
+    parallelFor(planes, costPerItem: outPlane) { range in
+        for p in range {
+            let gp = pg + p * outPlane, ip = indices + p * outPlane, dp = pi + p * inPlane
+            for o in 0..<outPlane {
+                let at = Int(ip[o])
+                // An empty window (all taps in the padding) points outside the plane; it has no input.
+                if at >= 0 && at < inPlane { dp[at] += gp[o] }
+            }
+        }
+    }
+}
+
+// MARK: - Average pooling
+
+/// Sum over each window of contiguous `x` divided by `divisors[o]` (one per output
+/// position of a plane) into `out`. Average-pooling windows are never empty: they start inside the
+/// input or its left padding and are longer than the padding.
+func avgPoolKernel(_ x: Tensor, _ geo: PoolGeometry, divisors: [Int], out: Tensor) {
+    if x.dtype == .float32 {
+        avgPool(x.pointer(as: Float.self), geo, divisors, out.pointer(as: Float.self))
+    } else {
+        avgPool(x.pointer(as: Double.self), geo, divisors, out.pointer(as: Double.self))
+    }
+}
+
+private func avgPool<T: BinaryFloatingPoint>(_ px: UnsafeMutablePointer<T>, _ geo: PoolGeometry, _ divisors: [Int],
+                                             _ po: UnsafeMutablePointer<T>) {
+    let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane
+    let rows = geo.rows, cols = geo.cols, ocols = cols.count
+    let div = divisors.map { T($0) }
+    parallelFor(geo.planes, costPerItem: geo.costPerPlane) { range in
+        for p in range {
+            let xp = px + p * inPlane, op = po + p * outPlane
+            for oh in 0..<rows.count {
+                let h0 = rows.start[oh], h1 = rows.end[oh]
+                for ow in 0..<ocols {
+                    let w0 = cols.start[ow], w1 = cols.end[ow], o = oh * ocols + ow
+                    var sum: T = 0
+                    for h in h0..<h1 {
+                        let row = xp + h * width
+                        for w in w0..<w1 { sum += row[w] }
+                    }
+                    op[o] = sum / div[o]
+                }
+            }
+        }
+    }
+}
+
+/// The gradient of average pooling: each `grad[o] / divisors[o]` added to every tap of window `o`,
+/// into a zeroed contiguous `gradInput` (`grad` contiguous).
+func avgPoolBackwardKernel(_ grad: Tensor, _ geo: PoolGeometry, divisors: [Int], into gradInput: Tensor) {
+    if grad.dtype == .float32 {
+        avgPoolBackward(grad.pointer(as: Float.self), geo, divisors, gradInput.pointer(as: Float.self))
+    } else {
+        avgPoolBackward(grad.pointer(as: Double.self), geo, divisors, gradInput.pointer(as: Double.self))
+    }
+}
+
+private func avgPoolBackward<T: BinaryFloatingPoint>(_ pg: UnsafeMutablePointer<T>, _ geo: PoolGeometry,
+                                                     _ divisors: [Int], _ pi: UnsafeMutablePointer<T>) {
+    let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane
+    let rows = geo.rows, cols = geo.cols, ocols = cols.count
+    let div = divisors.map { T($0) }
+    parallelFor(geo.planes, costPerItem: geo.costPerPlane) { range in
+        for p in range {
+            let gp = pg + p * outPlane, dp = pi + p * inPlane
+            for oh in 0..<rows.count {
+                let h0 = rows.start[oh], h1 = rows.end[oh]
+                for ow in 0..<ocols {
+                    let w0 = cols.start[ow], w1 = cols.end[ow], o = oh * ocols + ow
+                    let v = gp[o] / div[o]
+                    for h in h0..<h1 {
+                        let row = dp + h * width
+                        for w in w0..<w1 { row[w] += v }
+                    }
+                }
+            }
+        }
+    }
+}
