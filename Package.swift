@@ -19,7 +19,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ember",
-            dependencies: ["Ember", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Ember", "CDNNL", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "EmberTests",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CDNNL
 import Ember
 import Foundation
 
@@ -6,7 +7,7 @@ import Foundation
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a benchmark and print (or write) its JSON result.",
-        subcommands: [Linreg.self, Gemm.self])
+        subcommands: [Linreg.self, Gemm.self, Layers.self])
 
     struct Options: ParsableArguments {
         @Option(help: "Also write the JSON result to this file.")
@@ -90,7 +91,76 @@ struct Bench: ParsableCommand {
                 let median = times[times.count / 2]
                 rows[String(n)] = (2 * pow(Double(n), 3) / median / 1e9 * 10).rounded() / 10
             }
-            try options.emit(["workload": "gemm", "gflops": rows])
+            try options.emit(["workload": "gemm", "gflops": rows, "raw_onednn_sgemm_gflops": rawOneDNN()])
+        }
+
+        /// The same products through `dnnl_sgemm` called directly, the bar Ember's matmul is held to.
+        private func rawOneDNN() -> [String: Double] {
+            var rows: [String: Double] = [:]
+            for n in [256, 512, 1024, 2048] {
+                let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
+                var c = [Float](repeating: 0, count: n * n)
+                func once() {
+                    _ = dnnl_sgemm(78, 78, Int64(n), Int64(n), Int64(n), 1, a, Int64(n), b, Int64(n), 0, &c, Int64(n))
+                }
+                once()
+                let reps = Swift.max(3, Int(4e9 / (2 * pow(Double(n), 3))))
+                var times: [Double] = []
+                for _ in 0..<reps {
+                    let t = DispatchTime.now().uptimeNanoseconds
+                    once()
+                    times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
+                }
+                times.sort()
+                rows[String(n)] = (2 * pow(Double(n), 3) / times[times.count / 2] / 1e9 * 10).rounded() / 10
+            }
+            return rows
+        }
+    }
+
+    /// The conv layers of `torch_ref.py layers`: median milliseconds of one forward, and of forward
+    /// plus backward (input, weight and bias gradients).
+    struct Layers: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Time the benchmark conv layers, forward and forward+backward.")
+        @OptionGroup var options: Options
+        @Option(help: "Repetitions per layer (the first two are warm-up).") var reps = 8
+
+        /// name: (batch, in channels, size, out channels, kernel, stride, padding), as in torch_ref.py.
+        static let layers: [(String, [Int])] = [
+            ("lenet.conv1", [256, 1, 32, 6, 5, 1, 0]), ("lenet.conv2", [256, 6, 14, 16, 5, 1, 0]),
+            ("resnet18.stem", [64, 1, 96, 64, 7, 2, 3]), ("resnet18.stage1", [64, 64, 24, 64, 3, 1, 1]),
+            ("resnet18.stage2", [64, 128, 12, 128, 3, 1, 1]), ("resnet18.stage3", [64, 256, 6, 256, 3, 1, 1]),
+            ("resnet18.stage4", [64, 512, 3, 512, 3, 1, 1]), ("alexnet.conv1", [32, 1, 224, 96, 11, 4, 0]),
+            ("alexnet.conv2", [32, 96, 26, 256, 5, 1, 2]), ("alexnet.conv3", [32, 256, 12, 384, 3, 1, 1]),
+        ]
+
+        func run() throws {
+            guard reps > 2 else { throw ValidationError("--reps must be at least 3") }
+            setNumThreads(options.threads)
+            manualSeed(0)
+            var rows: [String: Any] = [:]
+            for (name, l) in Layers.layers {
+                let (n, cin, size, cout, k, s, p) = (l[0], l[1], l[2], l[3], l[4], l[5], l[6])
+                let bound = 1 / Double(cin * k * k).squareRoot()
+                let w = Tensor.uniform(-bound, bound, [cout, cin, k, k], requiresGrad: true)
+                let b = Tensor.uniform(-bound, bound, [cout], requiresGrad: true)
+                let x = Tensor.rand([n, cin, size, size], requiresGrad: true)
+                var forward: [Double] = [], train: [Double] = []
+                for _ in 0..<reps {
+                    var t = DispatchTime.now().uptimeNanoseconds
+                    _ = noGrad { F.conv2d(x, w, b, stride: [s], padding: .explicit([p])) }
+                    forward.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
+                    t = DispatchTime.now().uptimeNanoseconds
+                    F.conv2d(x, w, b, stride: [s], padding: .explicit([p])).sum().backward()
+                    train.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
+                }
+                func median(_ v: [Double]) -> Double {
+                    let s = v.dropFirst(2).sorted()
+                    return (s[s.count / 2] * 1000).rounded() / 1000
+                }
+                rows[name] = ["forward_ms": median(forward), "train_ms": median(train)]
+            }
+            try options.emit(["workload": "layers", "layers": rows])
         }
     }
 }

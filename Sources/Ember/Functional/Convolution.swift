@@ -22,11 +22,12 @@ enum Conv {
         }
         let inputs = [x, w] + (bias.map { [$0] } ?? [])
         return out.converted(x.dtype).recording("ConvolutionBackward0", inputs, saved: [x, w]) { gOut, _ in
-            var grads: [Tensor?] = [
-                x.requiresGradFlag ? data(gOut, w, g).gradFor(x) : nil,
-                w.requiresGradFlag ? weights(x, gOut, g).gradFor(w) : nil,
-            ]
-            if let bias { grads.append(bias.requiresGradFlag ? gOut.sum(dims: [0, 2, 3]).gradFor(bias) : nil) }
+            let gc = gOut.contiguous()
+            let wantBias = bias?.requiresGradFlag ?? false
+            let (gw, gb) = w.requiresGradFlag || wantBias ? weights(x, gc, g, wantBias: wantBias) : (nil, nil)
+            var grads: [Tensor?] = [x.requiresGradFlag ? data(gc, w, g).gradFor(x) : nil,
+                                    w.requiresGradFlag ? gw?.gradFor(w) : nil]
+            if let bias { grads.append(gb?.gradFor(bias)) }
             return grads
         }
     }
@@ -44,26 +45,35 @@ enum Conv {
                                                          out.pointer(as: Double.self))
         }
         return out.converted(gOut.dtype).recording("ConvolutionBackwardBackward0", [gOut, w], saved: [gOut, w]) { gg, _ in
-            [gOut.requiresGradFlag ? forward(gg, w, nil, g) : nil, w.requiresGradFlag ? weights(gg, gOut, g).gradFor(w) : nil]
+            [gOut.requiresGradFlag ? forward(gg, w, nil, g) : nil, w.requiresGradFlag ? weights(gg, gOut, g).weight.gradFor(w) : nil]
         }
     }
 
-    /// The weight gradient from the input `x` and `gOut`.
-    static func weights(_ x: Tensor, _ gOut: Tensor, _ g: ConvGeometry) -> Tensor {
+    /// The weight gradient from the input `x` and `gOut`, and with `wantBias` the bias gradient
+    /// (per-channel sums of `gOut`, computed by the same oneDNN pass).
+    static func weights(_ x: Tensor, _ gOut: Tensor, _ g: ConvGeometry, wantBias: Bool = false) -> (weight: Tensor, bias: Tensor?) {
         let xc = compute(x), dc = compute(gOut)
         var geometry = g
         geometry.dtype = xc.dtype
         let shape = [g.cout, g.cin / g.groups, g.kh, g.kw]
         let out = Tensor(uninitializedShape: shape, dtype: xc.dtype)
+        var biasGrad: Tensor? = nil
         if xc.dtype == .float32 {
-            ConvPlan.plan(geometry).runBackwardWeights(src: xc.pointer, diffDst: dc.pointer, diffWeights: out.pointer)
+            let b = wantBias ? Tensor(uninitializedShape: [g.cout], dtype: .float32) : nil
+            ConvPlan.plan(geometry).runBackwardWeights(src: xc.pointer, diffDst: dc.pointer, diffWeights: out.pointer,
+                                                       diffBias: b?.pointer)
+            biasGrad = b.map { $0.converted(gOut.dtype).recording("ConvolutionBackwardBackward0", [gOut]) { gb, _ in
+                [gb.view(1, -1, 1, 1).expand(gOut.shape)]
+            } }
         } else {
             DirectConv<Double>(g: geometry).backwardWeights(xc.pointer(as: Double.self), dc.pointer(as: Double.self),
                                                             out.pointer(as: Double.self))
+            if wantBias { biasGrad = gOut.sum(dims: [0, 2, 3]) }
         }
-        return out.converted(x.dtype).recording("ConvolutionBackwardBackward0", [x, gOut], saved: [x, gOut]) { gw, _ in
+        let weight = out.converted(x.dtype).recording("ConvolutionBackwardBackward0", [x, gOut], saved: [x, gOut]) { gw, _ in
             [x.requiresGradFlag ? data(gOut, gw, g).gradFor(x) : nil, gOut.requiresGradFlag ? forward(x, gw, nil, g) : nil]
         }
+        return (weight, biasGrad)
     }
 }
 
