@@ -147,8 +147,10 @@ func relativeTolerance(_ dtype: DType) -> Double? {
     }
 }
 
-/// Checks dtype, shape and values of `actual` against `expected`, naming `label` in failures.
+/// Checks dtype, shape and values of `actual` against `expected`, naming `label` in failures;
+/// `tolerance` gives the relative tolerance per dtype (nil: exact).
 func expectMatches(_ actual: Tensor, _ expected: FixtureTensor, _ label: String,
+                   tolerance: (DType) -> Double? = relativeTolerance,
                    sourceLocation: SourceLocation = #_sourceLocation) {
     let dt = expected.emberDType
     #expect(actual.dtype == dt, "\(label): dtype \(actual.dtype), expected torch.\(expected.dtype)",
@@ -158,7 +160,7 @@ func expectMatches(_ actual: Tensor, _ expected: FixtureTensor, _ label: String,
     guard actual.shape == expected.shape else { return }
     let want = expected.values.map(\.double)
     let got = actual.toDoubles()
-    guard let rtol = relativeTolerance(dt), actual.dtype.isFloatingPoint else {
+    guard let rtol = tolerance(dt), actual.dtype.isFloatingPoint else {
         let bad = zip(got, want).enumerated().filter { $0.element.0 != $0.element.1 }
         #expect(bad.isEmpty, "\(label): \(bad.count) of \(want.count) differ; first at \(bad.first?.offset ?? -1): got \(got), expected \(want)",
                 sourceLocation: sourceLocation)
@@ -178,8 +180,10 @@ func expectMatches(_ actual: Tensor, _ expected: FixtureTensor, _ label: String,
             sourceLocation: sourceLocation)
 }
 
-/// Runs `body` on the inputs of case `name` of `table` and checks its outputs against the fixture.
+/// Runs `body` on the inputs of case `name` of `table` and checks its outputs against the fixture,
+/// within `tolerance` (as in `expectMatches`).
 func checkCase(_ name: String, in table: [String: FixtureCase] = fixtures.cases,
+               tolerance: (DType) -> Double? = relativeTolerance,
                _ body: (FixtureCase, [Tensor]) -> [Tensor]) {
     let c = table[name]!
     if ProcessInfo.processInfo.environment["EMBER_FIXTURE_TRACE"] != nil {
@@ -194,7 +198,7 @@ func checkCase(_ name: String, in table: [String: FixtureCase] = fixtures.cases,
     let outs = body(c, inputs)
     #expect(outs.count == c.outputs.count, "\(name): \(outs.count) outputs, expected \(c.outputs.count)")
     for (k, (o, e)) in zip(outs, c.outputs).enumerated() {
-        expectMatches(o, e, c.outputs.count == 1 ? name : "\(name)[\(k)]")
+        expectMatches(o, e, c.outputs.count == 1 ? name : "\(name)[\(k)]", tolerance: tolerance)
     }
 }
 

@@ -97,9 +97,14 @@ extension F {
         return v.count == 1 ? Array(repeating: v[0], count: n) : v
     }
 
-    /// Validates a convolution and derives its geometry (input 4-D here).
+    /// Validates a convolution and derives its geometry (input 4-D here). `oneD` marks a conv1d run
+    /// as a conv2d of height 1: its messages show the shapes and sizes without that dim, as PyTorch's do.
     static func convGeometry(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, stride: [Int], padding: ConvPadding,
-                             dilation: [Int], groups: Int, op: String) -> ConvGeometry {
+                             dilation: [Int], groups: Int, op: String, oneD: Bool = false) -> ConvGeometry {
+        func shown(_ shape: [Int]) -> String {
+            shapeString(oneD ? Array(shape.prefix(2) + shape.dropFirst(3)) : shape)
+        }
+        func sizes(_ a: Int, _ b: Int) -> String { oneD ? "(\(b))" : "(\(a) x \(b))" }
         check(w.dim == 4, "\(op): Expected \(x.dim)-dimensional weight for \(x.dim)-dimensional input \(shapeString(x.shape)), but got \(w.dim)-dimensional weight of size \(shapeString(w.shape)) instead")
         check(x.dtype == w.dtype, "Input type (\(x.dtype.legacyName)) and weight type (\(w.dtype.legacyName)) should be the same")
         check(x.dtype.isFloatingPoint, "\(op): expected a floating-point input, got \(x.dtype)")
@@ -108,12 +113,12 @@ extension F {
         for v in s { check(v > 0, "non-positive stride is not supported") }
         for v in d { check(v > 0, "dilation should be greater than zero") }
         check(w.shape[0] % groups == 0,
-              "Given groups=\(groups), expected weight to be divisible by \(groups) at dimension 0, but got weight of size \(shapeString(w.shape)) instead")
+              "Given groups=\(groups), expected weight to be divisible by \(groups) at dimension 0, but got weight of size [\(shown(w.shape))] instead")
         check(x.shape[1] == w.shape[1] * groups,
-              "Given groups=\(groups), weight of size \(shapeString(w.shape)), expected input\(shapeString(x.shape)) to have \(w.shape[1] * groups) channels, but got \(x.shape[1]) channels instead")
+              "Given groups=\(groups), weight of size \(shown(w.shape)), expected input\(shown(x.shape)) to have \(w.shape[1] * groups) channels, but got \(x.shape[1]) channels instead")
         if let bias {
             check(bias.dim == 1 && bias.shape[0] == w.shape[0],
-                  "Given weight of size \(shapeString(w.shape)), expected bias to be 1-dimensional with \(w.shape[0]) elements, but got bias of size \(shapeString(bias.shape)) instead")
+                  "Given weight of size \(shown(w.shape)), expected bias to be 1-dimensional with \(w.shape[0]) elements, but got bias of size \(shapeString(bias.shape)) instead")
         }
         var padL = [0, 0], padR = [0, 0]
         switch padding {
@@ -136,7 +141,7 @@ extension F {
         let ph = x.shape[2] + padL[0] + padR[0], pw = x.shape[3] + padL[1] + padR[1]
         let kh = d[0] * (w.shape[2] - 1) + 1, kw = d[1] * (w.shape[3] - 1) + 1
         check(ph >= kh && pw >= kw,
-              "Calculated padded input size per channel: (\(ph) x \(pw)). Kernel size: (\(kh) x \(kw)). Kernel size can't be greater than actual input size")
+              "Calculated padded input size per channel: \(sizes(ph, pw)). Kernel size: \(sizes(kh, kw)). Kernel size can't be greater than actual input size")
         return g
     }
 
@@ -147,9 +152,17 @@ extension F {
         check(input.dim == 3 || input.dim == 4,
               "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: \(shapeString(input.shape))")
         let x = input.dim == 3 ? input.unsqueeze(0) : input
-        let g = convGeometry(x, weight, bias, stride: stride, padding: padding, dilation: dilation, groups: groups, op: "conv2d")
-        let out = Conv.forward(x, weight, bias, g)
+        let out = conv2dBatched(x, weight, bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+                                op: "conv2d", oneD: false)
         return input.dim == 3 ? out.squeeze(0) : out
+    }
+
+    /// conv2d on 4-D input; conv1d comes here with height 1 (`oneD`) and its own name.
+    private static func conv2dBatched(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, stride: [Int], padding: ConvPadding,
+                                      dilation: [Int], groups: Int, op: String, oneD: Bool) -> Tensor {
+        let g = convGeometry(x, weight, bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+                             op: op, oneD: oneD)
+        return Conv.forward(x, weight, bias, g)
     }
 
     /// 1-D convolution over `(N, C, L)` or `(C, L)` with weight `(O, C/groups, k)`. PyTorch: `torch.nn.functional.conv1d`.
@@ -161,11 +174,11 @@ extension F {
         let x = input.dim == 2 ? input.unsqueeze(0) : input
         let pad2d: ConvPadding
         switch padding {
-        case .explicit(let p): pad2d = .explicit([0, p[0]])
+        case .explicit(let p): pad2d = .explicit([0, expandArg(p, 1, "padding", "conv1d")[0]])
         default: pad2d = padding
         }
-        let out = conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, stride: [1, stride], padding: pad2d,
-                         dilation: [1, dilation], groups: groups).squeeze(2)
+        let out = conv2dBatched(x.unsqueeze(2), weight.unsqueeze(2), bias, stride: [1, stride], padding: pad2d,
+                                dilation: [1, dilation], groups: groups, op: "conv1d", oneD: true).squeeze(2)
         return input.dim == 2 ? out.squeeze(0) : out
     }
 
@@ -186,7 +199,7 @@ extension F {
         check(x.shape[1] == weight.shape[0],
               "Given transposed=1, weight of size \(shapeString(weight.shape)), expected input\(shapeString(x.shape)) to have \(weight.shape[0]) channels, but got \(x.shape[1]) channels instead")
         check(weight.shape[0] % groups == 0,
-              "Given groups=\(groups), expected weight to be divisible by \(groups) at dimension 0, but got weight of size \(shapeString(weight.shape)) instead")
+              "Given groups=\(groups), expected weight to be divisible by \(groups) at dimension 0, but got weight of size [\(shapeString(weight.shape))] instead")
         for i in 0..<2 {
             check(o[i] < s[i] || o[i] < d[i],
                   "output padding must be smaller than either stride or dilation, but got output_padding_height: \(o[0]) output_padding_width: \(o[1]) stride_height: \(s[0]) stride_width: \(s[1]) dilation_height: \(d[0]) dilation_width: \(d[1])")
