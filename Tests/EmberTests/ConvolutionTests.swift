@@ -16,6 +16,8 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
         ConvCase(n: 3, cin: 1, h: 12, w: 12, cout: 5, k: 5),
         ConvCase(n: 2, cin: 8, h: 6, w: 6, cout: 8, k: 3, padding: 1, groups: 8),
         ConvCase(n: 1, cin: 3, h: 11, w: 10, cout: 2, k: 4, stride: 3, padding: 1),
+        // Large enough for the Winograd path.
+        ConvCase(n: 1, cin: 32, h: 8, w: 8, cout: 32, k: 3, padding: 1),
     ]
 
     /// The oneDNN float32 path agrees with the direct float64 path (forward and both gradients).
