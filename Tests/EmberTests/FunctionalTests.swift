@@ -128,6 +128,14 @@ let layerGradCases: [GradCase] = [
     doubleBackwardCase("layerNorm twice", outShape: [2, 3], { [gcInput([2, 3])] }) {
         F.layerNorm($0[0], normalizedShape: [3])
     },
+    doubleBackwardCase("batchNorm training twice", outShape: [3, 2, 2], {
+        [gcInput([3, 2, 2]), gcInput([2], .positive, seed: 2), gcInput([2], seed: 3)]
+    }) {
+        F.batchNorm($0[0], runningMean: nil, runningVar: nil, weight: $0[1], bias: $0[2], training: true)
+    },
+    doubleBackwardCase("batchNorm eval twice", outShape: [3, 2, 2], { [gcInput([3, 2, 2]), gcInput([2], .positive, seed: 2)] }) {
+        F.batchNorm($0[0], runningMean: gcConstant([2]), runningVar: gcConstant([2], .positive), weight: $0[1], training: false)
+    },
     GradCase("embedding", { [gcInput([4, 3])] }) {
         weightedSum(F.embedding(gcIndex([0, 2, 3, 2, 1, 0], [2, 3]), $0[0]))
     },

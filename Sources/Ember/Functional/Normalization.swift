@@ -14,28 +14,16 @@ extension F {
                           ("weight", weight), ("bias", bias)] {
             if let t { check(t.numel == c, "\(name) should contain \(c) elements not \(t.numel)") }
         }
-        var perChannel = [Int](repeating: 1, count: input.dim)
-        perChannel[1] = c
-        let dims = [0] + Array(2..<input.dim)
-        let mean: Tensor, variance: Tensor
         if training {
             let count = input.numel / Swift.max(c, 1)
             check(count > 1,
                   "Expected more than 1 value per channel when training, got input size torch.Size(\(shapeString(input.shape)))")
-            mean = input.mean(dims: dims, keepDim: true)
-            variance = input.var(dims: dims, correction: 0, keepDim: true)
-            noGrad {
-                let unbiased = variance * (Double(count) / Double(count - 1))
-                runningMean?.mul_(1 - momentum).add_(mean.reshape([c]) * momentum)
-                runningVar?.mul_(1 - momentum).add_(unbiased.reshape([c]) * momentum)
-            }
         } else {
             check(runningMean != nil, "running_mean must be defined in evaluation mode")
             check(runningVar != nil, "running_var must be defined in evaluation mode")
-            mean = runningMean!.reshape(perChannel)
-            variance = runningVar!.reshape(perChannel)
         }
-        return affine((input - mean) * (variance + eps).rsqrt(), weight, bias, perChannel)
+        return BatchNorm(input: input, weight: weight, bias: bias, eps: eps)
+            .run(training: training, runningMean: runningMean, runningVar: runningVar, momentum: momentum)
     }
 
     /// Normalizes over the trailing dims `normalizedShape` (biased variance), then applies the
