@@ -53,7 +53,7 @@ enum Engine {
                 deliver(t, node.inputFns[i], ig)
             }
         }
-        if let inputs, !allowUnused {
+        if inputs != nil && !allowUnused {
             for r in results where r == nil {
                 fatalError("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.")
             }
