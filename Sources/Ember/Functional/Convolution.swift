@@ -1,7 +1,12 @@
+import Synchronization
+
 /// The three differentiable convolution primitives. Each backward is written with the others, so
 /// gradients of gradients work: the input gradient of a convolution is a transposed convolution of
 /// the output gradient, and the weight gradient a correlation of input and output gradient.
 enum Conv {
+    /// Numbers each output gradient, so the two backward primitives of one step share its reorder.
+    private static let gradientTokens = Atomic<Int>(0)
+
     /// Runs `body` on float32 or float64 contiguous copies (half types compute in float32).
     private static func compute(_ t: Tensor) -> Tensor { t.converted(t.dtype == .float64 ? .float64 : .float32).contiguousRaw() }
 
@@ -23,9 +28,10 @@ enum Conv {
         let inputs = [x, w] + (bias.map { [$0] } ?? [])
         return out.converted(x.dtype).recording("ConvolutionBackward0", inputs, saved: [x, w]) { gOut, _ in
             let gc = gOut.contiguous()
+            let token = gradientTokens.add(1, ordering: .relaxed).newValue
             let wantBias = bias?.requiresGradFlag ?? false
-            let (gw, gb) = w.requiresGradFlag || wantBias ? weights(x, gc, g, wantBias: wantBias) : (nil, nil)
-            var grads: [Tensor?] = [x.requiresGradFlag ? data(gc, w, g).gradFor(x) : nil,
+            let (gw, gb) = w.requiresGradFlag || wantBias ? weights(x, gc, g, wantBias: wantBias, token: token) : (nil, nil)
+            var grads: [Tensor?] = [x.requiresGradFlag ? data(gc, w, g, token: token).gradFor(x) : nil,
                                     w.requiresGradFlag ? gw?.gradFor(w) : nil]
             if let bias { grads.append(gb?.gradFor(bias)) }
             return grads
@@ -33,13 +39,13 @@ enum Conv {
     }
 
     /// The input gradient from `gOut` (shaped like the output) and the weights: a transposed convolution.
-    static func data(_ gOut: Tensor, _ w: Tensor, _ g: ConvGeometry) -> Tensor {
+    static func data(_ gOut: Tensor, _ w: Tensor, _ g: ConvGeometry, token: Int? = nil) -> Tensor {
         let dc = compute(gOut), wc = compute(w)
         var geometry = g
         geometry.dtype = dc.dtype
         let out = Tensor(uninitializedShape: geometry.srcDims, dtype: dc.dtype)
         if dc.dtype == .float32 {
-            ConvPlan.plan(geometry).runBackwardData(diffDst: dc.pointer, weights: wc.pointer, diffSrc: out.pointer)
+            ConvPlan.plan(geometry).runBackwardData(diffDst: dc.pointer, weights: wc.pointer, diffSrc: out.pointer, token: token)
         } else {
             DirectConv<Double>(g: geometry).backwardData(dc.pointer(as: Double.self), wc.pointer(as: Double.self),
                                                          out.pointer(as: Double.self))
@@ -51,7 +57,8 @@ enum Conv {
 
     /// The weight gradient from the input `x` and `gOut`, and with `wantBias` the bias gradient
     /// (per-channel sums of `gOut`, computed by the same oneDNN pass).
-    static func weights(_ x: Tensor, _ gOut: Tensor, _ g: ConvGeometry, wantBias: Bool = false) -> (weight: Tensor, bias: Tensor?) {
+    static func weights(_ x: Tensor, _ gOut: Tensor, _ g: ConvGeometry, wantBias: Bool = false,
+                        token: Int? = nil) -> (weight: Tensor, bias: Tensor?) {
         let xc = compute(x), dc = compute(gOut)
         var geometry = g
         geometry.dtype = xc.dtype
@@ -61,7 +68,7 @@ enum Conv {
         if xc.dtype == .float32 {
             let b = wantBias ? Tensor(uninitializedShape: [g.cout], dtype: .float32) : nil
             ConvPlan.plan(geometry).runBackwardWeights(src: xc.pointer, diffDst: dc.pointer, diffWeights: out.pointer,
-                                                       diffBias: b?.pointer)
+                                                       diffBias: b?.pointer, token: token)
             biasGrad = b.map { $0.converted(gOut.dtype).recording("ConvolutionBackwardBackward0", [gOut]) { gb, _ in
                 [gb.view(1, -1, 1, 1).expand(gOut.shape)]
             } }

@@ -38,6 +38,10 @@ final class ConvPlan: @unchecked Sendable {
     private var backwardWeights: (prim: dnnl_primitive_t, src: DNNLLayout, diffWeights: DNNLLayout, diffDst: DNNLLayout)?
     private var scratch: [Int: UnsafeMutableRawPointer] = [:]
     private var scratchSize: [Int: Int] = [:]
+    /// The output gradient last reordered by a backward primitive: the caller's token for that
+    /// gradient, its layout and the slot holding it, so the other backward primitive of the same
+    /// step can reuse it instead of reordering again.
+    private var reorderedDiffDst: (token: Int, layout: dnnl_memory_desc_t, slot: Int)?
 
     private static let cache = PlanCache()
 
@@ -102,6 +106,20 @@ final class ConvPlan: @unchecked Sendable {
         return p
     }
 
+    /// The output gradient in `layout`: reused from the other backward primitive when it reordered
+    /// the same gradient (same `token`) into the same layout, else reordered into `slot`.
+    private func diffDstChosen(_ layout: DNNLLayout, _ plain: UnsafeMutableRawPointer, slot: Int, token: Int?,
+                               _ stream: DNNLStream) -> UnsafeMutableRawPointer {
+        if layout.isPlain { return plain }
+        var wanted = layout.chosen
+        if let token, let r = reorderedDiffDst, r.token == token, dnnl_memory_desc_equal(&wanted, [r.layout]) != 0 {
+            return scratch[r.slot]!
+        }
+        let b = chosen(layout, plain, slot: slot, stream)
+        reorderedDiffDst = token.map { ($0, layout.chosen, slot) }
+        return b
+    }
+
     /// Plain data in the layout the primitive wants: the pointer itself, or a reordered copy.
     private func chosen(_ layout: DNNLLayout, _ plain: UnsafeMutableRawPointer, slot: Int, _ stream: DNNLStream) -> UnsafeMutableRawPointer {
         if layout.isPlain { return plain }
@@ -133,7 +151,9 @@ final class ConvPlan: @unchecked Sendable {
     }
 
     /// `diffSrc` = gradient of the input from `diffDst` and the weights, on plain buffers.
-    func runBackwardData(diffDst: UnsafeMutableRawPointer, weights: UnsafeMutableRawPointer, diffSrc: UnsafeMutableRawPointer) {
+    /// `token` identifies this output gradient across the two backward calls of one step.
+    func runBackwardData(diffDst: UnsafeMutableRawPointer, weights: UnsafeMutableRawPointer, diffSrc: UnsafeMutableRawPointer,
+                         token: Int? = nil) {
         if backwardData == nil {
             let hint = ensureForward()
             let g = geometry
@@ -150,7 +170,7 @@ final class ConvPlan: @unchecked Sendable {
             dnnl_primitive_desc_destroy(pd)
         }
         let b = backwardData!, stream = ThreadState.current.dnnlStream
-        let dd = chosen(b.diffDst, diffDst, slot: 3, stream), w = chosen(b.weights, weights, slot: 4, stream)
+        let dd = diffDstChosen(b.diffDst, diffDst, slot: 3, token: token, stream), w = chosen(b.weights, weights, slot: 4, stream)
         let ds = output(b.diffSrc, diffSrc, slot: 5)
         stream.execute(b.prim, [(DNNL_ARG_DIFF_DST, b.diffDst.chosen, dd), (DNNL_ARG_WEIGHTS, b.weights.chosen, w),
                                 (DNNL_ARG_DIFF_SRC, b.diffSrc.chosen, ds)])
@@ -160,7 +180,7 @@ final class ConvPlan: @unchecked Sendable {
     /// `diffWeights` (and `diffBias`, the per-channel sum of `diffDst`, when wanted) from the input
     /// and `diffDst`, on plain buffers.
     func runBackwardWeights(src: UnsafeMutableRawPointer, diffDst: UnsafeMutableRawPointer,
-                            diffWeights: UnsafeMutableRawPointer, diffBias: UnsafeMutableRawPointer?) {
+                            diffWeights: UnsafeMutableRawPointer, diffBias: UnsafeMutableRawPointer?, token: Int? = nil) {
         if backwardWeights == nil {
             let hint = ensureForward()
             let g = geometry
@@ -178,7 +198,7 @@ final class ConvPlan: @unchecked Sendable {
             dnnl_primitive_desc_destroy(pd)
         }
         let b = backwardWeights!, stream = ThreadState.current.dnnlStream
-        let s = chosen(b.src, src, slot: 6, stream), dd = chosen(b.diffDst, diffDst, slot: 7, stream)
+        let s = chosen(b.src, src, slot: 6, stream), dd = diffDstChosen(b.diffDst, diffDst, slot: 7, token: token, stream)
         let dw = output(b.diffWeights, diffWeights, slot: 8)
         let db = diffBias ?? buffer(9, geometry.cout * geometry.dtype.itemSize)
         stream.execute(b.prim, [(DNNL_ARG_SRC, b.src.chosen, s), (DNNL_ARG_DIFF_DST, b.diffDst.chosen, dd),
