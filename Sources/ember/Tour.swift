@@ -33,5 +33,16 @@ struct Tour: ParsableCommand {
         print("x.data *= 100 after y = x**2: y = \(sq.item()), x = \(z.item()), x.grad = \(z.grad!.item())")
         let cube = noGrad { w ** 3 }
         print("under noGrad: \(cube)")
+
+        print("\n# Operators (F)")
+        let image = Tensor.randn(2, 1, 8, 8)
+        let kernel = Tensor.randn([4, 1, 3, 3], requiresGrad: true), bias = Tensor.zeros([4], requiresGrad: true)
+        let features = F.maxPool2d(F.relu(F.conv2d(image, kernel, bias, stride: [1], padding: 1)), kernelSize: [2])
+        let logits = features.flatten(startDim: 1).matmul(Tensor.randn(64, 3))
+        let labels = Tensor([0, 2])
+        let ce = F.crossEntropy(logits, labels, labelSmoothing: 0.1)
+        ce.backward()
+        print("conv → relu → max-pool: \(features.shape); cross-entropy \(ce)")
+        print("kernel.grad shape \(kernel.grad!.shape), softmax rows sum to \(F.softmax(logits, dim: 1).sum(dim: 1))")
     }
 }
