@@ -116,6 +116,17 @@ private func expectSameTensors(_ got: [(String, Tensor)], _ want: [(String, Tens
         }
     }
 
+    @Test func emptyMetadataIsWrittenAsPythonWritesIt() throws {
+        try withTempDirectory { dir in
+            let path = dir + "/empty-metadata.safetensors"
+            try SafeTensors.save([("x", Tensor.zeros(1))], to: path, metadata: [:])
+            // `safetensors.torch.save({"x": torch.zeros(1)}, metadata={})`
+            #expect(fileBytes(path) == [72, 0, 0, 0, 0, 0, 0, 0]
+                + Array("{\"__metadata__\":{},\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}".utf8) + [0, 0, 0, 0])
+            #expect(try SafeTensors.loadWithMetadata(from: path).metadata == [:])
+        }
+    }
+
     @Test func escapesNamesAsSerdeJSON() {
         // What the Python package wrote for this name.
         #expect(HeaderJSON.quoted("q\"\\\n\u{1}é\u{7f}\u{8}\u{c}\t\r") == "\"q\\\"\\\\\\n\\u0001é\u{7f}\\b\\f\\t\\r\"")

@@ -24,6 +24,8 @@ public struct SafeTensorsError: Error, Sendable, Equatable, CustomStringConverti
         case invalidOffsets
         /// Bytes left after the last tensor.
         case trailingBytes
+        /// A valid safetensors file that is not laid out as an Ember `Checkpoint`.
+        case invalidCheckpoint
     }
 
     /// The file's path, as given.
