@@ -1,0 +1,173 @@
+import Foundation
+
+/// One tensor's entry in a safetensors header.
+private struct HeaderEntry {
+    let key: String
+    let dtype: DType
+    let shape: [Int]
+    let begin: Int
+    let end: Int
+}
+
+extension SafeTensors {
+    /// Maps `path` read-only and decodes it.
+    static func read(from path: String) throws(SafeTensorsError)
+        -> (tensors: [(String, Tensor)], metadata: [String: String]?) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SafeTensorsError(.cannotRead, path: path, "cannot open: \(errnoText())") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw SafeTensorsError(.cannotRead, path: path, "cannot stat: \(errnoText())") }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw SafeTensorsError(.cannotRead, path: path, "not a regular file")
+        }
+        let size = Int(info.st_size)
+        guard size > 0 else { return try decode(UnsafeRawBufferPointer(start: nil, count: 0), path: path) }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw SafeTensorsError(.cannotRead, path: path, "cannot map: \(errnoText())")
+        }
+        defer { munmap(base, size) }
+        return try decode(UnsafeRawBufferPointer(start: base, count: size), path: path)
+    }
+
+    /// Checks a whole safetensors file held in memory, then copies out its tensors in file order;
+    /// `path` names the file in errors. Enforces the Python package's rules: the header length
+    /// fits the file, the header is a UTF-8 JSON object, dtypes are known, and the tensors' byte
+    /// ranges match their shapes and tile the data section exactly, with no gap, overlap or
+    /// trailing byte.
+    static func decode(_ file: UnsafeRawBufferPointer, path: String) throws(SafeTensorsError)
+        -> (tensors: [(String, Tensor)], metadata: [String: String]?) {
+        guard file.count >= 8 else {
+            throw SafeTensorsError(.headerTooSmall, path: path,
+                                   "the file is \(file.count) bytes, too short for the 8-byte header length")
+        }
+        let n = (0..<8).reduce(UInt64(0)) { $0 | UInt64(file[$1]) << (8 * $1) }
+        guard n <= maxHeaderLength else {
+            throw SafeTensorsError(.headerTooLarge, path: path,
+                                   "the header length \(n) is above the limit of \(maxHeaderLength) bytes")
+        }
+        guard n <= UInt64(file.count - 8) else {
+            throw SafeTensorsError(.invalidHeaderLength, path: path,
+                                   "the header length \(n) runs past the end of the file (\(file.count) bytes): truncated or not a safetensors file")
+        }
+        let headerEnd = 8 + Int(n)
+        let header = UnsafeRawBufferPointer(rebasing: file[8..<headerEnd])
+        let data = UnsafeRawBufferPointer(rebasing: file[headerEnd...])
+        let (entries, metadata) = try parseHeader(header, dataCount: data.count, path: path)
+
+        var expected = 0
+        for e in entries {
+            guard e.begin == expected else {
+                let problem = e.begin < expected
+                    ? "overlap the tensor before it, which ends at byte \(expected)"
+                    : "leave a gap after the tensor before it, which ends at byte \(expected)"
+                throw SafeTensorsError(.invalidOffsets, path: path, key: e.key, "data_offsets [\(e.begin), \(e.end)] \(problem)")
+            }
+            expected = e.end
+        }
+        guard expected == data.count else {
+            throw SafeTensorsError(.trailingBytes, path: path,
+                                   "\(data.count - expected) bytes after the last tensor (the tensors cover \(expected) of the \(data.count) data bytes)")
+        }
+        let tensors = entries.map { e in (e.key, copyTensor(e, from: data)) }
+        return (tensors, metadata)
+    }
+
+    /// The header's entries sorted by position, and its metadata.
+    private static func parseHeader(_ header: UnsafeRawBufferPointer, dataCount: Int, path: String)
+        throws(SafeTensorsError) -> ([HeaderEntry], [String: String]?) {
+        func invalid(_ reason: String, key: String? = nil) -> SafeTensorsError {
+            SafeTensorsError(.invalidHeader, path: path, key: key, reason)
+        }
+        guard String(validating: header, as: UTF8.self) != nil else { throw invalid("the header is not valid UTF-8") }
+        let json: HeaderJSON
+        do { json = try HeaderJSON.parse(header) } catch { throw invalid("the header is not valid JSON: \(error.message)") }
+        guard case .object(let members) = json else { throw invalid("the header is \(json.kindName), expected a JSON object") }
+
+        var seen = Set<String>()
+        var entries: [HeaderEntry] = []
+        var metadata: [String: String]?
+        for (key, value) in members {
+            guard seen.insert(key).inserted else { throw invalid("the key appears twice in the header", key: key) }
+            if key == metadataKey {
+                guard case .object(let pairs) = value else { throw invalid("__metadata__ is \(value.kindName), expected an object") }
+                var dict: [String: String] = [:]
+                for (k, v) in pairs {
+                    guard case .string(let s) = v else { throw invalid("__metadata__ value of '\(k)' is \(v.kindName), expected a string") }
+                    dict[k] = s
+                }
+                metadata = dict
+            } else {
+                entries.append(try parseEntry(key, value, dataCount: dataCount, path: path))
+            }
+        }
+        entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        return (entries, metadata)
+    }
+
+    /// One tensor's entry, checked on its own: fields, dtype, and a byte range inside the data
+    /// section that holds exactly shape × itemsize bytes.
+    private static func parseEntry(_ key: String, _ value: HeaderJSON, dataCount: Int, path: String)
+        throws(SafeTensorsError) -> HeaderEntry {
+        func fail(_ kind: SafeTensorsError.Kind, _ reason: String) -> SafeTensorsError {
+            SafeTensorsError(kind, path: path, key: key, reason)
+        }
+        guard case .object(let fields) = value else {
+            throw fail(.invalidHeader, "the entry is \(value.kindName), expected an object with dtype, shape and data_offsets")
+        }
+        func field(_ name: String) -> HeaderJSON? { fields.first { $0.key == name }?.value }
+        func integers(_ name: String) -> [Int]? {
+            guard case .array(let items) = field(name) else { return nil }
+            var out: [Int] = []
+            for item in items {
+                guard case .integer(let v) = item, v <= UInt64(Int.max) else { return nil }
+                out.append(Int(v))
+            }
+            return out
+        }
+
+        guard case .string(let name) = field("dtype") else { throw fail(.invalidHeader, "dtype is missing or not a string") }
+        guard let dtype = DType(safetensorsName: name) else {
+            if DType.otherSafeTensorsNames.contains(name) {
+                throw fail(.unsupportedDType, "dtype \(name) has no Ember equivalent")
+            }
+            let known = DType.allCases.map(\.safetensorsName).joined(separator: ", ")
+            throw fail(.unknownDType, "unknown dtype '\(name)' (Ember reads \(known))")
+        }
+        guard let shape = integers("shape") else { throw fail(.invalidHeader, "shape is missing or not an array of non-negative integers") }
+        guard let offsets = integers("data_offsets"), offsets.count == 2 else {
+            throw fail(.invalidHeader, "data_offsets is missing or not two non-negative integers [begin, end]")
+        }
+        let (begin, end) = (offsets[0], offsets[1])
+        let range = "data_offsets [\(begin), \(end)]"
+        guard begin <= end else { throw fail(.invalidOffsets, "\(range) end before they begin") }
+        guard end <= dataCount else {
+            throw fail(.invalidOffsets, "\(range) run past the end of the data section (\(dataCount) bytes): truncated file?")
+        }
+        var bytes = dtype.itemSize
+        for d in shape {
+            let (product, overflow) = bytes.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw fail(.invalidOffsets, "shape \(shapeString(shape)) is too large") }
+            bytes = product
+        }
+        guard end - begin == bytes else {
+            throw fail(.invalidOffsets, "\(range) hold \(end - begin) bytes, but shape \(shapeString(shape)) of \(name) needs \(bytes)")
+        }
+        return HeaderEntry(key: key, dtype: dtype, shape: shape, begin: begin, end: end)
+    }
+
+    /// A new tensor holding a copy of the entry's bytes.
+    private static func copyTensor(_ e: HeaderEntry, from data: UnsafeRawBufferPointer) -> Tensor {
+        let t = Tensor(uninitializedShape: e.shape, dtype: e.dtype)
+        let count = e.end - e.begin
+        guard count > 0 else { return t }
+        if e.dtype == .bool {
+            // Any non-zero byte is true, as in PyTorch; a Swift Bool must hold exactly 0 or 1.
+            let out = t.pointer.assumingMemoryBound(to: UInt8.self)
+            for i in 0..<count { out[i] = data[e.begin + i] == 0 ? 0 : 1 }
+        } else {
+            t.pointer.copyMemory(from: data.baseAddress! + e.begin, byteCount: count)
+        }
+        return t
+    }
+}
