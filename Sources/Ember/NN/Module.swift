@@ -4,7 +4,8 @@
 /// `@Buffer var runningMean: Tensor`, and submodules as `@Child` or plain properties (a module,
 /// an optional one, or an array or dictionary of them). Reflection finds them in declaration
 /// order, so `namedParameters()` gives PyTorch's keys (`features.0.weight`) with no registration
-/// list. Override `forward(_:)` (or `forward(_:_:)` for two inputs) and call the module.
+/// list; camelCase property names are spelled snake_case (`runningMean` → `running_mean`) so that
+/// keys match PyTorch's checkpoints. Override `forward(_:)` (or `forward(_:_:)` for two inputs) and call the module.
 open class Module: CustomStringConvertible {
     /// Whether the module is in training mode (dropout active, batch statistics used).
     /// PyTorch: `module.training`.

@@ -99,6 +99,23 @@ func moduleEntries(_ value: Any) -> [(String, Module)] {
     return []
 }
 
+/// A Swift property name in PyTorch's spelling, so that state dict keys match PyTorch's
+/// (`runningMean` → `running_mean`, `fc1Weight` → `fc1_weight`, `qkvProj` and `QKVProj` →
+/// `qkv_proj`): an underscore before each uppercase letter that starts a word, then lowercase.
+func snakeCase(_ name: String) -> String {
+    let chars = Array(name)
+    var out = ""
+    for (i, c) in chars.enumerated() {
+        if c.isUppercase && i > 0 {
+            let prev = chars[i - 1]
+            let nextIsLower = i + 1 < chars.count && chars[i + 1].isLowercase
+            if prev.isLowercase || prev.isNumber || (prev.isUppercase && nextIsLower) { out.append("_") }
+        }
+        out += c.lowercased()
+    }
+    return out
+}
+
 /// One stateful stored property of a module class, found once per class by reflection.
 enum StateProperty {
     /// A `@Parameter` or `@Buffer` box.
@@ -125,7 +142,7 @@ final class StatePropertyCache: @unchecked Sendable {
         let found = levels.map { mirror in
             mirror.children.enumerated().compactMap { offset, child -> (offset: Int, property: StateProperty)? in
                 guard let label = child.label else { return nil }
-                let name = label.hasPrefix("_") ? String(label.dropFirst()) : label
+                let name = snakeCase(label.hasPrefix("_") ? String(label.dropFirst()) : label)
                 if child.value is TensorSlot { return (offset, .tensor(name: name)) }
                 if child.value is ChildSlot { return (offset, .modules(name: name)) }
                 // Plain properties: modules, arrays and dictionaries of them, and optionals,

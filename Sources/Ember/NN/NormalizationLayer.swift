@@ -9,7 +9,7 @@ public class BatchNormLayer: Module {
     public let trackRunningStats: Bool
     /// `(numFeatures)`, ones; nil unless `affine`.
     @Parameter public var weight: Tensor?
-    /// `(numFeatures)`, zeros; nil unless `affine`.
+    /// `(numFeatures)`, zeros; nil unless `affine` and `bias`.
     @Parameter public var bias: Tensor?
     /// `(numFeatures)`, zeros; nil unless `trackRunningStats`. PyTorch: `running_mean`.
     @Buffer public var runningMean: Tensor?
@@ -19,14 +19,15 @@ public class BatchNormLayer: Module {
     /// PyTorch: `num_batches_tracked`.
     @Buffer public var numBatchesTracked: Tensor?
 
-    init(numFeatures: Int, eps: Double, momentum: Double?, affine: Bool, trackRunningStats: Bool, dtype: DType) {
+    init(numFeatures: Int, eps: Double, momentum: Double?, affine: Bool, bias: Bool, trackRunningStats: Bool,
+         dtype: DType) {
         self.numFeatures = numFeatures
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
         self.trackRunningStats = trackRunningStats
         self.weight = affine ? Tensor.ones([numFeatures], dtype: dtype) : nil
-        self.bias = affine ? Tensor.zeros([numFeatures], dtype: dtype) : nil
+        self.bias = affine && bias ? Tensor.zeros([numFeatures], dtype: dtype) : nil
         self.runningMean = trackRunningStats ? Tensor.zeros([numFeatures], dtype: dtype) : nil
         self.runningVar = trackRunningStats ? Tensor.ones([numFeatures], dtype: dtype) : nil
         self.numBatchesTracked = trackRunningStats ? Tensor.zeros([], dtype: .int64) : nil
@@ -65,17 +66,18 @@ public class BatchNormLayer: Module {
     }
 
     public override var extraRepr: String {
-        "\(numFeatures), eps=\(PyRepr.float(eps)), momentum=\(momentum.map(PyRepr.float) ?? "None"), affine=\(PyRepr.bool(affine)), track_running_stats=\(PyRepr.bool(trackRunningStats))"
+        "\(numFeatures), eps=\(PyRepr.float(eps)), momentum=\(momentum.map(PyRepr.float) ?? "None"), affine=\(PyRepr.bool(affine)), bias=\(PyRepr.bool(bias != nil)), track_running_stats=\(PyRepr.bool(trackRunningStats))"
     }
 }
 
 /// Batch normalization over the channels of `(N, C)` or `(N, C, L)` input. PyTorch: `torch.nn.BatchNorm1d`.
 public final class BatchNorm1d: BatchNormLayer {
-    /// PyTorch: `nn.BatchNorm1d(num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)`.
+    /// PyTorch: `nn.BatchNorm1d(num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True,
+    /// bias=True)`.
     public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
-                trackRunningStats: Bool = true, dtype: DType = .float32) {
-        super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats,
-                   dtype: dtype)
+                trackRunningStats: Bool = true, bias: Bool = true, dtype: DType = .float32) {
+        super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, bias: bias,
+                   trackRunningStats: trackRunningStats, dtype: dtype)
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
@@ -86,11 +88,12 @@ public final class BatchNorm1d: BatchNormLayer {
 
 /// Batch normalization over the channels of `(N, C, H, W)` input. PyTorch: `torch.nn.BatchNorm2d`.
 public final class BatchNorm2d: BatchNormLayer {
-    /// PyTorch: `nn.BatchNorm2d(num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)`.
+    /// PyTorch: `nn.BatchNorm2d(num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True,
+    /// bias=True)`.
     public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
-                trackRunningStats: Bool = true, dtype: DType = .float32) {
-        super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats,
-                   dtype: dtype)
+                trackRunningStats: Bool = true, bias: Bool = true, dtype: DType = .float32) {
+        super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, bias: bias,
+                   trackRunningStats: trackRunningStats, dtype: dtype)
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
@@ -129,7 +132,7 @@ public final class LayerNorm: Module {
     }
 
     public override var extraRepr: String {
-        "\(PyRepr.tuple(normalizedShape)), eps=\(PyRepr.float(eps)), elementwise_affine=\(PyRepr.bool(elementwiseAffine))"
+        "\(PyRepr.tuple(normalizedShape)), eps=\(PyRepr.float(eps)), elementwise_affine=\(PyRepr.bool(elementwiseAffine)), bias=\(PyRepr.bool(bias != nil))"
     }
 }
 
@@ -142,18 +145,19 @@ public final class GroupNorm: Module {
     public let affine: Bool
     /// `(numChannels)`, ones; nil unless `affine`.
     @Parameter public var weight: Tensor?
-    /// `(numChannels)`, zeros; nil unless `affine`.
+    /// `(numChannels)`, zeros; nil unless `affine` and `bias`.
     @Parameter public var bias: Tensor?
 
-    /// PyTorch: `nn.GroupNorm(num_groups, num_channels, eps=1e-05, affine=True)`.
-    public init(_ numGroups: Int, _ numChannels: Int, eps: Double = 1e-5, affine: Bool = true, dtype: DType = .float32) {
+    /// PyTorch: `nn.GroupNorm(num_groups, num_channels, eps=1e-05, affine=True, bias=True)`.
+    public init(_ numGroups: Int, _ numChannels: Int, eps: Double = 1e-5, affine: Bool = true, bias: Bool = true,
+                dtype: DType = .float32) {
         check(numGroups > 0 && numChannels % numGroups == 0, "GroupNorm: num_channels must be divisible by num_groups")
         self.numGroups = numGroups
         self.numChannels = numChannels
         self.eps = eps
         self.affine = affine
         self.weight = affine ? Tensor.ones([numChannels], dtype: dtype) : nil
-        self.bias = affine ? Tensor.zeros([numChannels], dtype: dtype) : nil
+        self.bias = affine && bias ? Tensor.zeros([numChannels], dtype: dtype) : nil
         super.init()
     }
 
@@ -164,6 +168,6 @@ public final class GroupNorm: Module {
     }
 
     public override var extraRepr: String {
-        "\(numGroups), \(numChannels), eps=\(PyRepr.float(eps)), affine=\(PyRepr.bool(affine))"
+        "\(numGroups), \(numChannels), eps=\(PyRepr.float(eps)), affine=\(PyRepr.bool(affine)), bias=\(PyRepr.bool(bias != nil))"
     }
 }

@@ -64,12 +64,13 @@ public final class ParameterDict: Module {
     }
 
     public override var extraRepr: String {
-        registeredTensors.map { "  (\($0.name)): " + parameterSummary($0.slot.tensor!) }.joined(separator: "\n")
+        registeredTensors.map { "  (\($0.name)): " + parameterSummary($0.slot.tensor!, legacyType: true) }
+            .joined(separator: "\n")
     }
 }
 
 /// `Parameter containing: [torch.float32 of size 3x4]`, as PyTorch's parameter containers print
-/// their entries.
-private func parameterSummary(_ t: Tensor) -> String {
-    "Parameter containing: [\(t.dtype) of size \(t.shape.map(String.init).joined(separator: "x"))]"
+/// their entries (`ParameterDict` with the legacy type name, `torch.FloatTensor`).
+private func parameterSummary(_ t: Tensor, legacyType: Bool = false) -> String {
+    "Parameter containing: [\(legacyType ? t.dtype.legacyName : "\(t.dtype)") of size \(t.shape.map(String.init).joined(separator: "x"))]"
 }
