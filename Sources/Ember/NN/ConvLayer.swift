@@ -64,10 +64,15 @@ public class ConvLayer: Module {
                    "expected input with \(inChannels) channels, got \(shapeString(input.shape))")
     }
 
-    /// The input padded by `paddingMode` when it is not zeros (the convolution then pads nothing).
+    /// The input padded by `paddingMode` when it is not zeros (the convolution then pads nothing);
+    /// `same` puts the odd extra on the right, as PyTorch does.
     func modePadded(_ input: Tensor) -> Tensor {
         guard paddingMode != "zeros" else { return input }
-        let pairs = explicitPadding.reversed().flatMap { [$0, $0] }
+        let pairs = (0..<kernelSize.count).reversed().flatMap { i -> [Int] in
+            guard case .same = padding else { return [explicitPadding[i], explicitPadding[i]] }
+            let total = dilation[i] * (kernelSize[i] - 1)
+            return [total / 2, total - total / 2]
+        }
         return F.pad(input, pairs, mode: paddingMode)
     }
 
