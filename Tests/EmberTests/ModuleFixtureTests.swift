@@ -8,11 +8,9 @@ import Testing
 struct ModuleFixtures: Decodable {
     struct Model: Decodable {
         let repr: String
-        // swiftlint:disable:next identifier_name
         let num_parameters: Int
         let parameters: [[JSONValue]]
         let buffers: [[JSONValue]]
-        // swiftlint:disable:next identifier_name
         let state_dict: [[JSONValue]]
     }
     let torch: String

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Weight initialization, filling tensors in place without recording for autograd.
 /// PyTorch: `torch.nn.init` (`init` is a Swift keyword, hence the capital).
 public enum Init {

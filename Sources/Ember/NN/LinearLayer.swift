@@ -1,5 +1,3 @@
-import Foundation
-
 /// `y = x Wᵀ + b` over the last dim. Weight `(out, in)` and bias start uniform in
 /// ±1/sqrt(in) (kaiming-uniform with a = √5). PyTorch: `torch.nn.Linear`.
 public final class Linear: Module {
