@@ -1,0 +1,150 @@
+/// Max pooling over the last dim of `(N, C, L)` or `(C, L)` input; `stride` defaults to
+/// `kernelSize`. PyTorch: `torch.nn.MaxPool1d`.
+public final class MaxPool1d: Module {
+    public let kernelSize: IntOrTuple, stride: IntOrTuple, padding: IntOrTuple, dilation: IntOrTuple
+    public let ceilMode: Bool
+
+    /// PyTorch: `nn.MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False)`.
+    public init(_ kernelSize: IntOrTuple, stride: IntOrTuple? = nil, padding: IntOrTuple = 0,
+                dilation: IntOrTuple = 1, ceilMode: Bool = false) {
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+        self.padding = padding
+        self.dilation = dilation
+        self.ceilMode = ceilMode
+        super.init()
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        checkInput(input.dim == 2 || input.dim == 3, "expected 2-D or 3-D input, got \(shapeString(input.shape))")
+        return F.maxPool1d(input, kernelSize: kernelSize.values, stride: stride.values, padding: padding.values,
+                           dilation: dilation.values, ceilMode: ceilMode)
+    }
+
+    public override var extraRepr: String {
+        "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding), dilation=\(dilation), ceil_mode=\(PyRepr.bool(ceilMode))"
+    }
+}
+
+/// Max pooling over the last two dims of `(N, C, H, W)` or `(C, H, W)` input; `stride` defaults
+/// to `kernelSize`. PyTorch: `torch.nn.MaxPool2d`.
+public final class MaxPool2d: Module {
+    public let kernelSize: IntOrTuple, stride: IntOrTuple, padding: IntOrTuple, dilation: IntOrTuple
+    public let ceilMode: Bool
+
+    /// PyTorch: `nn.MaxPool2d(kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False)`.
+    public init(_ kernelSize: IntOrTuple, stride: IntOrTuple? = nil, padding: IntOrTuple = 0,
+                dilation: IntOrTuple = 1, ceilMode: Bool = false) {
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+        self.padding = padding
+        self.dilation = dilation
+        self.ceilMode = ceilMode
+        super.init()
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        checkInput(input.dim == 3 || input.dim == 4, "expected 3-D or 4-D input, got \(shapeString(input.shape))")
+        return F.maxPool2d(input, kernelSize: kernelSize.values, stride: stride.values, padding: padding.values,
+                           dilation: dilation.values, ceilMode: ceilMode)
+    }
+
+    public override var extraRepr: String {
+        "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding), dilation=\(dilation), ceil_mode=\(PyRepr.bool(ceilMode))"
+    }
+}
+
+/// Average pooling over the last dim of `(N, C, L)` or `(C, L)` input. PyTorch: `torch.nn.AvgPool1d`.
+public final class AvgPool1d: Module {
+    public let kernelSize: Int, stride: Int, padding: Int
+    public let ceilMode: Bool, countIncludePad: Bool
+
+    /// PyTorch: `nn.AvgPool1d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True)`.
+    public init(_ kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false,
+                countIncludePad: Bool = true) {
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+        self.padding = padding
+        self.ceilMode = ceilMode
+        self.countIncludePad = countIncludePad
+        super.init()
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        checkInput(input.dim == 2 || input.dim == 3, "expected 2-D or 3-D input, got \(shapeString(input.shape))")
+        return F.avgPool1d(input, kernelSize: [kernelSize], stride: [stride], padding: [padding], ceilMode: ceilMode,
+                           countIncludePad: countIncludePad)
+    }
+
+    /// PyTorch stores these as 1-tuples, so they print as `(2,)`.
+    public override var extraRepr: String {
+        "kernel_size=\(PyRepr.tuple([kernelSize])), stride=\(PyRepr.tuple([stride])), padding=\(PyRepr.tuple([padding]))"
+    }
+}
+
+/// Average pooling over the last two dims of `(N, C, H, W)` or `(C, H, W)` input.
+/// PyTorch: `torch.nn.AvgPool2d`.
+public final class AvgPool2d: Module {
+    public let kernelSize: IntOrTuple, stride: IntOrTuple, padding: IntOrTuple
+    public let ceilMode: Bool, countIncludePad: Bool
+    public let divisorOverride: Int?
+
+    /// PyTorch: `nn.AvgPool2d(kernel_size, stride=None, padding=0, ceil_mode=False,
+    /// count_include_pad=True, divisor_override=None)`.
+    public init(_ kernelSize: IntOrTuple, stride: IntOrTuple? = nil, padding: IntOrTuple = 0, ceilMode: Bool = false,
+                countIncludePad: Bool = true, divisorOverride: Int? = nil) {
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+        self.padding = padding
+        self.ceilMode = ceilMode
+        self.countIncludePad = countIncludePad
+        self.divisorOverride = divisorOverride
+        super.init()
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        checkInput(input.dim == 3 || input.dim == 4, "expected 3-D or 4-D input, got \(shapeString(input.shape))")
+        return F.avgPool2d(input, kernelSize: kernelSize.values, stride: stride.values, padding: padding.values,
+                           ceilMode: ceilMode, countIncludePad: countIncludePad, divisorOverride: divisorOverride)
+    }
+
+    public override var extraRepr: String { "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding)" }
+}
+
+/// Average pooling to a fixed `(H, W)` output size over `(N, C, H, W)` or `(C, H, W)` input.
+/// PyTorch: `torch.nn.AdaptiveAvgPool2d`.
+public final class AdaptiveAvgPool2d: Module {
+    public let outputSize: IntOrTuple
+
+    /// PyTorch: `nn.AdaptiveAvgPool2d(output_size)`.
+    public init(_ outputSize: IntOrTuple) {
+        self.outputSize = outputSize
+        super.init()
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        checkInput(input.dim == 3 || input.dim == 4, "expected 3-D or 4-D input, got \(shapeString(input.shape))")
+        return F.adaptiveAvgPool2d(input, outputSize: outputSize.values)
+    }
+
+    public override var extraRepr: String { "output_size=\(outputSize)" }
+}
+
+/// Max pooling to a fixed `(H, W)` output size over `(N, C, H, W)` or `(C, H, W)` input.
+/// PyTorch: `torch.nn.AdaptiveMaxPool2d`.
+public final class AdaptiveMaxPool2d: Module {
+    public let outputSize: IntOrTuple
+
+    /// PyTorch: `nn.AdaptiveMaxPool2d(output_size)`.
+    public init(_ outputSize: IntOrTuple) {
+        self.outputSize = outputSize
+        super.init()
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        checkInput(input.dim == 3 || input.dim == 4, "expected 3-D or 4-D input, got \(shapeString(input.shape))")
+        return F.adaptiveMaxPool2d(input, outputSize: outputSize.values)
+    }
+
+    public override var extraRepr: String { "output_size=\(outputSize)" }
+}
