@@ -32,4 +32,19 @@ import Testing
         for (old, now) in zip(before, other.stateDict().items.map(\.value)) { #expect(old.equal(now)) }
         #expect(throws: SafeTensorsError.self) { try other.load(from: path + ".missing") }
     }
+
+    /// Weights trained and saved by PyTorch (scripts/fixtures/lenet_interop.py) load by PyTorch's
+    /// key names and give PyTorch's logits.
+    @Test func loadsPyTorchLeNet() throws {
+        struct Expected: Decodable { let input: FixtureTensor; let logits: FixtureTensor }
+        let expected: Expected = loadFixtures("lenet_torch.json")
+        let net = Sequential(Conv2d(1, 6, 5), ReLU(), AvgPool2d(2, stride: 2), Conv2d(6, 16, 5), ReLU(),
+                             AvgPool2d(2, stride: 2), Flatten(), Linear(400, 120), ReLU(), Linear(120, 84), ReLU(),
+                             Linear(84, 10))
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/lenet_torch.safetensors").path
+        try net.load(from: path)
+        let logits = noGrad { net(expected.input.make()) }
+        #expect(logits.allclose(expected.logits.make(), rtol: 1e-4, atol: 1e-5))
+    }
 }
