@@ -32,11 +32,11 @@ public class Adam: Optimizer {
             let step = Optimizer.incrementStep(&state)
             let m = Optimizer.buffer(&state, "exp_avg", like: p), v = Optimizer.buffer(&state, "exp_avg_sq", like: p)
             let vmax = amsgrad ? Optimizer.buffer(&state, "max_exp_avg_sq", like: p) : nil
-            func run<T: BinaryFloatingPoint>(_: T.Type) {
-                OptimizerKernels.adam(p.numel, param: p.pointer(as: T.self), grad: g.pointer(as: T.self),
+            func run<T: OptimizerScalar>(_: T.Type) {
+                AdamKernel(param: p.pointer(as: T.self), grad: g.pointer(as: T.self),
                                       expAvg: m.pointer(as: T.self), expAvgSq: v.pointer(as: T.self),
                                       maxExpAvgSq: vmax?.pointer(as: T.self), step: step, lr: lr, beta1: betas[0],
-                                      beta2: betas[1], eps: eps, weightDecay: weightDecay, decoupled: decoupled)
+                                      beta2: betas[1], eps: eps, weightDecay: weightDecay, decoupled: decoupled).run(p.numel)
             }
             if p.dtype == .float32 { run(Float.self) } else { run(Double.self) }
         }

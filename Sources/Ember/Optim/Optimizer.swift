@@ -2,7 +2,7 @@
 /// PyTorch's state-dict layout. PyTorch: `torch.optim.Optimizer`.
 ///
 /// Each subclass updates a parameter with one fused kernel pass over its elements (see
-/// `OptimizerKernels`), under no-grad, bumping the parameter's version counter.
+/// `OptimizerKernels.swift`), under no-grad, bumping the parameter's version counter.
 public class Optimizer {
     /// The parameter groups with their options. PyTorch: `optimizer.param_groups`.
     public var paramGroups: [ParamGroup]

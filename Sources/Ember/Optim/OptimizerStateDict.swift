@@ -24,7 +24,8 @@ extension Optimizer {
 
     /// Replaces the state and group options with copies of `dict`'s, matching parameters by
     /// position; tensors are cast to their parameter's dtype (`step` stays float32). Throws,
-    /// leaving the optimizer unchanged, when the groups or shapes do not match.
+    /// leaving the optimizer unchanged, when the groups or shapes do not match (the first mismatch
+    /// by parameter index, then key).
     /// PyTorch: `optimizer.load_state_dict(state_dict)`.
     public func loadStateDict(_ dict: OptimizerState) throws(OptimizerStateError) {
         guard dict.paramGroups.count == paramGroups.count else {
@@ -39,10 +40,10 @@ extension Optimizer {
             for (k, p) in zip(indices, g.params) { params[k] = p }
         }
         var loaded: [ObjectIdentifier: [String: Tensor]] = [:]
-        for (k, s) in dict.state {
+        for (k, s) in dict.state.sorted(by: { $0.key < $1.key }) {
             guard let p = params[k] else { throw .unknownParameter(index: k) }
             var converted: [String: Tensor] = [:]
-            for (key, t) in s {
+            for (key, t) in s.sorted(by: { $0.key < $1.key }) {
                 if key == "step" {
                     converted[key] = Optimizer.contiguousCopy(t, .float32)
                 } else {

@@ -27,10 +27,10 @@ public final class SGD: Optimizer {
         forEachParameter(in: group) { p, g, state in
             let first = momentum != 0 && state["momentum_buffer"] == nil
             let buf = momentum != 0 ? Optimizer.buffer(&state, "momentum_buffer", like: p) : nil
-            func run<T: BinaryFloatingPoint>(_: T.Type) {
-                OptimizerKernels.sgd(p.numel, param: p.pointer(as: T.self), grad: g.pointer(as: T.self),
+            func run<T: OptimizerScalar>(_: T.Type) {
+                SGDKernel(param: p.pointer(as: T.self), grad: g.pointer(as: T.self),
                                      buffer: buf?.pointer(as: T.self), firstStep: first, lr: lr, weightDecay: weightDecay,
-                                     momentum: momentum, dampening: dampening, nesterov: nesterov)
+                                     momentum: momentum, dampening: dampening, nesterov: nesterov).run(p.numel)
             }
             if p.dtype == .float32 { run(Float.self) } else { run(Double.self) }
         }

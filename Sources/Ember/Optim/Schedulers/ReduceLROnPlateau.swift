@@ -8,11 +8,17 @@ public final class ReduceLROnPlateau {
 
     /// The optimizer whose groups' `lr` this scheduler lowers.
     public let optimizer: Optimizer
+    /// Whether lower or higher is better. PyTorch: `mode`.
     public let mode: Mode
+    /// The factor the rates are multiplied by. PyTorch: `factor`.
     public let factor: Double
+    /// Bad epochs tolerated before a reduction. PyTorch: `patience`.
     public let patience: Int
+    /// The least change that counts as an improvement. PyTorch: `threshold`.
     public let threshold: Double
+    /// PyTorch: `threshold_mode`.
     public let thresholdMode: ThresholdMode
+    /// Epochs to wait after a reduction. PyTorch: `cooldown`.
     public let cooldown: Int
     /// Each group's lowest rate. PyTorch: `min_lrs`.
     public private(set) var minLrs: [Double]
