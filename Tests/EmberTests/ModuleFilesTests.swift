@@ -8,7 +8,6 @@ import Testing
     }
 
     @Test func saveAndLoadRoundTrip() throws {
-        manualSeed(1)
         let a = lenet(), b = lenet()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ember-lenet-\(UUID()).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }
