@@ -1,49 +1,47 @@
-/// Zeroes elements with probability `p` and scales the rest by `1/(1-p)` in training mode; the
-/// identity in evaluation mode. The result is a new tensor even with `inplace` (kept for the
-/// printed form). PyTorch: `torch.nn.Dropout`.
-public final class Dropout: Module {
+/// What the dropout layers share: the probability, the printed `inplace` flag and an optional
+/// generator. PyTorch: `torch.nn.modules.dropout._DropoutNd`.
+public class DropoutBase: Module {
     public let p: Double
     public let inplace: Bool
     let generator: Generator?
 
-    /// PyTorch: `nn.Dropout(p=0.5, inplace=False)`.
-    public init(p: Double = 0.5, inplace: Bool = false, generator: Generator? = nil) {
+    init(p: Double, inplace: Bool, generator: Generator?) {
         check(p >= 0 && p <= 1, "dropout probability has to be between 0 and 1, but got \(p)")
         self.p = p
         self.inplace = inplace
         self.generator = generator
         super.init()
-    }
-
-    public override func forward(_ input: Tensor) -> Tensor {
-        F.dropout(input, p: p, training: training, generator: generator)
     }
 
     public override var extraRepr: String { "p=\(PyRepr.float(p)), inplace=\(PyRepr.bool(inplace))" }
 }
 
+/// Zeroes elements with probability `p` and scales the rest by `1/(1-p)` in training mode; the
+/// identity in evaluation mode. The result is a new tensor even with `inplace` (kept for the
+/// printed form). PyTorch: `torch.nn.Dropout`.
+public final class Dropout: DropoutBase {
+    /// PyTorch: `nn.Dropout(p=0.5, inplace=False)`.
+    public override init(p: Double = 0.5, inplace: Bool = false, generator: Generator? = nil) {
+        super.init(p: p, inplace: inplace, generator: generator)
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        F.dropout(input, p: p, training: training, generator: generator)
+    }
+}
+
 /// Zeroes whole channels of `(N, C, H, W)` or `(C, H, W)` input with probability `p` in training
 /// mode, scaling the rest. PyTorch: `torch.nn.Dropout2d`.
-public final class Dropout2d: Module {
-    public let p: Double
-    public let inplace: Bool
-    let generator: Generator?
-
+public final class Dropout2d: DropoutBase {
     /// PyTorch: `nn.Dropout2d(p=0.5, inplace=False)`.
-    public init(p: Double = 0.5, inplace: Bool = false, generator: Generator? = nil) {
-        check(p >= 0 && p <= 1, "dropout probability has to be between 0 and 1, but got \(p)")
-        self.p = p
-        self.inplace = inplace
-        self.generator = generator
-        super.init()
+    public override init(p: Double = 0.5, inplace: Bool = false, generator: Generator? = nil) {
+        super.init(p: p, inplace: inplace, generator: generator)
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
         checkInput(input.dim == 3 || input.dim == 4, "expected 3-D or 4-D input, got \(shapeString(input.shape))")
         return F.dropout2d(input, p: p, training: training, generator: generator)
     }
-
-    public override var extraRepr: String { "p=\(PyRepr.float(p)), inplace=\(PyRepr.bool(inplace))" }
 }
 
 /// A lookup table of `numEmbeddings` vectors of size `embeddingDim`, initialized N(0, 1) with the

@@ -1,24 +1,16 @@
-/// Max pooling over the last dim of `(N, C, L)` or `(C, L)` input; `stride` defaults to
-/// `kernelSize`. PyTorch: `torch.nn.MaxPool1d`.
-public final class MaxPool1d: Module {
+/// What the max-pooling layers share: window arguments and their printed form; `stride`
+/// defaults to `kernelSize`. PyTorch: `torch.nn.modules.pooling._MaxPoolNd`.
+public class MaxPoolBase: Module {
     public let kernelSize: IntOrTuple, stride: IntOrTuple, padding: IntOrTuple, dilation: IntOrTuple
     public let ceilMode: Bool
 
-    /// PyTorch: `nn.MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False)`.
-    public init(_ kernelSize: IntOrTuple, stride: IntOrTuple? = nil, padding: IntOrTuple = 0,
-                dilation: IntOrTuple = 1, ceilMode: Bool = false) {
+    init(_ kernelSize: IntOrTuple, stride: IntOrTuple?, padding: IntOrTuple, dilation: IntOrTuple, ceilMode: Bool) {
         self.kernelSize = kernelSize
         self.stride = stride ?? kernelSize
         self.padding = padding
         self.dilation = dilation
         self.ceilMode = ceilMode
         super.init()
-    }
-
-    public override func forward(_ input: Tensor) -> Tensor {
-        checkInput(input.dim == 2 || input.dim == 3, "expected 2-D or 3-D input, got \(shapeString(input.shape))")
-        return F.maxPool1d(input, kernelSize: kernelSize.values, stride: stride.values, padding: padding.values,
-                           dilation: dilation.values, ceilMode: ceilMode)
     }
 
     public override var extraRepr: String {
@@ -26,31 +18,33 @@ public final class MaxPool1d: Module {
     }
 }
 
-/// Max pooling over the last two dims of `(N, C, H, W)` or `(C, H, W)` input; `stride` defaults
-/// to `kernelSize`. PyTorch: `torch.nn.MaxPool2d`.
-public final class MaxPool2d: Module {
-    public let kernelSize: IntOrTuple, stride: IntOrTuple, padding: IntOrTuple, dilation: IntOrTuple
-    public let ceilMode: Bool
+/// Max pooling over the last dim of `(N, C, L)` or `(C, L)` input. PyTorch: `torch.nn.MaxPool1d`.
+public final class MaxPool1d: MaxPoolBase {
+    /// PyTorch: `nn.MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False)`.
+    public override init(_ kernelSize: IntOrTuple, stride: IntOrTuple? = nil, padding: IntOrTuple = 0,
+                         dilation: IntOrTuple = 1, ceilMode: Bool = false) {
+        super.init(kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+    }
 
+    public override func forward(_ input: Tensor) -> Tensor {
+        checkInput(input.dim == 2 || input.dim == 3, "expected 2-D or 3-D input, got \(shapeString(input.shape))")
+        return F.maxPool1d(input, kernelSize: kernelSize.values, stride: stride.values, padding: padding.values,
+                           dilation: dilation.values, ceilMode: ceilMode)
+    }
+}
+
+/// Max pooling over the last two dims of `(N, C, H, W)` or `(C, H, W)` input. PyTorch: `torch.nn.MaxPool2d`.
+public final class MaxPool2d: MaxPoolBase {
     /// PyTorch: `nn.MaxPool2d(kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False)`.
-    public init(_ kernelSize: IntOrTuple, stride: IntOrTuple? = nil, padding: IntOrTuple = 0,
-                dilation: IntOrTuple = 1, ceilMode: Bool = false) {
-        self.kernelSize = kernelSize
-        self.stride = stride ?? kernelSize
-        self.padding = padding
-        self.dilation = dilation
-        self.ceilMode = ceilMode
-        super.init()
+    public override init(_ kernelSize: IntOrTuple, stride: IntOrTuple? = nil, padding: IntOrTuple = 0,
+                         dilation: IntOrTuple = 1, ceilMode: Bool = false) {
+        super.init(kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
         checkInput(input.dim == 3 || input.dim == 4, "expected 3-D or 4-D input, got \(shapeString(input.shape))")
         return F.maxPool2d(input, kernelSize: kernelSize.values, stride: stride.values, padding: padding.values,
                            dilation: dilation.values, ceilMode: ceilMode)
-    }
-
-    public override var extraRepr: String {
-        "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding), dilation=\(dilation), ceil_mode=\(PyRepr.bool(ceilMode))"
     }
 }
 
