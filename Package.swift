@@ -13,9 +13,10 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .target(
             name: "Ember",
-            dependencies: ["CDNNL", .product(name: "Numerics", package: "swift-numerics")]
+            dependencies: ["CDNNL", "CPNG", .product(name: "Numerics", package: "swift-numerics")]
         ),
         .executableTarget(
             name: "ember",
