@@ -14,9 +14,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(
             name: "Ember",
-            dependencies: ["CDNNL", "CPNG", .product(name: "Numerics", package: "swift-numerics")]
+            dependencies: ["CDNNL", "CPNG", "CZlib", .product(name: "Numerics", package: "swift-numerics")]
         ),
         .executableTarget(
             name: "ember",
@@ -24,7 +25,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EmberTests",
-            dependencies: ["Ember"]
+            dependencies: ["Ember", "CZlib"]
         ),
     ],
     swiftLanguageModes: [.v6]
