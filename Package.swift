@@ -13,9 +13,10 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(
             name: "Ember",
-            dependencies: ["CDNNL", .product(name: "Numerics", package: "swift-numerics")]
+            dependencies: ["CDNNL", "CZlib", .product(name: "Numerics", package: "swift-numerics")]
         ),
         .executableTarget(
             name: "ember",
@@ -23,7 +24,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EmberTests",
-            dependencies: ["Ember"]
+            dependencies: ["Ember", "CZlib"]
         ),
     ],
     swiftLanguageModes: [.v6]
