@@ -42,7 +42,7 @@ struct LabeledImages: Sendable {
 
     /// Every image as float32 in [0, 1] with a channel dimension: `[N, C, H, W]`.
     func floatImages() -> Tensor {
-        let x = images.to(.float32) / 255.0
+        let x = unitFloats(images)
         return x.dim == 3 ? x.unsqueeze(1) : x
     }
 }

@@ -16,8 +16,20 @@ public struct ToTensor: Transform {
         } else if channels.contains(x.shape[2]) && !channels.contains(x.shape[0]) {
             x = x.permute(2, 0, 1)
         }
-        return input.dtype == .uint8 ? x.to(.float32) / 255.0 : x.to(.float32).contiguous()
+        return input.dtype == .uint8 ? unitFloats(x) : x.to(.float32).contiguous()
     }
+}
+
+/// uint8 pixels as float32 in [0, 1], `Float(v) / 255` as torchvision computes it, in one pass
+/// (converting and dividing as two tensor ops doubles the memory traffic of a whole-split load).
+func unitFloats(_ pixels: Tensor) -> Tensor {
+    let x = pixels.contiguous()
+    let out = Tensor(uninitializedShape: x.shape, dtype: .float32)
+    let src = x.pointer(as: UInt8.self), dst = out.pointer(as: Float.self)
+    parallelFor(x.numel) { range in
+        for i in range { dst[i] = Float(src[i]) / 255 }
+    }
+    return out
 }
 
 /// `(input[c] - mean[c]) / std[c]` for each channel `c` of a `[..., C, H, W]` float tensor.
