@@ -1,0 +1,48 @@
+/// Images and their class labels held in memory, shared by the image-classification datasets:
+/// a sample is a view of one image (and its label) with the transforms applied.
+struct LabeledImages: Sendable {
+    /// uint8, one image per row of the first dimension.
+    let images: Tensor
+    /// int64 class indices, one per image.
+    let labels: Tensor
+    let transform: (any Transform)?
+    let targetTransform: (any Transform)?
+
+    /// Reads an IDX split, `prefix-images-idx3-ubyte` and `prefix-labels-idx1-ubyte` (each
+    /// optionally `.gz`) in `root`, checking that counts agree and labels are below `classCount`.
+    init(idxRoot root: String, prefix: String, classCount: Int,
+         transform: (any Transform)?, targetTransform: (any Transform)?) throws(DatasetError) {
+        try requireDirectory(root)
+        let imageFile = try DatasetFile(root: root, name: prefix + "-images-idx3-ubyte")
+        let images = try readIDX(imageFile, rank: 3)
+        let labelFile = try DatasetFile(root: root, name: prefix + "-labels-idx1-ubyte")
+        let labels = try readIDX(labelFile, rank: 1)
+        guard labels.shape[0] == images.shape[0] else {
+            throw DatasetError(.invalidFormat, path: labelFile.path,
+                               "holds \(labels.shape[0]) labels, but '\(imageFile.path)' holds \(images.shape[0]) images")
+        }
+        try checkLabels(UnsafeBufferPointer(start: labels.pointer(as: UInt8.self), count: labels.numel),
+                        classCount: classCount, path: labelFile.path)
+        self.init(images: images, labels: labels.to(.int64), transform: transform, targetTransform: targetTransform)
+    }
+
+    init(images: Tensor, labels: Tensor, transform: (any Transform)?, targetTransform: (any Transform)?) {
+        self.images = images
+        self.labels = labels
+        self.transform = transform
+        self.targetTransform = targetTransform
+    }
+
+    var count: Int { images.shape[0] }
+
+    subscript(index: Int) -> (Tensor, Tensor) {
+        let image = images.select(0, index), label = labels.select(0, index)
+        return (transform.map { $0(image) } ?? image, targetTransform.map { $0(label) } ?? label)
+    }
+
+    /// Every image as float32 in [0, 1] with a channel dimension: `[N, C, H, W]`.
+    func floatImages() -> Tensor {
+        let x = unitFloats(images)
+        return x.dim == 3 ? x.unsqueeze(1) : x
+    }
+}
