@@ -1,4 +1,4 @@
-.PHONY: test demo build bootstrap bench
+.PHONY: test demo build bootstrap
 
 bootstrap:
 	./scripts/bootstrap
@@ -10,4 +10,4 @@ test: bootstrap
 	swift test
 
 demo: build
-	.build/release/ember tour
+	.build/release/ember train lenet --epochs 5 --out runs/lenet
