@@ -8,14 +8,49 @@ public enum Threads {
     nonisolated(unsafe) static var count = ProcessInfo.processInfo.activeProcessorCount
 }
 
-/// Sets the number of threads kernels use. PyTorch: `torch.set_num_threads`.
+/// Sets the number of threads kernels (Ember's and oneDNN's) use. PyTorch: `torch.set_num_threads`.
 public func setNumThreads(_ n: Int) {
     check(n > 0, "set_num_threads expects a positive integer")
     Threads.count = n
+    OpenMP.runtime?.setNumThreads(Int32(n))
 }
 
 /// Number of threads kernels use. PyTorch: `torch.get_num_threads`.
 public func getNumThreads() -> Int { Threads.count }
+
+/// The OpenMP runtime oneDNN runs on (libgomp, loaded with libdnnl). Ember's own parallel loops
+/// run on the same thread team, as PyTorch's do: two pools would fight over the cores, with the
+/// OpenMP threads spin-waiting between oneDNN calls while Swift kernels run (measured here as
+/// 40% of a convolution benchmark's time). Looked up at run time, so nothing extra is linked.
+enum OpenMP {
+    typealias Parallel = @convention(c) (@convention(c) (UnsafeMutableRawPointer?) -> Void, UnsafeMutableRawPointer?,
+                                         UInt32, UInt32) -> Void
+    typealias IntGetter = @convention(c) () -> Int32
+    typealias IntSetter = @convention(c) (Int32) -> Void
+
+    struct Runtime {
+        let parallel: Parallel
+        let threadNum: IntGetter
+        let numThreads: IntGetter
+        let setNumThreads: IntSetter
+    }
+
+    /// Nil when libgomp is not loaded (then loops fall back to Dispatch).
+    nonisolated(unsafe) static let runtime: Runtime? = {
+        guard let p = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "GOMP_parallel"),
+              let t = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_get_thread_num"),
+              let n = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_get_num_threads"),
+              let s = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads") else { return nil }
+        return Runtime(parallel: unsafeBitCast(p, to: Parallel.self), threadNum: unsafeBitCast(t, to: IntGetter.self),
+                       numThreads: unsafeBitCast(n, to: IntGetter.self), setNumThreads: unsafeBitCast(s, to: IntSetter.self))
+    }()
+
+    /// What one parallel region runs: `body` over its share of `0..<n`.
+    struct Job {
+        let body: (Range<Int>) -> Void
+        let n: Int
+    }
+}
 
 /// Splits `0..<n` into contiguous chunks run on the kernel threads, when the total work
 /// (`n * costPerItem`) is large enough to pay for waking them; otherwise runs inline.
@@ -27,6 +62,20 @@ func parallelFor(_ n: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
         return
     }
     withoutActuallyEscaping(body) { body in
+        if let omp = OpenMP.runtime {
+            var job = OpenMP.Job(body: body, n: n)
+            withUnsafeMutablePointer(to: &job) { ptr in
+                omp.parallel({ raw in
+                    let job = raw!.assumingMemoryBound(to: OpenMP.Job.self).pointee
+                    let omp = OpenMP.runtime!
+                    // Chunk by the team the runtime actually gave, which may be smaller than asked.
+                    let t = Int(omp.threadNum()), team = Int(omp.numThreads())
+                    let lo = job.n * t / team, hi = job.n * (t + 1) / team
+                    if lo < hi { job.body(lo..<hi) }
+                }, UnsafeMutableRawPointer(ptr), UInt32(threads), 0)
+            }
+            return
+        }
         // The chunks are disjoint and the call returns only when all are done, so sharing the
         // non-Sendable body across the pool threads is safe.
         let shared = UncheckedSendable(body)
