@@ -36,9 +36,12 @@ struct ConvGeometry: Hashable {
 
 /// oneDNN primitives for one convolution geometry, created on first use and cached for the
 /// process, so a training loop builds them once. Each keeps the layouts the primitive chose and
-/// scratch buffers for the reordered data; a plan is used by one thread at a time.
+/// scratch buffers for the reordered data. Shared across threads (two models with the same layer
+/// shape, tests running in parallel), so every run holds the plan's lock: uncontended in a
+/// training loop, and it keeps the scratch buffers and lazily built primitives consistent.
 final class ConvPlan: @unchecked Sendable {
     let geometry: ConvGeometry
+    private let lock = NSLock()
     private var forwardPD: dnnl_primitive_desc_t?
     private var forward: (prim: dnnl_primitive_t, src: DNNLLayout, weights: DNNLLayout, dst: DNNLLayout)?
     private var backwardData: (prim: dnnl_primitive_t, diffSrc: DNNLLayout, weights: DNNLLayout, diffDst: DNNLLayout)?
@@ -147,6 +150,7 @@ final class ConvPlan: @unchecked Sendable {
     /// `dst = conv(src, weights) + bias` on plain buffers.
     func runForward(src: UnsafeMutableRawPointer, weights: UnsafeMutableRawPointer, bias: UnsafeMutableRawPointer,
                     dst: UnsafeMutableRawPointer) {
+        lock.lock(); defer { lock.unlock() }
         _ = ensureForward()
         let f = forward!, stream = ThreadState.current.dnnlStream
         let s = chosen(f.src, src, slot: 0, stream), w = chosen(f.weights, weights, slot: 1, stream)
@@ -161,6 +165,7 @@ final class ConvPlan: @unchecked Sendable {
     /// `token` identifies this output gradient across the two backward calls of one step.
     func runBackwardData(diffDst: UnsafeMutableRawPointer, weights: UnsafeMutableRawPointer, diffSrc: UnsafeMutableRawPointer,
                          token: Int? = nil) {
+        lock.lock(); defer { lock.unlock() }
         if backwardData == nil {
             let hint = ensureForward()
             let g = geometry
@@ -189,6 +194,7 @@ final class ConvPlan: @unchecked Sendable {
     /// and `diffDst`, on plain buffers.
     func runBackwardWeights(src: UnsafeMutableRawPointer, diffDst: UnsafeMutableRawPointer,
                             diffWeights: UnsafeMutableRawPointer, diffBias: UnsafeMutableRawPointer?, token: Int? = nil) {
+        lock.lock(); defer { lock.unlock() }
         if backwardWeights == nil {
             let hint = ensureForward()
             let g = geometry

@@ -72,7 +72,9 @@ extension Tensor {
     public func logSigmoid() -> Tensor { unary(.logSigmoid, "LogSigmoidBackward0") { g, x, _ in g * (-x).sigmoid() } }
     /// PyTorch: `torch.relu`.
     public func relu() -> Tensor {
-        unaryForward(.relu, floatOnly: false).recording("ReluBackward0", [self], savesOutput: true) { g, out in [g * (out .> 0.0).to(g.dtype)] }
+        unaryForward(.relu, floatOnly: false).recording("ReluBackward0", [self], savesOutput: true) { g, out in
+            [g.whereMaskPositive(out)]
+        }
     }
     /// PyTorch: `torch.nn.functional.leaky_relu`.
     public func leakyRelu(_ negativeSlope: Double = 0.01) -> Tensor {
@@ -169,4 +171,20 @@ extension Tensor {
     }
     /// PyTorch: `torch.clip`.
     public func clip(min: Double? = nil, max: Double? = nil) -> Tensor { clamp(min: min, max: max) }
+
+    /// `self` where `mask > 0`, zero elsewhere, in one pass (ReLU's gradient; PyTorch's
+    /// `threshold_backward`). Differentiable in `self`: its gradient is masked the same way.
+    func whereMaskPositive(_ mask: Tensor) -> Tensor {
+        guard dtype == mask.dtype, dtype == .float32 || dtype == .float64, shape == mask.shape else {
+            return self * (mask .> 0.0).to(dtype)
+        }
+        let out = Tensor(uninitializedShape: shape, dtype: dtype)
+        let g = contiguousRaw(), m = mask.contiguousRaw()
+        if dtype == .float32 {
+            binaryLoop(g, m, out) { (x: Float, y: Float) in y > 0 ? x : 0 }
+        } else {
+            binaryLoop(g, m, out) { (x: Double, y: Double) in y > 0 ? x : 0 }
+        }
+        return out.recording("ThresholdBackwardBackward0", [self]) { gg, _ in [gg.whereMaskPositive(mask)] }
+    }
 }
