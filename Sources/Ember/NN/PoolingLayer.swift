@@ -105,40 +105,43 @@ public final class AvgPool2d: Module {
     public override var extraRepr: String { "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding)" }
 }
 
-/// Average pooling to a fixed `(H, W)` output size over `(N, C, H, W)` or `(C, H, W)` input.
-/// PyTorch: `torch.nn.AdaptiveAvgPool2d`.
-public final class AdaptiveAvgPool2d: Module {
+/// What the adaptive pooling layers share: the target size, its printed form and the input
+/// check. PyTorch: `_AdaptiveAvgPoolNd` / `_AdaptiveMaxPoolNd`.
+public class AdaptivePoolBase: Module {
     public let outputSize: IntOrTuple
 
-    /// PyTorch: `nn.AdaptiveAvgPool2d(output_size)`.
-    public init(_ outputSize: IntOrTuple) {
+    init(outputSize: IntOrTuple) {
         self.outputSize = outputSize
         super.init()
     }
 
-    public override func forward(_ input: Tensor) -> Tensor {
+    /// The input, checked to be `(N, C, H, W)` or `(C, H, W)`.
+    func checked(_ input: Tensor) -> Tensor {
         checkInput(input.dim == 3 || input.dim == 4, "expected 3-D or 4-D input, got \(shapeString(input.shape))")
-        return F.adaptiveAvgPool2d(input, outputSize: outputSize.values)
+        return input
     }
 
     public override var extraRepr: String { "output_size=\(outputSize)" }
 }
 
-/// Max pooling to a fixed `(H, W)` output size over `(N, C, H, W)` or `(C, H, W)` input.
-/// PyTorch: `torch.nn.AdaptiveMaxPool2d`.
-public final class AdaptiveMaxPool2d: Module {
-    public let outputSize: IntOrTuple
-
-    /// PyTorch: `nn.AdaptiveMaxPool2d(output_size)`.
-    public init(_ outputSize: IntOrTuple) {
-        self.outputSize = outputSize
-        super.init()
-    }
+/// Average pooling to a fixed `(H, W)` output size over `(N, C, H, W)` or `(C, H, W)` input.
+/// PyTorch: `torch.nn.AdaptiveAvgPool2d`.
+public final class AdaptiveAvgPool2d: AdaptivePoolBase {
+    /// PyTorch: `nn.AdaptiveAvgPool2d(output_size)`.
+    public init(_ outputSize: IntOrTuple) { super.init(outputSize: outputSize) }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        checkInput(input.dim == 3 || input.dim == 4, "expected 3-D or 4-D input, got \(shapeString(input.shape))")
-        return F.adaptiveMaxPool2d(input, outputSize: outputSize.values)
+        F.adaptiveAvgPool2d(checked(input), outputSize: outputSize.values)
     }
+}
 
-    public override var extraRepr: String { "output_size=\(outputSize)" }
+/// Max pooling to a fixed `(H, W)` output size over `(N, C, H, W)` or `(C, H, W)` input.
+/// PyTorch: `torch.nn.AdaptiveMaxPool2d`.
+public final class AdaptiveMaxPool2d: AdaptivePoolBase {
+    /// PyTorch: `nn.AdaptiveMaxPool2d(output_size)`.
+    public init(_ outputSize: IntOrTuple) { super.init(outputSize: outputSize) }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        F.adaptiveMaxPool2d(checked(input), outputSize: outputSize.values)
+    }
 }
