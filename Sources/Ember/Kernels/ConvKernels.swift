@@ -89,6 +89,20 @@ final class ConvPlan: @unchecked Sendable {
         return pd!
     }
 
+    /// The primitive for `pd`.
+    private func primitive(_ pd: dnnl_primitive_desc_t, _ what: String) -> dnnl_primitive_t {
+        var prim: dnnl_primitive_t?
+        DNNL.expectSuccess(dnnl_primitive_create(&prim, pd), what)
+        return prim!
+    }
+
+    /// Source, weights and destination descriptors both backward passes are created from.
+    private var backwardDescs: (dnnl_memory_desc_t, dnnl_memory_desc_t, dnnl_memory_desc_t) {
+        let g = geometry
+        return (g.activationDesc(g.srcDims, backward: true), DNNL.anyDesc(g.weightDims, g.dtype),
+                g.activationDesc(g.dstDims, backward: true))
+    }
+
     private func layout(_ pd: dnnl_primitive_desc_t, _ what: dnnl_query_t, _ dims: [Int]) -> DNNLLayout {
         DNNLLayout(plain: DNNL.plainDesc(dims, geometry.dtype), chosen: dnnl_primitive_desc_query_md(pd, what, 0).pointee)
     }
@@ -97,10 +111,8 @@ final class ConvPlan: @unchecked Sendable {
         if let forwardPD { return forwardPD }
         var desc = forwardDesc()
         let pd = primitiveDesc(&desc, hint: nil)
-        var prim: dnnl_primitive_t?
-        DNNL.expectSuccess(dnnl_primitive_create(&prim, pd), "conv forward")
         let g = geometry
-        forward = (prim!, layout(pd, dnnl_query_src_md, g.srcDims), layout(pd, dnnl_query_weights_md, g.weightDims),
+        forward = (primitive(pd, "conv forward"), layout(pd, dnnl_query_src_md, g.srcDims), layout(pd, dnnl_query_weights_md, g.weightDims),
                    layout(pd, dnnl_query_dst_md, g.dstDims))
         forwardPD = pd
         return pd
@@ -169,16 +181,13 @@ final class ConvPlan: @unchecked Sendable {
         if backwardData == nil {
             let hint = ensureForward()
             let g = geometry
-            var src = g.activationDesc(g.srcDims, backward: true), wei = DNNL.anyDesc(g.weightDims, g.dtype)
-            var dst = g.activationDesc(g.dstDims, backward: true)
+            var (src, wei, dst) = backwardDescs
             var desc = dnnl_convolution_desc_t()
             var (s, d, l, r) = dims
             DNNL.expectSuccess(dnnl_dilated_convolution_backward_data_desc_init(
                 &desc, g.algorithm, &src, &wei, &dst, &s, &d, &l, &r), "conv backward data desc")
             let pd = primitiveDesc(&desc, hint: hint)
-            var prim: dnnl_primitive_t?
-            DNNL.expectSuccess(dnnl_primitive_create(&prim, pd), "conv backward data")
-            backwardData = (prim!, layout(pd, dnnl_query_diff_src_md, g.srcDims), layout(pd, dnnl_query_weights_md, g.weightDims),
+            backwardData = (primitive(pd, "conv backward data"), layout(pd, dnnl_query_diff_src_md, g.srcDims), layout(pd, dnnl_query_weights_md, g.weightDims),
                             layout(pd, dnnl_query_diff_dst_md, g.dstDims))
             dnnl_primitive_desc_destroy(pd)
         }
@@ -198,17 +207,14 @@ final class ConvPlan: @unchecked Sendable {
         if backwardWeights == nil {
             let hint = ensureForward()
             let g = geometry
-            var src = g.activationDesc(g.srcDims, backward: true), wei = DNNL.anyDesc(g.weightDims, g.dtype)
-            var dst = g.activationDesc(g.dstDims, backward: true)
+            var (src, wei, dst) = backwardDescs
             var bias = DNNL.plainDesc([g.cout], g.dtype)
             var desc = dnnl_convolution_desc_t()
             var (s, d, l, r) = dims
             DNNL.expectSuccess(dnnl_dilated_convolution_backward_weights_desc_init(
                 &desc, g.algorithm, &src, &wei, &bias, &dst, &s, &d, &l, &r), "conv backward weights desc")
             let pd = primitiveDesc(&desc, hint: hint)
-            var prim: dnnl_primitive_t?
-            DNNL.expectSuccess(dnnl_primitive_create(&prim, pd), "conv backward weights")
-            backwardWeights = (prim!, layout(pd, dnnl_query_src_md, g.srcDims), layout(pd, dnnl_query_diff_weights_md, g.weightDims),
+            backwardWeights = (primitive(pd, "conv backward weights"), layout(pd, dnnl_query_src_md, g.srcDims), layout(pd, dnnl_query_diff_weights_md, g.weightDims),
                                layout(pd, dnnl_query_diff_dst_md, g.dstDims))
             dnnl_primitive_desc_destroy(pd)
         }
