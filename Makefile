@@ -6,8 +6,9 @@ bootstrap:
 build: bootstrap
 	swift build -c release
 
-test: bootstrap
-	swift test
+# The suite runs in a debug build; its command-line tests drive the release-built `ember`.
+test: build
+	EMBER_BIN=$(CURDIR)/.build/release/ember swift test
 
 demo: build
 	.build/release/ember train lenet --epochs 5 --out runs/lenet

@@ -23,11 +23,6 @@ enum RunInfo {
     }
 }
 
-/// A failure to write an output file, reported as one line.
-struct OutputError: Error, CustomStringConvertible {
-    let description: String
-}
-
 /// Writes `object` as one line of JSON to `path` atomically (temp file, then rename).
 func writeJSON(_ object: [String: Any], to path: String) throws {
     let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -36,11 +31,11 @@ func writeJSON(_ object: [String: Any], to path: String) throws {
     do {
         try (data + Data("\n".utf8)).write(to: tmp)
     } catch {
-        throw OutputError(description: "cannot write JSON to '\(path)': \(error.localizedDescription)")
+        throw CommandError("cannot write JSON to '\(path)': \(error.localizedDescription)")
     }
     guard rename(tmp.path, url.path) == 0 else {
         let reason = String(cString: strerror(errno))
         try? FileManager.default.removeItem(at: tmp)
-        throw OutputError(description: "cannot write JSON to '\(path)': \(reason)")
+        throw CommandError("cannot write JSON to '\(path)': \(reason)")
     }
 }

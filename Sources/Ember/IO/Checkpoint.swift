@@ -6,8 +6,9 @@
 /// goes into the file's metadata under `ember.checkpoint.groups` as a JSON array, next to the
 /// caller's own entries (numbers or JSON encoded as strings: epoch, step, hyperparameters).
 public struct Checkpoint {
-    /// The metadata key holding the JSON array of group names.
-    static let groupsKey = "ember.checkpoint.groups"
+    /// The metadata key holding the JSON array of group names; a safetensors file with this key
+    /// is an Ember checkpoint.
+    public static let groupsKey = "ember.checkpoint.groups"
 
     /// Tensor groups by name; a group's tensors are named within the group (`fc.weight`). Group
     /// names must be non-empty and contain no `.` (the first `.` of a stored key ends its group).

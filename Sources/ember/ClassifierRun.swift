@@ -1,0 +1,76 @@
+import ArgumentParser
+import Ember
+import Foundation
+
+/// Training one of the Fashion-MNIST classifiers: epochs of shuffled batches, the test accuracy
+/// after each, and the run's files.
+struct ClassifierRun {
+    let recipe: Recipe
+    let data: String
+    let workers: Int
+    let out: String
+    let resume: String?
+
+    /// Trains and returns the result in torch_ref.py's keys.
+    func run() throws -> [String: Any] {
+        let workload = recipe.workload
+        let fashion = try FashionData(root: data, size: workload.imageSize)
+        let model = workload.model()
+        let optimizer = workload.optimizer(model.parameters(), lr: recipe.lr, batchSize: recipe.batchSize)
+        var startEpoch = 0
+        if let resume {
+            let written = try Checkpoint.load(from: resume).metadata[TrainedModel.workloadKey]
+            guard written == workload.rawValue else {
+                throw CommandError("--resume: '\(resume)' is a checkpoint of \(written ?? "another program"), not of \(workload.rawValue)")
+            }
+            let meta = try TrainingCheckpoint.load(from: resume, model: model, optimizer: optimizer)
+            startEpoch = Int(meta["epoch"] ?? "") ?? 0
+            print("resumed from \(resume) after epoch \(startEpoch)")
+        }
+        let outputs = try RunOutputs(dir: out, resumingAfter: resume == nil ? nil : startEpoch)
+        var firstStep: Double?, epochSeconds: [Double] = [], lastLoss = 0.0, testAccuracy = 0.0
+        let lastEpoch = startEpoch + recipe.epochs
+        for epoch in (startEpoch + 1)...lastEpoch {
+            let started = Date()
+            model.train()
+            let loader = fashion.trainLoader(batchSize: recipe.batchSize, workers: workers,
+                                             generator: recipe.shuffleGenerator(epoch: epoch))
+            let bar = ProgressBar(total: loader.count, label: "epoch \(epoch)/\(lastEpoch)")
+            for (images, labels) in loader {
+                let output = model(workload.input(images))
+                let loss = workload.loss(output, labels)
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+                let n = labels.shape[0]
+                bar.step(samples: n, loss: loss.item() / (workload.fromScratch ? Double(n) : 1),
+                         correct: accuracy(output.detach(), labels))
+                if firstStep == nil { firstStep = RunInfo.secondsSinceStart() }
+                if Interrupt.wasRequested {
+                    bar.finish(summary: "interrupted")
+                    throw stopForInterrupt(lastEpoch: epoch - 1, checkpoint: outputs.checkpoint)
+                }
+            }
+            epochSeconds.append(Date().timeIntervalSince(started))
+            model.eval()
+            let test = try fashion.testSplit()
+            testAccuracy = evaluate(model: { model(workload.input($0)) },
+                                    batches: FashionData.batches(test, batchSize: 1000, size: workload.imageSize),
+                                    loss: workload.meanLoss).accuracy
+            lastLoss = bar.loss
+            bar.finish(summary: String(format: "test acc %.4f", testAccuracy))
+            try outputs.record(epoch: epoch, trainLoss: bar.loss, trainAccuracy: bar.accuracy,
+                               testAccuracy: testAccuracy, seconds: epochSeconds.last!)
+            try outputs.saveCheckpoint(model: model, optimizer: optimizer, metadata: recipe.metadata(epoch: epoch))
+        }
+        try outputs.saveModel(model, metadata: recipe.metadata(epoch: lastEpoch))
+        print(String(format: "test accuracy %.4f; figure %@, weights %@", testAccuracy, outputs.figure, outputs.model))
+        let median = medianSeconds(epochSeconds)
+        return [
+            "workload": workload.rawValue, "epochs": recipe.epochs, "batch": recipe.batchSize,
+            "test_accuracy": testAccuracy, "final_train_loss": lastLoss, "seconds_per_epoch": median,
+            "samples_per_s": (Double(fashion.train.count) / median * 10).rounded() / 10,
+            "startup_to_first_step_s": ((firstStep ?? 0) * 1000).rounded() / 1000, "peak_rss_mib": RunInfo.peakRSSMiB(),
+        ]
+    }
+}

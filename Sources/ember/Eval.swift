@@ -1,0 +1,35 @@
+import ArgumentParser
+import Ember
+import Foundation
+
+/// `ember eval CHECKPOINT`: the test accuracy and loss of trained weights on Fashion-MNIST.
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a trained model on the Fashion-MNIST test split.",
+        discussion: "CHECKPOINT is a checkpoint.safetensors or model.safetensors written by `ember train`, "
+            + "or a PyTorch state dict saved with safetensors (then pass --workload).")
+
+    @Argument(help: "The weights to evaluate.") var checkpoint: String
+    @Option(help: "The workload the weights belong to, when the file does not say.") var workload: Workload?
+    @Option(help: "Fashion-MNIST directory (IDX files, gzipped or not).") var data = FashionMNIST.defaultRoot
+    @Option(help: "Batch size.") var batchSize = 1000
+    @Option(help: "Kernel threads.") var threads = 2
+
+    func validate() throws {
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+        guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+    }
+
+    func run() throws {
+        setNumThreads(threads)
+        let trained = try TrainedModel(path: checkpoint, workload: workload)
+        let w = trained.workload
+        guard w != .linreg else { throw CommandError("'\(checkpoint)' holds a linreg model; eval needs a Fashion-MNIST classifier") }
+        let test = try FashionMNIST(root: data, train: false)
+        let batches = FashionData.batches(test, batchSize: batchSize, size: w.imageSize)
+        let result = evaluate(model: { trained.model(w.input($0)) }, batches: batches, loss: w.meanLoss)
+        let trainedFor = trained.epoch.map { " after \($0) epochs" } ?? ""
+        print(String(format: "%@ (%@%@): test accuracy %.4f, test loss %.4f on %d images",
+                     checkpoint, w.rawValue, trainedFor, result.accuracy, result.loss, result.count))
+    }
+}

@@ -1,0 +1,72 @@
+import Ember
+import Foundation
+
+/// Fashion-MNIST as the training command uses it: the training split is read first, the test
+/// split on a background thread while training starts, and batches are made on demand from the
+/// uint8 pixels (floats in [0, 1] as `ToTensor` makes them, resized bilinearly when the model
+/// wants another size), so start-up does not wait for work the first step does not need.
+final class FashionData: Sendable {
+    let train: FashionMNIST
+    /// Side of the images batches are made at.
+    let size: Int
+    private let test: Pending<Result<FashionMNIST, DatasetError>>
+
+    init(root: String, size: Int) throws(DatasetError) {
+        train = try FashionMNIST(root: root, train: true)
+        self.size = size
+        test = Pending { Result { () throws(DatasetError) in try FashionMNIST(root: root, train: false) } }
+    }
+
+    /// The test split, once read.
+    func testSplit() throws(DatasetError) -> FashionMNIST { try test.value.get() }
+
+    /// The images at `indices` of `split` as float32 `[B, 1, size, size]` and their labels.
+    static func batch(_ split: FashionMNIST, _ indices: Tensor, size: Int) -> (Tensor, Tensor) {
+        let pixels = split.images.indexSelect(0, indices).unsqueeze(1)
+        var x = pixels.to(.float32) / 255
+        if size != x.shape[2] { x = F.interpolate(x, size: [size, size], mode: "bilinear") }
+        return (x, split.labels.indexSelect(0, indices))
+    }
+
+    /// The training batches of one epoch, shuffled by `generator`, built by `workers` background
+    /// threads (none: on the training thread).
+    func trainLoader(batchSize: Int, workers: Int, generator: Generator) -> DataLoader<Positions, (Tensor, Tensor)> {
+        let split = train, size = size
+        return DataLoader(Positions(count: split.count), batchSize: batchSize, shuffle: true, numWorkers: workers,
+                          collate: { Self.batch(split, Tensor($0), size: size) }, generator: generator)
+    }
+
+    /// `split` in batches of `batchSize`, in order.
+    static func batches(_ split: FashionMNIST, batchSize: Int, size: Int) -> [(Tensor, Tensor)] {
+        Swift.stride(from: 0, to: split.count, by: batchSize).map { start in
+            batch(split, Tensor.arange(start, Swift.min(start + batchSize, split.count)), size: size)
+        }
+    }
+}
+
+/// The sample positions `0..<count` as a dataset, so a `DataLoader` hands each batch's indices
+/// to a collate function that gathers whole batches at once.
+struct Positions: Dataset {
+    let count: Int
+    subscript(index: Int) -> Int { index }
+}
+
+/// A value computed on a background thread; reading it waits until it is ready.
+final class Pending<Value: Sendable>: @unchecked Sendable {
+    private let ready = DispatchSemaphore(value: 0)
+    private var result: Value?
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        Thread { [self] in
+            result = work()
+            ready.signal()
+        }.start()
+    }
+
+    /// The value, once the thread has made it.
+    var value: Value {
+        ready.wait()
+        defer { ready.signal() }
+        return result!
+    }
+}

@@ -1,0 +1,50 @@
+import Ember
+
+/// A model read back from what `ember train` wrote: its training checkpoint
+/// (`checkpoint.safetensors`) or its final weights (`model.safetensors`), both of which record
+/// the workload; a plain state dict (from PyTorch, say) needs the workload named.
+struct TrainedModel {
+    let workload: Workload
+    let model: Module
+    /// The epochs the weights were trained for, when the file says.
+    let epoch: Int?
+
+    /// The metadata key naming the workload in Ember's files.
+    static let workloadKey = "workload"
+
+    init(path: String, workload named: Workload?) throws {
+        let (tensors, metadata) = try SafeTensors.loadWithMetadata(from: path)
+        var weights = tensors
+        if metadata?[Checkpoint.groupsKey] != nil {
+            weights = try Checkpoint.load(from: path).groups["model"] ?? []
+        }
+        let recorded = metadata?[Self.workloadKey]
+        guard let workload = named ?? recorded.flatMap(Workload.init(rawValue:)) else {
+            throw CommandError("'\(path)' does not say which workload it holds; pass --workload "
+                               + Workload.allCases.map(\.rawValue).joined(separator: "|"))
+        }
+        let model = workload.model()
+        do {
+            try model.loadStateDict(StateDict(weights))
+        } catch {
+            throw CommandError("'\(path)' does not hold \(workload.rawValue) weights: \(error)")
+        }
+        model.eval()
+        self.workload = workload
+        self.model = model
+        epoch = metadata?["epoch"].flatMap { Int($0) }
+    }
+
+    /// Writes `module`'s weights with PyTorch's keys (`safetensors.torch.load_file` reads them)
+    /// and `metadata`, which names the workload so `init(path:workload:)` can rebuild it.
+    static func save(_ module: Module, to path: String, metadata: [String: String]) throws {
+        try SafeTensors.save(module.stateDict().items.map { ($0.key, $0.value) }, to: path,
+                             metadata: metadata.merging(["format": "pt"]) { a, _ in a })
+    }
+}
+
+/// A failure the user can fix (a bad file or option), reported as one line.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
