@@ -3,14 +3,6 @@ import Foundation
 import Testing
 @testable import Ember
 
-/// A fresh temporary directory, removed by `body`'s caller when done.
-private func withTempDir(_ body: (String) throws -> Void) rethrows {
-    let dir = NSTemporaryDirectory() + "ember-data-" + UUID().uuidString
-    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    try body(dir)
-}
-
 /// Writes `bytes` to `path`, gzip-compressed when the name ends in `.gz`.
 private func write(_ bytes: [UInt8], to path: String) {
     if path.hasSuffix(".gz") {
@@ -31,18 +23,6 @@ private func writeSplit(_ dir: String, prefix: String, gz: Bool, labels: [UInt8]
     let ext = gz ? ".gz" : ""
     write(idx([3, 2, 2], (0..<12).map { UInt8($0 * 20) }), to: "\(dir)/\(prefix)-images-idx3-ubyte\(ext)")
     write(idx([labels.count], labels), to: "\(dir)/\(prefix)-labels-idx1-ubyte\(ext)")
-}
-
-private func expectDatasetError(_ kind: DatasetError.Kind, naming file: String, _ body: () throws -> Void) {
-    do {
-        try body()
-        Issue.record("expected a \(kind) error naming \(file)")
-    } catch let error as DatasetError {
-        #expect(error.kind == kind, "\(error)")
-        #expect(error.description.contains(file), "\(error)")
-    } catch {
-        Issue.record("unexpected \(error)")
-    }
 }
 
 @Suite struct IDXDatasetTests {

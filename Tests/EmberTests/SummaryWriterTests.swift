@@ -91,6 +91,21 @@ import Testing
         #expect(records(Array(try Data(contentsOf: URL(fileURLWithPath: writer.path)))).count == 7)
     }
 
+    @Test func twoWritersInOneDirectoryGetTwoFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ember-tb-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try SummaryWriter(logDir: dir, now: { 1_700_000_000 })
+        let second = try SummaryWriter(logDir: dir, now: { 1_700_000_000 })
+        #expect(first.path != second.path)
+        let pid = ProcessInfo.processInfo.processIdentifier
+        for writer in [first, second] {
+            let name = String(writer.path.dropFirst(dir.count + 1))
+            #expect(name.hasPrefix("events.out.tfevents.1700000000.\(ProcessInfo.processInfo.hostName).\(pid)."))
+            #expect(Int(name.split(separator: ".").last!) != nil, "ends with the writer counter: \(name)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).count == 2)
+    }
+
     @Test func anUncreatableDirectoryIsAnError() {
         #expect(throws: TrainingOutputError.self) { try SummaryWriter(logDir: "/proc/ember-no-such-dir") }
     }

@@ -5,11 +5,9 @@ import Foundation
 /// for (a bounded prefetch), and `take(k)` hands batch `k` over once it is built. Owned by one
 /// `DataLoaderIterator`; when that goes away the threads stop after their current batch.
 final class BatchWorkers<Batch: Sendable> {
-    let count: Int
     private let queue: Queue
 
     init(count: Int, threads: Int, ahead: Int, build: @escaping @Sendable (Int) -> Batch) {
-        self.count = count
         queue = Queue(count: count, ahead: ahead)
         let queue = queue
         for _ in 0..<min(threads, count) {

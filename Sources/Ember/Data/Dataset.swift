@@ -1,10 +1,19 @@
+/// What a `DataLoader` reads samples from: a map-style `Dataset` or a stream-style
+/// `IterableDataset`. PyTorch: `torch.utils.data.Dataset`, the base class of both kinds.
+///
+/// Sources are `Sendable` because `DataLoader` workers read them from background threads.
+public protocol DataSource<Sample>: Sendable {
+    /// What one read returns, for example `(Tensor, Tensor)` for an input and its label.
+    associatedtype Sample
+}
+
 /// A finite collection of samples read by position. PyTorch: `torch.utils.data.Dataset` (a
 /// map-style dataset: `__len__` and `__getitem__`).
 ///
-/// Datasets are `Sendable` because `DataLoader` workers read them from background threads; a
-/// dataset must allow concurrent reads of different samples.
-public protocol Dataset<Sample>: Sendable {
-    /// What one read returns, for example `(Tensor, Tensor)` for an input and its label.
+/// A dataset must allow concurrent reads of different samples: `DataLoader` workers read it
+/// from several threads at once.
+public protocol Dataset<Sample>: DataSource {
+    // Restated so that conforming types can leave it to be inferred from their subscript.
     associatedtype Sample
     /// The number of samples. PyTorch: `len(dataset)`.
     var count: Int { get }

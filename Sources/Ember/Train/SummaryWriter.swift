@@ -1,8 +1,10 @@
 import Foundation
+import Synchronization
 
 /// Writes scalars to a TensorBoard event file in `logDir`, named
-/// `events.out.tfevents.<unix time>.<hostname>` as TensorFlow names them, so that
-/// `tensorboard --logdir` plots them. PyTorch: `torch.utils.tensorboard.SummaryWriter`.
+/// `events.out.tfevents.<unix time>.<hostname>.<pid>.<n>` as PyTorch names them (`n` counts the
+/// writers this process has made, so two writers started in the same second get two files), so
+/// that `tensorboard --logdir` plots them. PyTorch: `torch.utils.tensorboard.SummaryWriter`.
 ///
 /// The file is a TFRecord stream of `Event` protocol buffers. Each `addScalar` rewrites the
 /// whole file through a temporary file, so a reader (or a crash) never sees a torn record; that
@@ -14,6 +16,8 @@ public final class SummaryWriter {
     public let path: String
     private let now: () -> Double
     private var records: [UInt8] = []
+    /// The writers made so far in this process. PyTorch: the event file writer's `_global_uid`.
+    private static let created = Atomic<Int>(0)
 
     /// Creates `logDir` if needed and writes the event file with its version header.
     /// `now` reads the wall time in seconds since 1970 (default: the system clock).
@@ -21,7 +25,8 @@ public final class SummaryWriter {
         self.logDir = logDir
         self.now = now
         let start = now()
-        path = logDir + "/events.out.tfevents.\(Int(start)).\(ProcessInfo.processInfo.hostName)"
+        let process = ProcessInfo.processInfo, n = Self.created.wrappingAdd(1, ordering: .relaxed).oldValue
+        path = logDir + "/events.out.tfevents.\(Int(start)).\(process.hostName).\(process.processIdentifier).\(n)"
         do {
             try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
         } catch {

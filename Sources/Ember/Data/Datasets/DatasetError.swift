@@ -4,11 +4,13 @@
 public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, for code that wants to react to one failure and not another.
     public enum Kind: Sendable, Equatable {
-        /// The data directory or one of its files does not exist.
+        /// The data directory or one of its files does not exist, or a directory holds none of
+        /// the files expected (torchvision's `FileNotFoundError`).
         case missing
         /// The file exists but could not be opened or read (permissions, corrupt compression).
         case cannotRead
-        /// The bytes are not laid out as the format requires (bad magic, sizes not matching).
+        /// The bytes are not laid out as the format requires (bad magic, sizes not matching, an
+        /// image that does not decode).
         case invalidFormat
         /// A label outside the dataset's classes.
         case labelOutOfRange
