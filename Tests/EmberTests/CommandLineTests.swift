@@ -52,13 +52,6 @@ private final class EmberProcess {
 
 private func start(_ arguments: [String]) throws -> EmberProcess { try EmberProcess(arguments) }
 
-private func withTempDir(_ body: (String) throws -> Void) throws {
-    let dir = NSTemporaryDirectory() + "ember-cli-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    try body(dir)
-}
-
 private func files(_ dir: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
 }

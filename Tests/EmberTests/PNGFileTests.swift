@@ -25,6 +25,13 @@ import Testing
         #expect(t.select(2, 0).toInts() == gray && t.select(2, 2).toInts() == gray)
     }
 
+    @Test func alphaIsDroppedNotBlended() throws {
+        let rgba = Self.images["rgba"]!.values
+        let t = try PNGFile.read(Self.path("png_rgba.png"), channels: 3)
+        let rgb = stride(from: 0, to: rgba.count, by: 4).flatMap { rgba[$0..<$0 + 3] }
+        #expect(t.toInts() == rgb)
+    }
+
     @Test func damagedFilesThrowNamingTheFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ember-png-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -71,13 +71,12 @@ public struct ImageFolder: Dataset {
         let (path, classIndex) = samples[index]
         let pixels: Tensor
         do {
-            // Read with alpha and drop it: asked for RGB, libpng would blend onto the buffer.
-            pixels = try PNGFile.read(path, channels: 4)
+            pixels = try PNGFile.read(path, channels: 3)
         } catch {
             guard FileManager.default.fileExists(atPath: path) else { throw DatasetError(.missing, path: path, "file not found") }
             throw DatasetError(.invalidFormat, path: path, "not a readable PNG image: \(error.reason)")
         }
-        let image = unitFloats(pixels.narrow(2, 0, 3).permute(2, 0, 1))
+        let image = unitFloats(pixels.permute(2, 0, 1))
         let target = Tensor(classIndex)
         return (transform.map { $0(image) } ?? image, targetTransform.map { $0(target) } ?? target)
     }
