@@ -26,15 +26,12 @@ extension F {
             ?? zip(spatial, scales).map { Int((Double($0) * $1!).rounded(.down)) }
         check(outSize.allSatisfy { $0 > 0 },
               "Input and output sizes should be greater than 0, but got input (H: \(spatial[0]), W: \(spatial[1])) output (H: \(outSize[0]), W: \(outSize[1]))")
-        var out = input
-        for k in 0..<2 {
-            let d = 2 + k, n = spatial[k], m = outSize[k]
-            if mode == "nearest" {
-                out = out.indexSelect(d, nearestSources(n, m, scales[k]))
-            } else {
-                out = linearResample(out, dim: d, n, m, scales[k], alignCorners: alignCorners ?? false)
-            }
+        if mode == "bilinear" {
+            checkFloating(input, "upsample_bilinear2d_out_frame")
+            return bilinear(input, to: outSize, scales, alignCorners: alignCorners ?? false)
         }
+        var out = input
+        for k in 0..<2 { out = out.indexSelect(2 + k, nearestSources(spatial[k], outSize[k], scales[k])) }
         return out
     }
 
@@ -55,24 +52,42 @@ extension F {
         return Tensor(idx, shape: [m])
     }
 
-    /// Linear interpolation along `dim` from `n` to `m` positions: a weighted sum of two index
-    /// selections, differentiable through both. Source positions follow PyTorch's
-    /// `area_pixel_compute_source_index`, negative ones clamped to 0.
-    private static func linearResample(_ x: Tensor, dim d: Int, _ n: Int, _ m: Int, _ scale: Double?,
-                                       alignCorners: Bool) -> Tensor {
-        let s = alignCorners ? (m > 1 ? Double(n - 1) / Double(m - 1) : 0) : sourceScale(n, m, scale)
-        var lo: [Int] = [], hi: [Int] = [], w: [Double] = []
-        for i in 0..<m {
-            let src = alignCorners ? s * Double(i) : Swift.max(s * (Double(i) + 0.5) - 0.5, 0)
-            let i0 = Swift.min(Int(src), n - 1)
-            lo.append(i0)
-            hi.append(i0 < n - 1 ? i0 + 1 : i0)
-            w.append(src - Double(i0))
+    /// Bilinear resize of the last two dims to `size` in one pass; records
+    /// `UpsampleBilinear2DBackward0`, whose gradient is the kernel's adjoint.
+    private static func bilinear(_ input: Tensor, to size: [Int], _ scales: [Double?], alignCorners: Bool) -> Tensor {
+        let spatial = Array(input.shape.suffix(2))
+        let out = bilinearPass(input, from: spatial, to: size, scales, alignCorners: alignCorners, adjoint: false)
+        return out.recording("UpsampleBilinear2DBackward0", [input]) { g, _ in
+            [bilinearGradient(g, from: spatial, to: size, scales, alignCorners: alignCorners)]
         }
-        var shape = [Int](repeating: 1, count: x.dim)
-        shape[d] = m
-        let w1 = Tensor(w, shape: shape, dtype: x.dtype)
-        let a = x.indexSelect(d, Tensor(lo, shape: [m])), b = x.indexSelect(d, Tensor(hi, shape: [m]))
-        return a * (1.0 - w1) + b * w1
+    }
+
+    /// The input's gradient: `grad` (shaped like the output) spread back over `spatial`; its own
+    /// gradient is the forward resize again, so double backward works.
+    private static func bilinearGradient(_ grad: Tensor, from spatial: [Int], to size: [Int], _ scales: [Double?],
+                                         alignCorners: Bool) -> Tensor {
+        let gradInput = bilinearPass(grad, from: spatial, to: size, scales, alignCorners: alignCorners, adjoint: true)
+        return gradInput.recording("UpsampleBilinear2DBackwardBackward0", [grad]) { gg, _ in
+            [bilinearPass(gg, from: spatial, to: size, scales, alignCorners: alignCorners, adjoint: false)]
+        }
+    }
+
+    /// The resize from `spatial` to `size` (or, as `adjoint`, its transpose from `size` back to
+    /// `spatial`) over every plane of `x`, in `x`'s dtype, computed in its compute type.
+    private static func bilinearPass(_ x: Tensor, from spatial: [Int], to size: [Int], _ scales: [Double?],
+                                     alignCorners: Bool, adjoint: Bool) -> Tensor {
+        let ct = x.dtype.computeType, src = x.converted(ct).contiguousRaw()
+        let lead = Array(x.shape.dropLast(2)), planes = lead.reduce(1, *)
+        let out = Tensor(uninitializedShape: lead + (adjoint ? spatial : size), dtype: ct)
+        func run<T: BinaryFloatingPoint>(_: T.Type) {
+            let geo = BilinearGeometry<T>(
+                planes: planes, height: spatial[0], width: spatial[1],
+                rows: LinearTaps(input: spatial[0], output: size[0], scale: scales[0], alignCorners: alignCorners),
+                cols: LinearTaps(input: spatial[1], output: size[1], scale: scales[1], alignCorners: alignCorners))
+            let from = UnsafePointer(src.pointer(as: T.self)), to = out.pointer(as: T.self)
+            if adjoint { bilinearAdjointKernel(from, geo, to) } else { bilinearKernel(from, geo, to) }
+        }
+        if ct == .float32 { run(Float.self) } else { run(Double.self) }
+        return out.converted(x.dtype)
     }
 }

@@ -219,7 +219,7 @@ extension F {
     }
 
     /// Stops for dtypes the pooling kernels do not compute, with PyTorch's message.
-    private static func checkFloating(_ input: Tensor, _ op: String) {
+    static func checkFloating(_ input: Tensor, _ op: String) {
         let names: [DType: String] = [.bool: "Bool", .uint8: "Byte", .int8: "Char", .int16: "Short",
                                       .int32: "Int", .int64: "Long"]
         check(input.dtype.isFloatingPoint, "\"\(op)\" not implemented for '\(names[input.dtype] ?? "\(input.dtype)")'")
@@ -262,7 +262,7 @@ extension F {
         let ct = grad.dtype.computeType, inShape = input.shape
         let outShape = grad.shape, inPlane = inShape.suffix(2).reduce(1, *), outPlane = outShape.suffix(2).reduce(1, *)
         let planes = inShape.dropLast(2).reduce(1, *)
-        let gradInput = Tensor.zeros(inShape, dtype: ct)
+        let gradInput = Tensor(uninitializedShape: inShape, dtype: ct)
         maxPoolBackwardKernel(grad.converted(ct).contiguousRaw(), indices, planes: planes, inPlane: inPlane,
                               outPlane: outPlane, into: gradInput)
         return gradInput.converted(grad.dtype).recording(name + "BackwardBackward0", [grad, input]) { gg, _ in
@@ -287,7 +287,7 @@ extension F {
     private static func avgPoolBackward(_ grad: Tensor, _ rows: PoolWindows, _ cols: PoolWindows, divisors: [Int],
                                         _ input: Tensor, name: String) -> Tensor {
         let ct = grad.dtype.computeType, inShape = input.shape
-        let gradInput = Tensor.zeros(inShape, dtype: ct)
+        let gradInput = Tensor(uninitializedShape: inShape, dtype: ct)
         avgPoolBackwardKernel(grad.converted(ct).contiguousRaw(), geometry(inShape, rows, cols), divisors: divisors,
                               into: gradInput)
         return gradInput.converted(grad.dtype).recording(name + "BackwardBackward0", [grad, input]) { gg, _ in

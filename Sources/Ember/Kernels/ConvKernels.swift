@@ -167,7 +167,7 @@ final class ConvPlan: @unchecked Sendable {
         let f = forward!, stream = ThreadState.current.dnnlStream
         let s = chosen(f.src, src, slot: 0, stream), w = chosen(f.weights, weights, slot: 1, stream)
         let d = output(f.dst, dst, slot: 2)
-        stream.execute(f.prim, [(DNNL_ARG_SRC, f.src.chosen, s), (DNNL_ARG_WEIGHTS, f.weights.chosen, w),
+        stream.execute("conv forward", f.prim, [(DNNL_ARG_SRC, f.src.chosen, s), (DNNL_ARG_WEIGHTS, f.weights.chosen, w),
                                 (DNNL_ARG_BIAS, DNNL.plainDesc([geometry.cout], geometry.dtype), bias),
                                 (DNNL_ARG_DST, f.dst.chosen, d)])
         finish(f.dst, d, dst, stream)
@@ -194,7 +194,7 @@ final class ConvPlan: @unchecked Sendable {
         let b = backwardData!, stream = ThreadState.current.dnnlStream
         let dd = diffDstChosen(b.diffDst, diffDst, slot: 3, token: token, stream), w = chosen(b.weights, weights, slot: 4, stream)
         let ds = output(b.diffSrc, diffSrc, slot: 5)
-        stream.execute(b.prim, [(DNNL_ARG_DIFF_DST, b.diffDst.chosen, dd), (DNNL_ARG_WEIGHTS, b.weights.chosen, w),
+        stream.execute("conv backward data", b.prim, [(DNNL_ARG_DIFF_DST, b.diffDst.chosen, dd), (DNNL_ARG_WEIGHTS, b.weights.chosen, w),
                                 (DNNL_ARG_DIFF_SRC, b.diffSrc.chosen, ds)])
         finish(b.diffSrc, ds, diffSrc, stream)
     }
@@ -222,7 +222,7 @@ final class ConvPlan: @unchecked Sendable {
         let s = chosen(b.src, src, slot: 6, stream), dd = diffDstChosen(b.diffDst, diffDst, slot: 7, token: token, stream)
         let dw = output(b.diffWeights, diffWeights, slot: 8)
         let db = diffBias ?? buffer(9, geometry.cout * geometry.dtype.itemSize)
-        stream.execute(b.prim, [(DNNL_ARG_SRC, b.src.chosen, s), (DNNL_ARG_DIFF_DST, b.diffDst.chosen, dd),
+        stream.execute("conv backward weights", b.prim, [(DNNL_ARG_SRC, b.src.chosen, s), (DNNL_ARG_DIFF_DST, b.diffDst.chosen, dd),
                                 (DNNL_ARG_DIFF_WEIGHTS, b.diffWeights.chosen, dw),
                                 (DNNL_ARG_DIFF_BIAS, DNNL.plainDesc([geometry.cout], geometry.dtype), db)])
         finish(b.diffWeights, dw, diffWeights, stream)

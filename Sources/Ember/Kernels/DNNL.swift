@@ -93,12 +93,12 @@ final class DNNLLayout {
 
     /// Copies plain data at `src` into the chosen layout at `dst`.
     func toChosen(_ src: UnsafeMutableRawPointer, _ dst: UnsafeMutableRawPointer, _ stream: DNNLStream) {
-        stream.execute(toChosen!, [(DNNL_ARG_FROM, plain, src), (DNNL_ARG_TO, chosen, dst)])
+        stream.execute("reorder to a blocked layout", toChosen!, [(DNNL_ARG_FROM, plain, src), (DNNL_ARG_TO, chosen, dst)])
     }
 
     /// Copies chosen-layout data at `src` back to the plain layout at `dst`.
     func toPlain(_ src: UnsafeMutableRawPointer, _ dst: UnsafeMutableRawPointer, _ stream: DNNLStream) {
-        stream.execute(toPlain!, [(DNNL_ARG_FROM, chosen, src), (DNNL_ARG_TO, plain, dst)])
+        stream.execute("reorder to the plain layout", toPlain!, [(DNNL_ARG_FROM, chosen, src), (DNNL_ARG_TO, plain, dst)])
     }
 }
 
@@ -114,8 +114,9 @@ final class DNNLStream {
 
     deinit { dnnl_stream_destroy(stream) }
 
-    /// Runs `primitive` with memory arguments `(arg, descriptor, pointer)` and waits for it.
-    func execute(_ primitive: dnnl_primitive_t, _ args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)]) {
+    /// Runs `primitive` (`what`, for a failure's message) with memory arguments
+    /// `(arg, descriptor, pointer)` and waits for it.
+    func execute(_ what: String, _ primitive: dnnl_primitive_t, _ args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)]) {
         var mems: [dnnl_memory_t?] = []
         var execArgs: [dnnl_exec_arg_t] = []
         for (arg, desc, ptr) in args {
@@ -125,7 +126,7 @@ final class DNNLStream {
             mems.append(m)
             execArgs.append(dnnl_exec_arg_t(arg: arg, memory: m))
         }
-        DNNL.expectSuccess(dnnl_primitive_execute(primitive, stream, Int32(execArgs.count), execArgs), "execute")
+        DNNL.expectSuccess(dnnl_primitive_execute(primitive, stream, Int32(execArgs.count), execArgs), "execute of " + what)
         DNNL.expectSuccess(dnnl_stream_wait(stream), "stream_wait")
         for m in mems { dnnl_memory_destroy(m) }
     }

@@ -32,6 +32,11 @@ struct PoolWindows {
 
     /// Number of taps of window `o`.
     func size(_ o: Int) -> Int { Swift.max(0, (end[o] - start[o] + step - 1) / step) }
+
+    /// Whether window `o` is `2o..<2o + 2`: a kernel of 2 at stride 2 without padding.
+    var isPairwise: Bool {
+        step == 1 && (0..<count).allSatisfy { (o: Int) -> Bool in start[o] == 2 * o && end[o] == 2 * o + 2 }
+    }
 }
 
 /// The geometry shared by the pooling kernels: `planes` contiguous `height × width` input planes
@@ -41,6 +46,8 @@ struct PoolGeometry {
     let rows: PoolWindows, cols: PoolWindows
 
     var inPlane: Int { height * width }
+    /// 2×2 windows at stride 2 inside the input (LeNet's pooling): the case with fast kernels.
+    var isPairwise: Bool { rows.isPairwise && cols.isPairwise }
     var outPlane: Int { rows.count * cols.count }
     /// Work per plane, for `parallelFor`'s grain: output size times the taps of the largest window.
     var costPerPlane: Int {
@@ -60,7 +67,9 @@ struct PoolGeometry {
 /// an empty window gives -inf at the position of its first tap.
 func maxPoolKernel(_ x: Tensor, _ geo: PoolGeometry, out: Tensor, indices: Tensor) {
     let pi = indices.pointer(as: Int64.self)
-    if x.dtype == .float32 {
+    if x.dtype == .float32 && geo.isPairwise {
+        maxPool2x2(x.pointer(as: Float.self), geo, out.pointer(as: Float.self), pi)
+    } else if x.dtype == .float32 {
         maxPool(x.pointer(as: Float.self), geo, out.pointer(as: Float.self), pi)
     } else {
         maxPool(x.pointer(as: Double.self), geo, out.pointer(as: Double.self), pi)
@@ -98,8 +107,34 @@ private func maxPool<T: BinaryFloatingPoint>(_ px: UnsafeMutablePointer<T>, _ ge
     }
 }
 
-/// The gradient of max pooling: `gradInput[plane][indices[o]] += grad[o]` into a zeroed
-/// contiguous `gradInput` of `planes × inPlane` elements (`grad` contiguous, `indices` int64).
+/// `maxPool` for 2×2 windows at stride 2: the same taps in the same order, without the window tables.
+private func maxPool2x2(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
+                        _ po: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int64>) {
+    let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane, orows = geo.rows.count, ocols = geo.cols.count
+    parallelFor(geo.planes, costPerItem: 4 * outPlane) { range in
+        for p in range {
+            let xp = px + p * inPlane, op = po + p * outPlane, ip = indices + p * outPlane
+            for oh in 0..<orows {
+                for ow in 0..<ocols {
+                    let first = 2 * oh * width + 2 * ow
+                    var best = xp[first], at = first
+                    @inline(__always) func visit(_ tap: Int) {
+                        let v = xp[tap]
+                        if v > best || v.isNaN { best = v; at = tap }
+                    }
+                    visit(first + 1)
+                    visit(first + width)
+                    visit(first + width + 1)
+                    op[oh * ocols + ow] = best
+                    ip[oh * ocols + ow] = Int64(at)
+                }
+            }
+        }
+    }
+}
+
+/// The gradient of max pooling: `gradInput[plane][indices[o]] += grad[o]` into a
+/// contiguous `gradInput`, which the kernel zeroes first, of `planes × inPlane` elements (`grad` contiguous, `indices` int64).
 func maxPoolBackwardKernel(_ grad: Tensor, _ indices: Tensor, planes: Int, inPlane: Int, outPlane: Int,
                            into gradInput: Tensor) {
     let px = indices.pointer(as: Int64.self)
@@ -116,6 +151,7 @@ private func maxPoolBackward<T: BinaryFloatingPoint>(_ pg: UnsafeMutablePointer<
     parallelFor(planes, costPerItem: outPlane) { range in
         for p in range {
             let gp = pg + p * outPlane, ip = indices + p * outPlane, dp = pi + p * inPlane
+            dp.update(repeating: 0, count: inPlane)
             for o in 0..<outPlane {
                 let at = Int(ip[o])
                 // An empty window (all taps in the padding) points outside the plane; it has no input.
@@ -131,7 +167,9 @@ private func maxPoolBackward<T: BinaryFloatingPoint>(_ pg: UnsafeMutablePointer<
 /// position of a plane) into `out`. Average-pooling windows are never empty: they start inside the
 /// input or its left padding and are longer than the padding.
 func avgPoolKernel(_ x: Tensor, _ geo: PoolGeometry, divisors: [Int], out: Tensor) {
-    if x.dtype == .float32 {
+    if x.dtype == .float32 && geo.isPairwise && divisors.allSatisfy({ $0 == 4 }) {
+        avgPool2x2(x.pointer(as: Float.self), geo, out.pointer(as: Float.self))
+    } else if x.dtype == .float32 {
         avgPool(x.pointer(as: Float.self), geo, divisors, out.pointer(as: Float.self))
     } else {
         avgPool(x.pointer(as: Double.self), geo, divisors, out.pointer(as: Double.self))
@@ -162,10 +200,36 @@ private func avgPool<T: BinaryFloatingPoint>(_ px: UnsafeMutablePointer<T>, _ ge
     }
 }
 
+/// `avgPool` for 2×2 windows at stride 2 dividing by 4, eight outputs at a time: each row pair
+/// is added, then each pair of neighbours (so the four taps are summed in another order).
+private func avgPool2x2(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry, _ po: UnsafeMutablePointer<Float>) {
+    let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane, orows = geo.rows.count, ocols = geo.cols.count
+    parallelFor(geo.planes, costPerItem: 4 * outPlane) { range in
+        for p in range {
+            for oh in 0..<orows {
+                let r0 = px + p * inPlane + 2 * oh * width, r1 = r0 + width, o = po + p * outPlane + oh * ocols
+                var ow = 0
+                while ow + 8 <= ocols {
+                    let pair = UnsafeRawPointer(r0 + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
+                        + UnsafeRawPointer(r1 + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(o + ow).storeBytes(of: (pair.evenHalf + pair.oddHalf) * 0.25, as: SIMD8<Float>.self)
+                    ow += 8
+                }
+                while ow < ocols {
+                    o[ow] = ((r0[2 * ow] + r1[2 * ow]) + (r0[2 * ow + 1] + r1[2 * ow + 1])) * 0.25
+                    ow += 1
+                }
+            }
+        }
+    }
+}
+
 /// The gradient of average pooling: each `grad[o] / divisors[o]` added to every tap of window `o`,
-/// into a zeroed contiguous `gradInput` (`grad` contiguous).
+/// into contiguous `gradInput`, which the kernel zeroes first (`grad` contiguous).
 func avgPoolBackwardKernel(_ grad: Tensor, _ geo: PoolGeometry, divisors: [Int], into gradInput: Tensor) {
-    if grad.dtype == .float32 {
+    if grad.dtype == .float32 && geo.isPairwise && divisors.allSatisfy({ $0 == 4 }) {
+        avgPoolBackward2x2(grad.pointer(as: Float.self), geo, gradInput.pointer(as: Float.self))
+    } else if grad.dtype == .float32 {
         avgPoolBackward(grad.pointer(as: Float.self), geo, divisors, gradInput.pointer(as: Float.self))
     } else {
         avgPoolBackward(grad.pointer(as: Double.self), geo, divisors, gradInput.pointer(as: Double.self))
@@ -180,6 +244,7 @@ private func avgPoolBackward<T: BinaryFloatingPoint>(_ pg: UnsafeMutablePointer<
     parallelFor(geo.planes, costPerItem: geo.costPerPlane) { range in
         for p in range {
             let gp = pg + p * outPlane, dp = pi + p * inPlane
+            dp.update(repeating: 0, count: inPlane)
             for oh in 0..<rows.count {
                 let h0 = rows.start[oh], h1 = rows.end[oh]
                 for ow in 0..<ocols {
@@ -191,6 +256,32 @@ private func avgPoolBackward<T: BinaryFloatingPoint>(_ pg: UnsafeMutablePointer<
                     }
                 }
             }
+        }
+    }
+}
+
+/// `avgPoolBackward` for 2×2 windows at stride 2 dividing by 4: every tap of a window gets a
+/// quarter of its gradient; a last odd row or column, in no window, gets zero.
+private func avgPoolBackward2x2(_ pg: UnsafeMutablePointer<Float>, _ geo: PoolGeometry, _ pi: UnsafeMutablePointer<Float>) {
+    let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane, orows = geo.rows.count, ocols = geo.cols.count
+    parallelFor(geo.planes, costPerItem: 4 * outPlane) { range in
+        for p in range {
+            let dp = pi + p * inPlane
+            for oh in 0..<orows {
+                let g = pg + p * outPlane + oh * ocols, r0 = dp + 2 * oh * width, r1 = r0 + width
+                for ow in 0..<ocols {
+                    let v = g[ow] * 0.25
+                    r0[2 * ow] = v
+                    r0[2 * ow + 1] = v
+                    r1[2 * ow] = v
+                    r1[2 * ow + 1] = v
+                }
+                if 2 * ocols < width {
+                    r0[2 * ocols] = 0
+                    r1[2 * ocols] = 0
+                }
+            }
+            if 2 * orows < geo.height { (dp + 2 * orows * width).update(repeating: 0, count: width) }
         }
     }
 }
