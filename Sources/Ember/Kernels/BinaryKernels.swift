@@ -4,6 +4,9 @@ import RealModule
 /// Element-wise operations on two operands of one compute dtype.
 enum BinaryOp {
     case add, sub, mul, div, pow, remainder, fmod, maximum, minimum, atan2, floorDivide
+    /// The share of `maximum`'s and `minimum`'s gradient an operand gets (floating only):
+    /// 0 where `x < y`, a half on ties, else 1 (NaN comparisons included, as in PyTorch).
+    case tieSplitWeight
 }
 
 /// Element-wise comparisons producing bool.
@@ -67,6 +70,7 @@ func floatBinary<T: Real & BinaryFloatingPoint>(_: T.Type, _ op: BinaryOp, _ a: 
     case .minimum: binaryLoop(a, b, out) { (x: T, y: T) -> T in x.isNaN || y.isNaN ? T.nan : Swift.min(x, y) }
     case .atan2: binaryLoop(a, b, out, cost: 8) { (x: T, y: T) in T.atan2(y: x, x: y) }
     case .floorDivide: binaryLoop(a, b, out) { (x: T, y: T) in (x / y).rounded(.down) }
+    case .tieSplitWeight: binaryLoop(a, b, out) { (x: T, y: T) -> T in x < y ? 0 : (x == y ? 0.5 : 1) }
     }
 }
 
@@ -118,7 +122,7 @@ func intBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
     }
     case .maximum: binaryLoop(a, b, out) { (x: Int64, y: Int64) in Swift.max(x, y) }
     case .minimum: binaryLoop(a, b, out) { (x: Int64, y: Int64) in Swift.min(x, y) }
-    case .div, .atan2: fatalError("integer \(op) is computed in floating point")
+    case .div, .atan2, .tieSplitWeight: fatalError("integer \(op) is computed in floating point")
     }
 }
 

@@ -107,26 +107,48 @@ private func maxPool<T: BinaryFloatingPoint>(_ px: UnsafeMutablePointer<T>, _ ge
     }
 }
 
-/// `maxPool` for 2×2 windows at stride 2: the same taps in the same order, without the window tables.
+/// `maxPool` for 2×2 windows at stride 2: the same taps in the same order (so the same winner,
+/// NaN included), eight windows at a time.
 private func maxPool2x2(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
                         _ po: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int64>) {
     let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane, orows = geo.rows.count, ocols = geo.cols.count
     parallelFor(geo.planes, costPerItem: 4 * outPlane) { range in
         for p in range {
-            let xp = px + p * inPlane, op = po + p * outPlane, ip = indices + p * outPlane
+            let xp = px + p * inPlane
             for oh in 0..<orows {
-                for ow in 0..<ocols {
-                    let first = 2 * oh * width + 2 * ow
-                    var best = xp[first], at = first
+                let top = 2 * oh * width, o = po + p * outPlane + oh * ocols, at = indices + p * outPlane + oh * ocols
+                var ow = 0
+                while ow + 8 <= ocols {
+                    let upper = UnsafeRawPointer(xp + top + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
+                    let lower = UnsafeRawPointer(xp + top + width + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
+                    var best = upper.evenHalf, tap = SIMD8<Int32>(repeating: 0)
+                    @inline(__always) func visit(_ v: SIMD8<Float>, _ code: Int32) {
+                        let wins = (v .> best) .| (v .!= v)
+                        best.replace(with: v, where: wins)
+                        tap.replace(with: code, where: wins)
+                    }
+                    visit(upper.oddHalf, 1)
+                    visit(lower.evenHalf, 2)
+                    visit(lower.oddHalf, 3)
+                    UnsafeMutableRawPointer(o + ow).storeBytes(of: best, as: SIMD8<Float>.self)
+                    for k in 0..<8 {
+                        let t = Int(tap[k])
+                        at[ow + k] = Int64(top + 2 * (ow + k) + (t >> 1) * width + (t & 1))
+                    }
+                    ow += 8
+                }
+                while ow < ocols {
+                    let first = top + 2 * ow
+                    var best = xp[first], winner = first
                     @inline(__always) func visit(_ tap: Int) {
-                        let v = xp[tap]
-                        if v > best || v.isNaN { best = v; at = tap }
+                        if xp[tap] > best || xp[tap].isNaN { best = xp[tap]; winner = tap }
                     }
                     visit(first + 1)
                     visit(first + width)
                     visit(first + width + 1)
-                    op[oh * ocols + ow] = best
-                    ip[oh * ocols + ow] = Int64(at)
+                    o[ow] = best
+                    at[ow] = Int64(winner)
+                    ow += 1
                 }
             }
         }

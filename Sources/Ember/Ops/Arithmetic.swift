@@ -108,7 +108,7 @@ extension Tensor {
     public func maximum(_ other: Tensor) -> Tensor {
         let out = Tensor.binaryForward(.maximum, self, other)
         return out.recording("MaximumBackward0", [self, other], saved: [self, other]) { [self] g, _ in
-            Tensor.splitMinMaxGrad(g, self .> other, self .== other, self, other)
+            Tensor.tieSplitGrads(g, self, other, maximum: true)
         }
     }
 
@@ -116,16 +116,17 @@ extension Tensor {
     public func minimum(_ other: Tensor) -> Tensor {
         let out = Tensor.binaryForward(.minimum, self, other)
         return out.recording("MinimumBackward0", [self, other], saved: [self, other]) { [self] g, _ in
-            Tensor.splitMinMaxGrad(g, self .< other, self .== other, self, other)
+            Tensor.tieSplitGrads(g, self, other, maximum: false)
         }
     }
 
-    /// Ties share the gradient equally, as in PyTorch.
-    private static func splitMinMaxGrad(_ g: Tensor, _ wins: Tensor, _ ties: Tensor, _ a: Tensor, _ b: Tensor) -> [Tensor?] {
-        let half = ties.to(g.dtype) * 0.5
-        let wa = wins.to(g.dtype) + half
-        let wb = (1.0 - wins.to(g.dtype)) - half
-        return [(g * wa).gradFor(a), (g * wb).gradFor(b)]
+    /// The gradients of `maximum(a, b)` (or `minimum`) for the operands that require grad, as
+    /// PyTorch splits them: all of `g` to the winner, half to each on ties, all to both where a
+    /// NaN is compared.
+    private static func tieSplitGrads(_ g: Tensor, _ a: Tensor, _ b: Tensor, maximum: Bool) -> [Tensor?] {
+        func share(_ x: Tensor, _ y: Tensor) -> Tensor { g * binaryForward(.tieSplitWeight, x, y, floatResult: true) }
+        return [a.requiresGradFlag ? (maximum ? share(a, b) : share(b, a)).gradFor(a) : nil,
+                b.requiresGradFlag ? (maximum ? share(b, a) : share(a, b)).gradFor(b) : nil]
     }
 
     /// Element-wise `atan2(self, other)`. PyTorch: `torch.atan2`.

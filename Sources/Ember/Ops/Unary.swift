@@ -67,7 +67,7 @@ extension Tensor {
     /// PyTorch: `torch.atanh`.
     public func atanh() -> Tensor { unary(.atanh, "AtanhBackward0") { g, x, _ in g / (1.0 - x * x) } }
     /// PyTorch: `torch.sigmoid`.
-    public func sigmoid() -> Tensor { unary(.sigmoid, "SigmoidBackward0", saveInput: false) { g, _, out in g * out * (1.0 - out) } }
+    public func sigmoid() -> Tensor { unary(.sigmoid, "SigmoidBackward0", saveInput: false) { g, _, out in g.sigmoidBackward(out) } }
     /// PyTorch: `torch.nn.functional.logsigmoid`.
     public func logSigmoid() -> Tensor { unary(.logSigmoid, "LogSigmoidBackward0") { g, x, _ in g * (-x).sigmoid() } }
     /// PyTorch: `torch.relu`.
@@ -186,5 +186,23 @@ extension Tensor {
             binaryLoop(g, m, out) { (x: Double, y: Double) in y > 0 ? x : 0 }
         }
         return out.recording("ThresholdBackwardBackward0", [self]) { gg, _ in [gg.whereMaskPositive(mask)] }
+    }
+
+    /// `self · (1 − y) · y` in one pass: sigmoid's gradient from its output `y` (PyTorch's
+    /// `sigmoid_backward`). Differentiable in both `self` and `y`.
+    func sigmoidBackward(_ y: Tensor) -> Tensor {
+        guard dtype == y.dtype, dtype == .float32 || dtype == .float64, shape == y.shape else {
+            return self * (1.0 - y) * y
+        }
+        let out = Tensor(uninitializedShape: shape, dtype: dtype)
+        let g = contiguousRaw(), yc = y.contiguousRaw()
+        if dtype == .float32 {
+            binaryLoop(g, yc, out) { (g: Float, y: Float) in g * (1 - y) * y }
+        } else {
+            binaryLoop(g, yc, out) { (g: Double, y: Double) in g * (1 - y) * y }
+        }
+        return out.recording("SigmoidBackwardBackward0", [self, y]) { [self] gg, _ in
+            [gg.sigmoidBackward(y), gg * self * (1.0 - 2.0 * y)]
+        }
     }
 }

@@ -7,10 +7,12 @@ struct DatasetFile: ~Copyable {
     let path: String
     private let file: gzFile
 
-    /// Opens `path`, throwing `.missing` when it does not exist.
+    /// Opens `path`, throwing `.missing` when it does not exist. A large gzip file is read from
+    /// its decompressed copy in `DecompressedCache` (errors still name `path`).
     init(_ path: String) throws(DatasetError) {
         guard FileManager.default.fileExists(atPath: path) else { throw DatasetError(.missing, path: path, "file not found") }
-        guard let file = gzopen(path, "rb") else { throw DatasetError(.cannotRead, path: path, "cannot open: \(errnoText())") }
+        let source = path.hasSuffix(".gz") ? DecompressedCache.plainCopy(of: path) ?? path : path
+        guard let file = gzopen(source, "rb") else { throw DatasetError(.cannotRead, path: path, "cannot open: \(errnoText())") }
         self.path = path
         self.file = file
     }
