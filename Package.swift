@@ -1,6 +1,13 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// The textbook programs under Examples/ (see Examples/README.md), one executable target each.
+/// The walk-throughs use Ember alone; the training programs also use D2L, the helpers the book
+/// keeps in its `d2lzh_pytorch` package.
+let walkThroughs = ["TensorBasics", "Autograd", "ModelConstruction", "ConvolutionLayers", "CNNArchitectures"]
+let trainingPrograms = ["LinearRegressionScratch", "LinearRegressionConcise", "SoftmaxRegressionScratch",
+                        "SoftmaxRegressionConcise", "MLPScratch", "MLPConcise", "LeNet5", "BatchNormLeNet"]
+
 let package = Package(
     name: "Ember",
     products: [
@@ -27,6 +34,9 @@ let package = Package(
             name: "EmberTests",
             dependencies: ["Ember", "CZlib"]
         ),
-    ],
+        .target(name: "D2L", dependencies: ["Ember"], path: "Examples/D2L"),
+    ]
+        + walkThroughs.map { .executableTarget(name: $0, dependencies: ["Ember"], path: "Examples/\($0)") }
+        + trainingPrograms.map { .executableTarget(name: $0, dependencies: ["Ember", "D2L"], path: "Examples/\($0)") },
     swiftLanguageModes: [.v6]
 )
