@@ -1,4 +1,7 @@
 extension Tensor {
+    /// Whether this matrix is the transpose of a contiguous one (column-major strides).
+    var isTransposedMatrix: Bool { dim == 2 && strides[0] == 1 && strides[1] == shape[0] && shape[0] > 1 && shape[1] > 1 }
+
     /// Matrix product of 2-D tensors. PyTorch: `torch.mm`.
     public func mm(_ other: Tensor) -> Tensor {
         check(dim == 2, "self must be a matrix")
@@ -11,7 +14,10 @@ extension Tensor {
         let out = Tensor(uninitializedShape: [shape[0], other.shape[1]], dtype: ct)
         gemmKernel(converted(ct), other.converted(ct), out, batch: 1, m: shape[0], k: shape[1], n: other.shape[1])
         return out.converted(dtype).recording("MmBackward0", [self, other], saved: [self, other]) { [self] g, _ in
-            [self.requiresGradFlag ? g.mm(other.t()) : nil, other.requiresGradFlag ? self.t().mm(g) : nil]
+            // A transposed operand (a linear layer's `weight.t()`) gets its gradient computed
+            // transposed, so that after `t()` it is contiguous like the parameter, as in PyTorch.
+            [self.requiresGradFlag ? (self.isTransposedMatrix ? other.mm(g.t()).t() : g.mm(other.t())) : nil,
+             other.requiresGradFlag ? (other.isTransposedMatrix ? g.t().mm(self).t() : self.t().mm(g)) : nil]
         }
     }
 
