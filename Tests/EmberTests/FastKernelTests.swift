@@ -1,0 +1,56 @@
+import Testing
+@testable import Ember
+
+/// The float32-only fast kernels (2×2 pooling, one-pass bilinear resize, fused activation
+/// gradients) against the same ops in float64, which take the general kernels: forward values,
+/// max-pool indices and input gradients, on sizes that exercise both the vector loops and their
+/// scalar tails.
+@Suite struct FastKernelTests {
+    /// Runs `op` in float32 and float64 on the same input and compares outputs and gradients.
+    private func expectSameAsFloat64(_ shape: [Int], _ label: String, _ op: (Tensor) -> Tensor) {
+        let x64 = Tensor.randn(shape, dtype: .float64, generator: Generator(seed: 7))
+        let x32 = x64.to(.float32).detach()
+        x32.requiresGrad = true
+        let leaf = x64.detach().requiresGrad_()
+        let y64 = op(leaf), y32 = op(x32)
+        let weights = Tensor.randn(y64.shape, dtype: .float64, generator: Generator(seed: 8))
+        (y32 * weights.to(.float32)).sum().backward()
+        (y64 * weights).sum().backward()
+        let dy = zip(y32.toDoubles(), y64.toDoubles()).map { abs($0 - $1) }.max() ?? 0
+        let dg = zip(x32.grad!.toDoubles(), leaf.grad!.toDoubles()).map { abs($0 - $1) }.max() ?? 0
+        #expect(dy < 1e-5, "\(label): forward differs by \(dy)")
+        #expect(dg < 1e-5, "\(label): gradient differs by \(dg)")
+    }
+
+    @Test(arguments: [[2, 3, 7, 9], [2, 2, 24, 24], [1, 3, 16, 34]])
+    func pooling2x2(shape: [Int]) {
+        expectSameAsFloat64(shape, "avgPool2d \(shape)") { F.avgPool2d($0, kernelSize: [2]) }
+        expectSameAsFloat64(shape, "maxPool2d \(shape)") { F.maxPool2d($0, kernelSize: [2]) }
+        let x = Tensor.randn(shape, generator: Generator(seed: 9))
+        let fast = F.maxPool2dWithIndices(x, kernelSize: [2]), general = F.maxPool2dWithIndices(x.double(), kernelSize: [2])
+        #expect(fast.indices.toInts() == general.indices.toInts())
+    }
+
+    @Test func maxPoolTiesAndNaNsPickTheSameTap() {
+        var values = [Double](repeating: 1, count: 2 * 32)
+        values[5] = .nan
+        values[40] = 2
+        values[41] = 2
+        let x = Tensor(values, shape: [1, 1, 2, 32])
+        let fast = F.maxPool2dWithIndices(x, kernelSize: [2]), general = F.maxPool2dWithIndices(x.double(), kernelSize: [2])
+        #expect(fast.indices.toInts() == general.indices.toInts())
+    }
+
+    @Test(arguments: [([2, 1, 28, 28], [32, 32]), ([1, 2, 9, 7], [4, 11])])
+    func bilinear(shape: [Int], size: [Int]) {
+        expectSameAsFloat64(shape, "bilinear \(shape) → \(size)") { F.interpolate($0, size: size, mode: "bilinear") }
+        expectSameAsFloat64(shape, "bilinear aligned \(shape) → \(size)") {
+            F.interpolate($0, size: size, mode: "bilinear", alignCorners: true)
+        }
+    }
+
+    @Test func sigmoidAndMaximumGradients() {
+        expectSameAsFloat64([3, 50], "sigmoid") { $0.sigmoid() }
+        expectSameAsFloat64([3, 50], "maximum with zero") { $0.maximum(Tensor.zeros([1], dtype: $0.dtype)) }
+    }
+}
