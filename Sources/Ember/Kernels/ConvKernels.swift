@@ -43,9 +43,12 @@ final class ConvPlan: @unchecked Sendable {
     let geometry: ConvGeometry
     private let lock = NSLock()
     private var forwardPD: dnnl_primitive_desc_t?
-    private var forward: (prim: dnnl_primitive_t, src: DNNLLayout, weights: DNNLLayout, dst: DNNLLayout)?
-    private var backwardData: (prim: dnnl_primitive_t, diffSrc: DNNLLayout, weights: DNNLLayout, diffDst: DNNLLayout)?
-    private var backwardWeights: (prim: dnnl_primitive_t, src: DNNLLayout, diffWeights: DNNLLayout, diffDst: DNNLLayout)?
+    private var forward: (prim: dnnl_primitive_t, src: DNNLLayout, weights: DNNLLayout, dst: DNNLLayout,
+                          scratchpad: dnnl_memory_desc_t)?
+    private var backwardData: (prim: dnnl_primitive_t, diffSrc: DNNLLayout, weights: DNNLLayout, diffDst: DNNLLayout,
+                               scratchpad: dnnl_memory_desc_t)?
+    private var backwardWeights: (prim: dnnl_primitive_t, src: DNNLLayout, diffWeights: DNNLLayout, diffDst: DNNLLayout,
+                                  scratchpad: dnnl_memory_desc_t)?
     private var scratch: [Int: UnsafeMutableRawPointer] = [:]
     private var scratchSize: [Int: Int] = [:]
     /// The output gradient last reordered by a backward primitive: the caller's token for that
@@ -84,7 +87,9 @@ final class ConvPlan: @unchecked Sendable {
 
     private func primitiveDesc(_ desc: inout dnnl_convolution_desc_t, hint: dnnl_primitive_desc_t?) -> dnnl_primitive_desc_t {
         var pd: dnnl_primitive_desc_t?
-        DNNL.expectSuccess(withUnsafePointer(to: &desc) { dnnl_primitive_desc_create(&pd, UnsafeRawPointer($0), nil, DNNL.engine, hint) },
+        let attr = DNNL.userScratchpadAttributes()
+        defer { dnnl_primitive_attr_destroy(attr) }
+        DNNL.expectSuccess(withUnsafePointer(to: &desc) { dnnl_primitive_desc_create(&pd, UnsafeRawPointer($0), attr, DNNL.engine, hint) },
                            "conv primitive desc")
         return pd!
     }
@@ -113,7 +118,7 @@ final class ConvPlan: @unchecked Sendable {
         let pd = primitiveDesc(&desc, hint: nil)
         let g = geometry
         forward = (primitive(pd, "conv forward"), layout(pd, dnnl_query_src_md, g.srcDims), layout(pd, dnnl_query_weights_md, g.weightDims),
-                   layout(pd, dnnl_query_dst_md, g.dstDims))
+                   layout(pd, dnnl_query_dst_md, g.dstDims), DNNL.scratchpad(of: pd))
         forwardPD = pd
         return pd
     }
@@ -150,6 +155,12 @@ final class ConvPlan: @unchecked Sendable {
         return b
     }
 
+    /// The scratchpad argument of a run: a buffer of this plan (runs hold the plan's lock).
+    private func scratchpadArg(_ desc: dnnl_memory_desc_t, slot: Int) -> (Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer) {
+        var d = desc
+        return (DNNL_ARG_SCRATCHPAD, desc, buffer(slot, Swift.max(dnnl_memory_desc_get_size(&d), 1)))
+    }
+
     /// A destination in the chosen layout, copied back to `plain` by `finish`.
     private func output(_ layout: DNNLLayout, _ plain: UnsafeMutableRawPointer, slot: Int) -> UnsafeMutableRawPointer {
         layout.isPlain ? plain : buffer(slot, layout.size)
@@ -169,7 +180,7 @@ final class ConvPlan: @unchecked Sendable {
         let d = output(f.dst, dst, slot: 2)
         stream.execute("conv forward", f.prim, [(DNNL_ARG_SRC, f.src.chosen, s), (DNNL_ARG_WEIGHTS, f.weights.chosen, w),
                                 (DNNL_ARG_BIAS, DNNL.plainDesc([geometry.cout], geometry.dtype), bias),
-                                (DNNL_ARG_DST, f.dst.chosen, d)])
+                                (DNNL_ARG_DST, f.dst.chosen, d), scratchpadArg(f.scratchpad, slot: 10)])
         finish(f.dst, d, dst, stream)
     }
 
@@ -188,14 +199,14 @@ final class ConvPlan: @unchecked Sendable {
                 &desc, g.algorithm, &src, &wei, &dst, &s, &d, &l, &r), "conv backward data desc")
             let pd = primitiveDesc(&desc, hint: hint)
             backwardData = (primitive(pd, "conv backward data"), layout(pd, dnnl_query_diff_src_md, g.srcDims), layout(pd, dnnl_query_weights_md, g.weightDims),
-                            layout(pd, dnnl_query_diff_dst_md, g.dstDims))
+                            layout(pd, dnnl_query_diff_dst_md, g.dstDims), DNNL.scratchpad(of: pd))
             dnnl_primitive_desc_destroy(pd)
         }
         let b = backwardData!, stream = ThreadState.current.dnnlStream
         let dd = diffDstChosen(b.diffDst, diffDst, slot: 3, token: token, stream), w = chosen(b.weights, weights, slot: 4, stream)
         let ds = output(b.diffSrc, diffSrc, slot: 5)
         stream.execute("conv backward data", b.prim, [(DNNL_ARG_DIFF_DST, b.diffDst.chosen, dd), (DNNL_ARG_WEIGHTS, b.weights.chosen, w),
-                                (DNNL_ARG_DIFF_SRC, b.diffSrc.chosen, ds)])
+                                (DNNL_ARG_DIFF_SRC, b.diffSrc.chosen, ds), scratchpadArg(b.scratchpad, slot: 11)])
         finish(b.diffSrc, ds, diffSrc, stream)
     }
 
@@ -215,7 +226,7 @@ final class ConvPlan: @unchecked Sendable {
                 &desc, g.algorithm, &src, &wei, &bias, &dst, &s, &d, &l, &r), "conv backward weights desc")
             let pd = primitiveDesc(&desc, hint: hint)
             backwardWeights = (primitive(pd, "conv backward weights"), layout(pd, dnnl_query_src_md, g.srcDims), layout(pd, dnnl_query_diff_weights_md, g.weightDims),
-                               layout(pd, dnnl_query_diff_dst_md, g.dstDims))
+                               layout(pd, dnnl_query_diff_dst_md, g.dstDims), DNNL.scratchpad(of: pd))
             dnnl_primitive_desc_destroy(pd)
         }
         let b = backwardWeights!, stream = ThreadState.current.dnnlStream
@@ -224,7 +235,8 @@ final class ConvPlan: @unchecked Sendable {
         let db = diffBias ?? buffer(9, geometry.cout * geometry.dtype.itemSize)
         stream.execute("conv backward weights", b.prim, [(DNNL_ARG_SRC, b.src.chosen, s), (DNNL_ARG_DIFF_DST, b.diffDst.chosen, dd),
                                 (DNNL_ARG_DIFF_WEIGHTS, b.diffWeights.chosen, dw),
-                                (DNNL_ARG_DIFF_BIAS, DNNL.plainDesc([geometry.cout], geometry.dtype), db)])
+                                (DNNL_ARG_DIFF_BIAS, DNNL.plainDesc([geometry.cout], geometry.dtype), db),
+                                scratchpadArg(b.scratchpad, slot: 12)])
         finish(b.diffWeights, dw, diffWeights, stream)
     }
 }

@@ -41,6 +41,22 @@ enum DNNL {
         return md
     }
 
+    /// Primitive attributes asking for a user-managed scratchpad. With oneDNN's default (a
+    /// scratchpad per thread, allocated on the thread that creates the primitive), a primitive
+    /// created on one thread and run on another reads a null scratchpad: tests running on the
+    /// thread pool crashed that way. Owners pass the scratchpad (`scratchpad(of:)`) to each run.
+    static func userScratchpadAttributes() -> dnnl_primitive_attr_t {
+        var attr: dnnl_primitive_attr_t?
+        expectSuccess(dnnl_primitive_attr_create(&attr), "primitive_attr_create")
+        expectSuccess(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "set_scratchpad_mode")
+        return attr!
+    }
+
+    /// The scratchpad a primitive created with `userScratchpadAttributes()` needs.
+    static func scratchpad(of pd: dnnl_primitive_desc_t) -> dnnl_memory_desc_t {
+        dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0).pointee
+    }
+
     static func dataType(_ dtype: DType) -> dnnl_data_type_t {
         switch dtype {
         case .float32: dnnl_f32
@@ -60,6 +76,8 @@ final class DNNLLayout {
     /// Nil when the chosen layout is the plain one.
     private let toChosen: dnnl_primitive_t?
     private let toPlain: dnnl_primitive_t?
+    /// The reorders' scratchpad (none needed by most), used by one run at a time like the layout.
+    private let scratchpad: (desc: dnnl_memory_desc_t, buffer: UnsafeMutableRawPointer)?
 
     init(plain: dnnl_memory_desc_t, chosen: dnnl_memory_desc_t) {
         self.plain = plain
@@ -67,38 +85,53 @@ final class DNNLLayout {
         var p = plain, c = chosen
         size = dnnl_memory_desc_get_size(&c)
         if dnnl_memory_desc_equal(&p, &c) != 0 {
-            toChosen = nil
-            toPlain = nil
+            (toChosen, toPlain, scratchpad) = (nil, nil, nil)
         } else {
-            toChosen = DNNLLayout.reorder(&p, &c)
-            toPlain = DNNLLayout.reorder(&c, &p)
+            var there = DNNLLayout.reorder(&p, &c), back = DNNLLayout.reorder(&c, &p)
+            toChosen = there.prim
+            toPlain = back.prim
+            var needed = dnnl_memory_desc_get_size(&there.scratchpad) >= dnnl_memory_desc_get_size(&back.scratchpad)
+                ? there.scratchpad : back.scratchpad
+            let bytes = dnnl_memory_desc_get_size(&needed)
+            scratchpad = bytes == 0 ? nil : (needed, UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64))
         }
     }
 
     deinit {
         if let toChosen { dnnl_primitive_destroy(toChosen) }
         if let toPlain { dnnl_primitive_destroy(toPlain) }
+        scratchpad?.buffer.deallocate()
     }
 
     var isPlain: Bool { toChosen == nil }
 
-    private static func reorder(_ from: inout dnnl_memory_desc_t, _ to: inout dnnl_memory_desc_t) -> dnnl_primitive_t {
+    private static func reorder(_ from: inout dnnl_memory_desc_t, _ to: inout dnnl_memory_desc_t)
+        -> (prim: dnnl_primitive_t, scratchpad: dnnl_memory_desc_t) {
         var pd: dnnl_primitive_desc_t?
-        DNNL.expectSuccess(dnnl_reorder_primitive_desc_create(&pd, &from, DNNL.engine, &to, DNNL.engine, nil), "reorder_pd")
+        let attr = DNNL.userScratchpadAttributes()
+        defer { dnnl_primitive_attr_destroy(attr) }
+        DNNL.expectSuccess(dnnl_reorder_primitive_desc_create(&pd, &from, DNNL.engine, &to, DNNL.engine, attr), "reorder_pd")
         var prim: dnnl_primitive_t?
         DNNL.expectSuccess(dnnl_primitive_create(&prim, pd), "reorder")
+        let scratchpad = DNNL.scratchpad(of: pd!)
         dnnl_primitive_desc_destroy(pd)
-        return prim!
+        return (prim!, scratchpad)
+    }
+
+    /// `args` plus the scratchpad, when the reorders need one.
+    private func withScratchpad(_ args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)])
+        -> [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)] {
+        scratchpad.map { args + [(DNNL_ARG_SCRATCHPAD, $0.desc, $0.buffer)] } ?? args
     }
 
     /// Copies plain data at `src` into the chosen layout at `dst`.
     func toChosen(_ src: UnsafeMutableRawPointer, _ dst: UnsafeMutableRawPointer, _ stream: DNNLStream) {
-        stream.execute("reorder to a blocked layout", toChosen!, [(DNNL_ARG_FROM, plain, src), (DNNL_ARG_TO, chosen, dst)])
+        stream.execute("reorder to a blocked layout", toChosen!, withScratchpad([(DNNL_ARG_FROM, plain, src), (DNNL_ARG_TO, chosen, dst)]))
     }
 
     /// Copies chosen-layout data at `src` back to the plain layout at `dst`.
     func toPlain(_ src: UnsafeMutableRawPointer, _ dst: UnsafeMutableRawPointer, _ stream: DNNLStream) {
-        stream.execute("reorder to the plain layout", toPlain!, [(DNNL_ARG_FROM, chosen, src), (DNNL_ARG_TO, plain, dst)])
+        stream.execute("reorder to the plain layout", toPlain!, withScratchpad([(DNNL_ARG_FROM, chosen, src), (DNNL_ARG_TO, plain, dst)]))
     }
 }
 
