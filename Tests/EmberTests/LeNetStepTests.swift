@@ -12,9 +12,7 @@ import Testing
     }()
 
     private func lenet() throws -> Sequential {
-        let net = Sequential(Conv2d(1, 6, 5), ReLU(), AvgPool2d(2, stride: 2), Conv2d(6, 16, 5), ReLU(),
-                             AvgPool2d(2, stride: 2), Flatten(), Linear(400, 120), ReLU(), Linear(120, 84), ReLU(),
-                             Linear(84, 10))
+        let net = textbookLeNet()
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/lenet_torch.safetensors").path
         try net.load(from: path)
@@ -50,4 +48,10 @@ import Testing
             #expect(p.allclose(Self.fixture["after." + key]!, rtol: 1e-4, atol: 1e-5), "\(key) after five steps")
         }
     }
+}
+
+/// The textbook's LeNet (ReLU, average pooling, 32×32 input), as torch_ref.py builds it.
+func textbookLeNet() -> Sequential {
+    Sequential(Conv2d(1, 6, 5), ReLU(), AvgPool2d(2, stride: 2), Conv2d(6, 16, 5), ReLU(), AvgPool2d(2, stride: 2),
+               Flatten(), Linear(400, 120), ReLU(), Linear(120, 84), ReLU(), Linear(84, 10))
 }

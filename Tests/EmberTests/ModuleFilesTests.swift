@@ -37,9 +37,7 @@ import Testing
     @Test func loadsPyTorchLeNet() throws {
         struct Expected: Decodable { let input: FixtureTensor; let logits: FixtureTensor }
         let expected: Expected = loadFixtures("lenet_torch.json")
-        let net = Sequential(Conv2d(1, 6, 5), ReLU(), AvgPool2d(2, stride: 2), Conv2d(6, 16, 5), ReLU(),
-                             AvgPool2d(2, stride: 2), Flatten(), Linear(400, 120), ReLU(), Linear(120, 84), ReLU(),
-                             Linear(84, 10))
+        let net = textbookLeNet()
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/lenet_torch.safetensors").path
         try net.load(from: path)

@@ -53,6 +53,7 @@ func binaryLoop<T, R>(_ a: Tensor, _ b: Tensor, _ out: Tensor, cost: Int = 1, _ 
 /// Floating-point binary kernel.
 @inline(__always)
 func floatBinary<T: Real & BinaryFloatingPoint>(_: T.Type, _ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
+    if denseArithmetic(T.self, op, a, b, out) { return }
     switch op {
     case .add: binaryLoop(a, b, out) { (x: T, y: T) in x + y }
     case .sub: binaryLoop(a, b, out) { (x: T, y: T) in x - y }
@@ -72,6 +73,54 @@ func floatBinary<T: Real & BinaryFloatingPoint>(_: T.Type, _ op: BinaryOp, _ a: 
     case .floorDivide: binaryLoop(a, b, out) { (x: T, y: T) in (x / y).rounded(.down) }
     case .tieSplitWeight: binaryLoop(a, b, out) { (x: T, y: T) -> T in x < y ? 0 : (x == y ? 0.5 : 1) }
     }
+}
+
+/// `+ - * /` with the loops written out for the layouts training hits most: same-shape
+/// contiguous operands, a scalar right operand, and a row vector broadcast over contiguous rows
+/// (a bias). `binaryLoop` calls its closure per element through the parallel body's context (no
+/// vectorization); here the op is a type, so each loop is specialized and vectorizes. Returns
+/// false when the op or layout is not one of them.
+@inline(__always)
+private func denseArithmetic<T: BinaryFloatingPoint>(_: T.Type, _ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) -> Bool {
+    guard out.isContiguous, a.isContiguous, out.dim >= 1 else { return false }
+    switch op {
+    case .add: return denseLoops(AddOp.self, T.self, a, b, out)
+    case .sub: return denseLoops(SubOp.self, T.self, a, b, out)
+    case .mul: return denseLoops(MulOp.self, T.self, a, b, out)
+    case .div: return denseLoops(DivOp.self, T.self, a, b, out)
+    default: return false
+    }
+}
+
+private protocol ArithmeticOp {
+    static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T
+}
+private enum AddOp: ArithmeticOp { static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x + y } }
+private enum SubOp: ArithmeticOp { static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x - y } }
+private enum MulOp: ArithmeticOp { static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x * y } }
+private enum DivOp: ArithmeticOp { static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x / y } }
+
+private func denseLoops<Op: ArithmeticOp, T: BinaryFloatingPoint>(_: Op.Type, _: T.Type, _ a: Tensor, _ b: Tensor,
+                                                                    _ out: Tensor) -> Bool {
+    let n = out.numel, last = out.shape[out.dim - 1]
+    let scalar = b.strides.allSatisfy { $0 == 0 }
+    let row = !scalar && b.strides[b.dim - 1] == 1 && b.strides.dropLast().allSatisfy { $0 == 0 }
+    guard b.isContiguous || scalar || row else { return false }
+    let pa = a.pointer(as: T.self), pb = b.pointer(as: T.self), po = out.pointer(as: T.self)
+    if scalar {
+        let v = pb[0]
+        parallelFor(n) { r in for i in r { po[i] = Op.apply(pa[i], v) } }
+    } else if b.isContiguous {
+        parallelFor(n) { r in for i in r { po[i] = Op.apply(pa[i], pb[i]) } }
+    } else {
+        parallelFor(n / Swift.max(last, 1), costPerItem: last) { rows in
+            for i in rows {
+                let x = pa + i * last, y = po + i * last
+                for j in 0..<last { y[j] = Op.apply(x[j], pb[j]) }
+            }
+        }
+    }
+    return true
 }
 
 /// PyTorch's `pow` for reals: like C `pow`, finite for a negative base with an integral exponent,

@@ -35,6 +35,18 @@ func unaryLoop<T, R>(_ a: Tensor, _ out: Tensor, cost: Int = 1, _ f: (T) -> R) {
     }
 }
 
+/// ReLU over contiguous memory with the loop written out here, not through `unaryLoop`: a
+/// closure captured by the parallel body is called per element (measured: an indirect call per
+/// element and no vectorization, a quarter of a LeNet step in ReLU alone). NaN stays NaN.
+private func denseRelu<T: BinaryFloatingPoint>(_ pa: UnsafeMutablePointer<T>, _ po: UnsafeMutablePointer<T>, _ n: Int) {
+    parallelFor(n) { r in
+        for i in r {
+            let x = pa[i]
+            po[i] = x <= 0 ? 0 : x
+        }
+    }
+}
+
 /// Floating-point unary kernel.
 @inline(__always)
 func floatUnary<T: Real & BinaryFloatingPoint>(_: T.Type, _ op: UnaryOp, _ a: Tensor, _ out: Tensor) {
@@ -64,7 +76,12 @@ func floatUnary<T: Real & BinaryFloatingPoint>(_: T.Type, _ op: UnaryOp, _ a: Te
     case .atanh: unaryLoop(a, out, cost: 8) { (x: T) in T.atanh(x) }
     case .sigmoid: unaryLoop(a, out, cost: 8) { (x: T) in 1 / (1 + T.exp(-x)) }
     case .logSigmoid: unaryLoop(a, out, cost: 8) { (x: T) in Swift.min(x, 0) - T.log(onePlus: T.exp(-Swift.abs(x))) }
-    case .relu: unaryLoop(a, out) { (x: T) in x > 0 ? x : (x.isNaN ? x : 0) }
+    case .relu:
+        if a.isContiguous && out.isContiguous {
+            denseRelu(a.pointer(as: T.self), out.pointer(as: T.self), out.numel)
+        } else {
+            unaryLoop(a, out) { (x: T) in x > 0 ? x : (x.isNaN ? x : 0) }
+        }
     case .gelu: unaryLoop(a, out, cost: 8) { (x: T) in x * (1 + T.erf(x / T.sqrt(2))) / 2 }
     case .geluTanh: unaryLoop(a, out, cost: 8) { (x: T) -> T in
         let k = T.sqrt(2 / T.pi)

@@ -180,11 +180,12 @@ extension Tensor {
         }
         let out = Tensor(uninitializedShape: shape, dtype: dtype)
         let g = contiguousRaw(), m = mask.contiguousRaw()
-        if dtype == .float32 {
-            binaryLoop(g, m, out) { (x: Float, y: Float) in y > 0 ? x : 0 }
-        } else {
-            binaryLoop(g, m, out) { (x: Double, y: Double) in y > 0 ? x : 0 }
+        // Loops written out (not through `binaryLoop`, whose captured closure is called per element).
+        func run<T: BinaryFloatingPoint>(_: T.Type) {
+            let pg = g.pointer(as: T.self), pm = m.pointer(as: T.self), po = out.pointer(as: T.self)
+            parallelFor(out.numel) { r in for i in r { po[i] = pm[i] > 0 ? pg[i] : 0 } }
         }
+        if dtype == .float32 { run(Float.self) } else { run(Double.self) }
         return out.recording("ThresholdBackwardBackward0", [self]) { gg, _ in [gg.whereMaskPositive(mask)] }
     }
 
@@ -196,11 +197,11 @@ extension Tensor {
         }
         let out = Tensor(uninitializedShape: shape, dtype: dtype)
         let g = contiguousRaw(), yc = y.contiguousRaw()
-        if dtype == .float32 {
-            binaryLoop(g, yc, out) { (g: Float, y: Float) in g * (1 - y) * y }
-        } else {
-            binaryLoop(g, yc, out) { (g: Double, y: Double) in g * (1 - y) * y }
+        func run<T: BinaryFloatingPoint>(_: T.Type) {
+            let pg = g.pointer(as: T.self), py = yc.pointer(as: T.self), po = out.pointer(as: T.self)
+            parallelFor(out.numel) { r in for i in r { po[i] = pg[i] * (1 - py[i]) * py[i] } }
         }
+        if dtype == .float32 { run(Float.self) } else { run(Double.self) }
         return out.recording("SigmoidBackwardBackward0", [self, y]) { [self] gg, _ in
             [gg.sigmoidBackward(y), gg * self * (1.0 - 2.0 * y)]
         }
