@@ -29,6 +29,7 @@ struct ClassifierRun {
         }
         let outputs = try RunOutputs(dir: out, resumingAfter: resume == nil ? nil : startEpoch)
         var firstStep: Double?, epochSeconds: [Double] = [], lastLoss = 0.0, testAccuracy = 0.0
+        var testBatches: [(Tensor, Tensor)]?  // made once, at the first evaluation
         let lastEpoch = startEpoch + recipe.epochs
         for epoch in (startEpoch + 1)...lastEpoch {
             let started = Date()
@@ -53,9 +54,10 @@ struct ClassifierRun {
             }
             epochSeconds.append(Date().timeIntervalSince(started))
             model.eval()
-            let test = try fashion.testSplit()
-            testAccuracy = evaluate(model: { model(workload.input($0)) },
-                                    batches: FashionData.batches(test, batchSize: 1000, size: workload.imageSize),
+            if testBatches == nil {
+                testBatches = FashionData.batches(try fashion.testSplit(), batchSize: 1000, size: workload.imageSize)
+            }
+            testAccuracy = evaluate(model: { model(workload.input($0)) }, batches: testBatches!,
                                     loss: workload.meanLoss).accuracy
             lastLoss = bar.loss
             bar.finish(summary: String(format: "test acc %.4f", testAccuracy))
