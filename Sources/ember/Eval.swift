@@ -24,7 +24,7 @@ struct Eval: ParsableCommand {
         setNumThreads(threads)
         let trained = try TrainedModel(path: checkpoint, workload: workload)
         let w = trained.workload
-        guard w != .linreg else { throw CommandError("'\(checkpoint)' holds a linreg model; eval needs a Fashion-MNIST classifier") }
+        try trained.requireClassifier(for: "eval", path: checkpoint)
         let test = try FashionMNIST(root: data, train: false)
         let batches = FashionData.batches(test, batchSize: batchSize, size: w.imageSize)
         let result = evaluate(model: { trained.model(w.input($0)) }, batches: batches, loss: w.meanLoss)

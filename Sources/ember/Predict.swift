@@ -15,7 +15,7 @@ struct Predict: ParsableCommand {
     func run() throws {
         let trained = try TrainedModel(path: checkpoint, workload: workload)
         let w = trained.workload
-        guard w != .linreg else { throw CommandError("'\(checkpoint)' holds a linreg model; predict needs a Fashion-MNIST classifier") }
+        try trained.requireClassifier(for: "predict", path: checkpoint)
         let pixels = try PNGFile.read(image, channels: 1)
         var x = (pixels.permute(2, 0, 1).unsqueeze(0).to(.float32) / 255)
         if x.shape[2] != w.imageSize || x.shape[3] != w.imageSize {

@@ -35,6 +35,14 @@ struct TrainedModel {
         epoch = metadata?["epoch"].flatMap { Int($0) }
     }
 
+    /// Stops `command` (eval, predict) with an error unless the weights are a Fashion-MNIST
+    /// classifier (anything but linreg).
+    func requireClassifier(for command: String, path: String) throws {
+        guard workload != .linreg else {
+            throw CommandError("'\(path)' holds a linreg model; \(command) needs a Fashion-MNIST classifier")
+        }
+    }
+
     /// Writes `module`'s weights with PyTorch's keys (`safetensors.torch.load_file` reads them)
     /// and `metadata`, which names the workload so `init(path:workload:)` can rebuild it.
     static func save(_ module: Module, to path: String, metadata: [String: String]) throws {

@@ -21,6 +21,20 @@ struct LinearTaps<T: BinaryFloatingPoint> {
     }
 }
 
+/// One axis's taps as buffer pointers, for the kernels' inner loops (no bounds checks).
+struct TapPointers<T> {
+    let lo: UnsafeBufferPointer<Int>, hi: UnsafeBufferPointer<Int>, weight: UnsafeBufferPointer<T>
+}
+
+extension LinearTaps {
+    /// Runs `body` with the taps as buffer pointers.
+    func withPointers<R>(_ body: (TapPointers<T>) -> R) -> R {
+        lo.withUnsafeBufferPointer { l in
+            hi.withUnsafeBufferPointer { h in weight.withUnsafeBufferPointer { w in body(TapPointers(lo: l, hi: h, weight: w)) } }
+        }
+    }
+}
+
 /// The shape of a bilinear resize: `planes` contiguous `height × width` input planes, each
 /// resized to `rows.count × cols.count`.
 struct BilinearGeometry<T: BinaryFloatingPoint> {
@@ -36,11 +50,10 @@ struct BilinearGeometry<T: BinaryFloatingPoint> {
 func bilinearKernel<T: BinaryFloatingPoint>(_ px: UnsafePointer<T>, _ geo: BilinearGeometry<T>,
                                             _ po: UnsafeMutablePointer<T>) {
     let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane
-    let rows = geo.rows, cols = geo.cols, ocols = cols.lo.count
-    parallelFor(geo.planes, costPerItem: 8 * outPlane) { range in
-        rows.lo.withUnsafeBufferPointer { rlo in rows.hi.withUnsafeBufferPointer { rhi in
-        rows.weight.withUnsafeBufferPointer { rw in cols.lo.withUnsafeBufferPointer { clo in
-        cols.hi.withUnsafeBufferPointer { chi in cols.weight.withUnsafeBufferPointer { cw in
+    let ocols = geo.cols.lo.count
+    geo.rows.withPointers { rows in geo.cols.withPointers { cols in
+        let (rlo, rhi, rw, clo, chi, cw) = (rows.lo, rows.hi, rows.weight, cols.lo, cols.hi, cols.weight)
+        parallelFor(geo.planes, costPerItem: 8 * outPlane) { range in
             for p in range {
                 let x = px + p * inPlane
                 var o = po + p * outPlane
@@ -53,8 +66,8 @@ func bilinearKernel<T: BinaryFloatingPoint>(_ px: UnsafePointer<T>, _ geo: Bilin
                     o += ocols
                 }
             }
-        } } } } } }
-    }
+        }
+    } }
 }
 
 /// The adjoint of `bilinearKernel` (its gradient with respect to the input): each output
@@ -62,11 +75,10 @@ func bilinearKernel<T: BinaryFloatingPoint>(_ px: UnsafePointer<T>, _ geo: Bilin
 func bilinearAdjointKernel<T: BinaryFloatingPoint>(_ pg: UnsafePointer<T>, _ geo: BilinearGeometry<T>,
                                                    _ pi: UnsafeMutablePointer<T>) {
     let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane
-    let rows = geo.rows, cols = geo.cols, ocols = cols.lo.count
-    parallelFor(geo.planes, costPerItem: 8 * outPlane) { range in
-        rows.lo.withUnsafeBufferPointer { rlo in rows.hi.withUnsafeBufferPointer { rhi in
-        rows.weight.withUnsafeBufferPointer { rw in cols.lo.withUnsafeBufferPointer { clo in
-        cols.hi.withUnsafeBufferPointer { chi in cols.weight.withUnsafeBufferPointer { cw in
+    let ocols = geo.cols.lo.count
+    geo.rows.withPointers { rows in geo.cols.withPointers { cols in
+        let (rlo, rhi, rw, clo, chi, cw) = (rows.lo, rows.hi, rows.weight, cols.lo, cols.hi, cols.weight)
+        parallelFor(geo.planes, costPerItem: 8 * outPlane) { range in
             for p in range {
                 let d = pi + p * inPlane
                 d.update(repeating: 0, count: inPlane)
@@ -83,6 +95,6 @@ func bilinearAdjointKernel<T: BinaryFloatingPoint>(_ pg: UnsafePointer<T>, _ geo
                     g += ocols
                 }
             }
-        } } } } } }
-    }
+        }
+    } }
 }
