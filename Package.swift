@@ -8,6 +8,17 @@ let walkThroughs = ["TensorBasics", "Autograd", "ModelConstruction", "Convolutio
 let trainingPrograms = ["LinearRegressionScratch", "LinearRegressionConcise", "SoftmaxRegressionScratch",
                         "SoftmaxRegressionConcise", "MLPScratch", "MLPConcise", "LeNet5", "BatchNormLeNet"]
 
+/// The CPU the library's kernels are compiled for. Swift otherwise targets the x86-64 baseline
+/// (SSE2): a `SIMD8<Float>` is two 4-wide halves and nothing uses AVX. Haswell (AVX2, FMA, 2013
+/// and later) is what any current x86-64 server has; `EMBER_TARGET_CPU` picks another (`x86-64`
+/// for older machines, `native` for this one). Other architectures keep the compiler's default.
+#if arch(x86_64)
+let targetCPU = Context.environment["EMBER_TARGET_CPU"] ?? "haswell"
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", targetCPU])]
+#else
+let kernelSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "Ember",
     products: [
@@ -24,7 +35,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(
             name: "Ember",
-            dependencies: ["CDNNL", "CPNG", "CZlib", .product(name: "Numerics", package: "swift-numerics")]
+            dependencies: ["CDNNL", "CPNG", "CZlib", .product(name: "Numerics", package: "swift-numerics")],
+            swiftSettings: kernelSettings
         ),
         .executableTarget(
             name: "ember",

@@ -18,11 +18,21 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
         ConvCase(n: 1, cin: 3, h: 11, w: 10, cout: 2, k: 4, stride: 3, padding: 1),
         // Large enough for the Winograd path.
         ConvCase(n: 1, cin: 32, h: 8, w: 8, cout: 32, k: 3, padding: 1),
+        // Few input channels (FewChannelConv): rows longer than a vector with a ragged tail,
+        // padding wider than the kernel, strides and dilation that skip input rows and columns.
+        ConvCase(n: 3, cin: 1, h: 9, w: 21, cout: 6, k: 5),
+        ConvCase(n: 2, cin: 1, h: 15, w: 13, cout: 4, k: 7, stride: 2, padding: 3),
+        ConvCase(n: 2, cin: 3, h: 10, w: 19, cout: 16, k: 3, stride: 2, padding: 2, dilation: 2),
+        ConvCase(n: 1, cin: 2, h: 5, w: 6, cout: 3, k: 3, padding: 4),
+        ConvCase(n: 2, cin: 1, h: 23, w: 23, cout: 5, k: 11, stride: 4),
+        // Few input channels but more outputs than FewChannelConv takes: oneDNN.
+        ConvCase(n: 2, cin: 3, h: 8, w: 9, cout: 17, k: 3, padding: 1),
     ]
 
-    /// The oneDNN float32 path agrees with the direct float64 path (forward and both gradients).
+    /// The float32 paths (oneDNN, or FewChannelConv for few input channels) agree with the direct
+    /// float64 path: forward and both gradients.
     @Test(arguments: cases)
-    func oneDNNMatchesDirectReference(c: ConvCase) {
+    func fastPathsMatchDirectReference(c: ConvCase) {
         let gen = Generator(seed: 7)
         let x = Tensor.randn([c.n, c.cin, c.h, c.w], generator: gen)
         let w = Tensor.randn([c.cout, c.cin / c.groups, c.k, c.k], generator: gen)

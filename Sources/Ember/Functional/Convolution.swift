@@ -17,8 +17,14 @@ enum Conv {
         geometry.dtype = xc.dtype
         let out = Tensor(uninitializedShape: geometry.dstDims, dtype: xc.dtype)
         if xc.dtype == .float32 {
-            let b = bias.map(compute) ?? Tensor.zeros([g.cout])
-            ConvPlan.plan(geometry).runForward(src: xc.pointer, weights: wc.pointer, bias: b.pointer, dst: out.pointer)
+            if FewChannelConv.applies(to: geometry) {
+                let b = bias.map(compute)
+                FewChannelConv(g: geometry).forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self),
+                                                    b.map { UnsafePointer($0.pointer(as: Float.self)) }, out.pointer(as: Float.self))
+            } else {
+                let b = bias.map(compute) ?? Tensor.zeros([g.cout])
+                ConvPlan.plan(geometry).runForward(src: xc.pointer, weights: wc.pointer, bias: b.pointer, dst: out.pointer)
+            }
         } else {
             let b = bias.map(compute)
             DirectConv<Double>(g: geometry).forward(xc.pointer(as: Double.self), wc.pointer(as: Double.self),
@@ -67,8 +73,13 @@ enum Conv {
         var biasGrad: Tensor? = nil
         if xc.dtype == .float32 {
             let b = wantBias ? Tensor(uninitializedShape: [g.cout], dtype: .float32) : nil
-            ConvPlan.plan(geometry).runBackwardWeights(src: xc.pointer, diffDst: dc.pointer, diffWeights: out.pointer,
-                                                       diffBias: b?.pointer, token: token)
+            if FewChannelConv.applies(to: geometry) {
+                FewChannelConv(g: geometry).backwardWeights(xc.pointer(as: Float.self), dc.pointer(as: Float.self),
+                                                            out.pointer(as: Float.self), b?.pointer(as: Float.self))
+            } else {
+                ConvPlan.plan(geometry).runBackwardWeights(src: xc.pointer, diffDst: dc.pointer, diffWeights: out.pointer,
+                                                           diffBias: b?.pointer, token: token)
+            }
             biasGrad = b.map { $0.converted(gOut.dtype).recording("ConvolutionBackwardBackward0", [gOut]) { gb, _ in
                 [gb.view(1, -1, 1, 1).expand(gOut.shape)]
             } }
