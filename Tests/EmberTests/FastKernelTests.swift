@@ -53,4 +53,29 @@ import Testing
         expectSameAsFloat64([3, 50], "sigmoid") { $0.sigmoid() }
         expectSameAsFloat64([3, 50], "maximum with zero") { $0.maximum(Tensor.zeros([1], dtype: $0.dtype)) }
     }
+
+    /// The vector exp (and the sigmoid and SiLU built on it) against float64 over the whole float
+    /// range in relative terms, through the extremes: overflow to infinity, the subnormals, NaN.
+    /// Below x ≈ -88.72, where float32 `e^-x` overflows, the sigmoid and SiLU are 0 as PyTorch's are.
+    @Test func vectorExpSigmoidSilu() {
+        var values = stride(from: -110.0, through: 95.0, by: 0.0137).map { $0 }
+        values += [0, -0.0, 1e-30, -1e-30, 88.72, 88.73, -87.3, -103, -104, .infinity, -.infinity, .nan]
+        let x32 = Tensor(values, shape: [values.count], dtype: .float32), inputs = x32.toDoubles()
+        for (name, op) in [("exp", { (t: Tensor) in t.exp() }), ("sigmoid", { $0.sigmoid() }), ("silu", { F.silu($0) })] {
+            let fast = op(x32).toDoubles(), exact = op(x32.double()).toDoubles()
+            for (x, (f, e)) in zip(inputs, zip(fast, exact)) {
+                let e32 = Double(Float(e))
+                if name == "silu" && x == -.infinity {
+                    #expect(f.isNaN, "silu(-inf) = \(f), want NaN as in PyTorch (-inf / inf)")
+                } else if name != "exp" && -x > 88.7228 {
+                    #expect(f == 0, "\(name)(\(x)) = \(f), want 0")
+                } else if e32.isNaN || e32.isInfinite || abs(e32) < Double(Float.leastNormalMagnitude) {
+                    // In the subnormals, within a subnormal step.
+                    #expect(e32.isNaN ? f.isNaN : (f == e32 || abs(f - e32) <= 2e-45), "\(name)(\(x)) = \(f), want \(e32)")
+                } else {
+                    #expect(abs(f - e) <= 2.5e-7 * abs(e), "\(name)(\(x)) = \(f), want \(e)")
+                }
+            }
+        }
+    }
 }

@@ -166,7 +166,17 @@ func intUnary(_ op: UnaryOp, _ a: Tensor, _ out: Tensor) {
 /// Dispatches a unary op on `a`'s compute dtype into `out` of the same dtype.
 func unaryKernel(_ op: UnaryOp, _ a: Tensor, _ out: Tensor) {
     switch a.dtype {
-    case .float32: floatUnary(Float.self, op, a, out)
+    case .float32:
+        if a.isContiguous && out.isContiguous {
+            let pa = UnsafePointer(a.pointer(as: Float.self)), po = out.pointer(as: Float.self)
+            switch op {
+            case .exp: return vectorUnary(ExpVectorOp.self, pa, po, out.numel)
+            case .sigmoid: return vectorUnary(SigmoidVectorOp.self, pa, po, out.numel)
+            case .silu: return vectorUnary(SiluVectorOp.self, pa, po, out.numel)
+            default: break
+            }
+        }
+        floatUnary(Float.self, op, a, out)
     case .float64: floatUnary(Double.self, op, a, out)
     case .int64: intUnary(op, a, out)
     case .bool:
