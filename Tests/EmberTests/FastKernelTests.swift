@@ -49,6 +49,16 @@ import Testing
         }
     }
 
+    /// Batch norm in training, both walks: column-wise (BatchNorm1d, small maps) and plane-wise.
+    @Test(arguments: [[64, 5], [6, 3, 3, 3], [4, 3, 7, 7], [3, 2, 16, 17]])
+    func batchNorm(shape: [Int]) {
+        let c = shape[1]
+        let w = Tensor.randn([c], dtype: .float64, generator: Generator(seed: 3)), b = Tensor.randn([c], dtype: .float64, generator: Generator(seed: 4))
+        expectSameAsFloat64(shape, "batchNorm \(shape)") {
+            F.batchNorm($0 * 3 + 1, runningMean: nil, runningVar: nil, weight: w.to($0.dtype), bias: b.to($0.dtype), training: true)
+        }
+    }
+
     @Test func sigmoidAndMaximumGradients() {
         expectSameAsFloat64([3, 50], "sigmoid") { $0.sigmoid() }
         expectSameAsFloat64([3, 50], "maximum with zero") { $0.maximum(Tensor.zeros([1], dtype: $0.dtype)) }

@@ -111,6 +111,10 @@ let layerGradCases: [GradCase] = [
     GradCase("batchNorm training (N, C, L)", { [gcInput([3, 2, 2]), gcInput([2], .positive, seed: 2), gcInput([2], seed: 3)] }) {
         weightedSum(F.batchNorm($0[0], runningMean: nil, runningVar: nil, weight: $0[1], bias: $0[2], training: true))
     },
+    // Planes of 25: the plane-wise kernels with whole vectors and a tail (the others are column-wise).
+    GradCase("batchNorm training (N, C, H, W) planes", { [gcInput([2, 2, 5, 5]), gcInput([2], .positive, seed: 2), gcInput([2], seed: 3)] }) {
+        weightedSum(F.batchNorm($0[0], runningMean: nil, runningVar: nil, weight: $0[1], bias: $0[2], training: true))
+    },
     GradCase("batchNorm training (N, C)", { [gcInput([4, 2])] }) {
         weightedSum(F.batchNorm($0[0], runningMean: Tensor.zeros([2], dtype: .float64),
                                 runningVar: Tensor.ones([2], dtype: .float64), training: true))

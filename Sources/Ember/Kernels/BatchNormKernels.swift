@@ -1,7 +1,17 @@
-/// Batch-norm kernels on a contiguous `(N, C, S)` buffer (S = spatial size, 1 for 2-D input),
-/// parallel over channels; each channel's statistics accumulate in double.
-struct BatchNormKernels<T: BinaryFloatingPoint> {
+/// Batch-norm kernels on a contiguous `(N, C, S)` buffer (S = spatial size, 1 for 2-D input);
+/// each channel's statistics accumulate in double.
+///
+/// Two walks over the buffer, by the size of a channel's plane: planes of at least `planeMinimum`
+/// elements are reduced plane by plane in vector lanes, in parallel over channels; smaller ones
+/// (BatchNorm1d's single elements, 2×2 maps) column by column over the `(N, C·S)` matrix, in
+/// parallel over columns, so the inner loops run along rows instead of over a handful of elements.
+struct BatchNormKernels<T: LaneScalar> {
     let n, c, s: Int
+
+    private static var planeMinimum: Int { 16 }
+    private var columnWise: Bool { s < Self.planeMinimum }
+    /// Columns of the `(N, C·S)` matrix.
+    private var columns: Int { c * s }
 
     /// Calls `body(plane)` for each of channel `ch`'s `n` contiguous planes of `s` elements.
     @inline(__always)
@@ -9,16 +19,55 @@ struct BatchNormKernels<T: BinaryFloatingPoint> {
         for i in 0..<n { body((i * c + ch) * s) }
     }
 
+    /// A per-channel value repeated for each of the channel's `s` columns.
+    private func perColumn<V>(_ v: [V]) -> [V] { v.flatMap { repeatElement($0, count: s) } }
+
+    /// Per-column double sums over all rows of `a`; with `center`, of `(a − center)²`, or with
+    /// `b` too, of `b·(a − center)`. In parallel over columns.
+    private func columnSums(_ a: UnsafePointer<T>, centeredBy center: [T]? = nil, times b: UnsafePointer<T>? = nil) -> [Double] {
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: columns)
+        defer { sums.deallocate() }
+        sums.initialize(repeating: 0, count: columns)
+        parallelFor(columns, costPerItem: n) { r in
+            for i in 0..<n {
+                let ar = a + i * columns
+                if let center, let b {
+                    let br = b + i * columns
+                    for j in r { sums[j] += Double(br[j] * (ar[j] - center[j])) }
+                } else if let center {
+                    for j in r {
+                        let d = ar[j] - center[j]
+                        sums[j] += Double(d * d)
+                    }
+                } else {
+                    for j in r { sums[j] += Double(ar[j]) }
+                }
+            }
+        }
+        return Array(UnsafeBufferPointer(start: sums, count: columns))
+    }
+
+    /// Adds up each channel's `s` consecutive columns.
+    private func perChannel(_ columnSums: [Double]) -> [Double] {
+        (0..<c).map { ch in columnSums[ch * s ..< (ch + 1) * s].reduce(0, +) }
+    }
+
     /// Per-channel mean and biased variance (two passes, for accuracy).
     func stats(_ x: UnsafePointer<T>, mean: UnsafeMutablePointer<Double>, variance: UnsafeMutablePointer<Double>) {
         let count = Double(n * s)
+        if columnWise {
+            let m = perChannel(columnSums(x)).map { $0 / count }
+            let sq = perChannel(columnSums(x, centeredBy: perColumn(m.map { T($0) })))
+            for ch in 0..<c { (mean[ch], variance[ch]) = (m[ch], sq[ch] / count) }
+            return
+        }
         parallelFor(c, costPerItem: 2 * n * s) { r in
             for ch in r {
                 var sum = 0.0
-                planes(ch) { p in sum += Double(sumContiguous(x + p, s)) }
-                let m = sum / count
+                planes(ch) { p in sum += Double(planeSum(UnsafeMutablePointer(mutating: x + p))) }
+                let m = sum / count, mu = T(m)
                 var sq = 0.0
-                planes(ch) { p in sq += Double(centeredSquares(x + p, T(m))) }
+                planes(ch) { p in sq += Double(centeredPlaneSum(UnsafeMutablePointer(mutating: x + p), mu, times: nil)) }
                 mean[ch] = m
                 variance[ch] = sq / count
             }
@@ -27,10 +76,23 @@ struct BatchNormKernels<T: BinaryFloatingPoint> {
 
     /// `y = x * scale[c] + shift[c]`.
     func affine(_ x: UnsafePointer<T>, scale: [T], shift: [T], _ y: UnsafeMutablePointer<T>) {
+        if columnWise {
+            let a = perColumn(scale), b = perColumn(shift)
+            parallelFor(n, costPerItem: columns) { rows in
+                for i in rows {
+                    let xr = x + i * columns, yr = y + i * columns
+                    for j in 0..<columns { yr[j] = xr[j] * a[j] + b[j] }
+                }
+            }
+            return
+        }
         parallelFor(c, costPerItem: n * s) { r in
             for ch in r {
                 let a = scale[ch], b = shift[ch]
-                planes(ch) { p in for j in 0..<s { y[p + j] = x[p + j] * a + b } }
+                planes(ch) { p in
+                    let xp = x + p, yp = y + p
+                    for j in 0..<s { yp[j] = xp[j] * a + b }
+                }
             }
         }
     }
@@ -40,73 +102,98 @@ struct BatchNormKernels<T: BinaryFloatingPoint> {
     func backward(_ x: UnsafePointer<T>, _ gy: UnsafePointer<T>, mean: [Double], invstd: [Double], weight: [T],
                   gx: UnsafeMutablePointer<T>, sumGy: UnsafeMutablePointer<T>, sumGyXhat: UnsafeMutablePointer<T>) {
         let m = T(n * s)
+        if columnWise {
+            let mu = perColumn(mean.map { T($0) })
+            let sg = perChannel(columnSums(gy)), sgx = perChannel(columnSums(x, centeredBy: mu, times: gy))
+            for ch in 0..<c { (sumGy[ch], sumGyXhat[ch]) = (T(sg[ch]), T(sgx[ch]) * T(invstd[ch])) }
+            let inv = perColumn(invstd.map { T($0) }), g = perColumn((0..<c).map { sumGy[$0] })
+            let gx̂ = perColumn((0..<c).map { sumGyXhat[$0] }), k = perColumn((0..<c).map { weight[$0] * T(invstd[$0]) / m })
+            parallelFor(n, costPerItem: columns) { rows in
+                for i in rows {
+                    let xr = x + i * columns, gr = gy + i * columns, out = gx + i * columns
+                    for j in 0..<columns { out[j] = k[j] * (m * gr[j] - g[j] - (xr[j] - mu[j]) * inv[j] * gx̂[j]) }
+                }
+            }
+            return
+        }
         parallelFor(c, costPerItem: 2 * n * s) { r in
             for ch in r {
                 let mu = T(mean[ch]), inv = T(invstd[ch])
                 var sg = 0.0, sgx = 0.0
                 planes(ch) { p in
-                    let (a, b) = centeredSums(x + p, gy + p, mu)
-                    sg += Double(a)
-                    sgx += Double(b)
+                    let xp = UnsafeMutablePointer(mutating: x + p), gp = UnsafeMutablePointer(mutating: gy + p)
+                    sg += Double(planeSum(gp))
+                    sgx += Double(centeredPlaneSum(xp, mu, times: gp))
                 }
                 let sumG = T(sg), sumGX = T(sgx) * inv
                 sumGy[ch] = sumG
                 sumGyXhat[ch] = sumGX
                 let k = weight[ch] * inv / m
                 planes(ch) { p in
-                    for j in 0..<s {
-                        let xhat = (x[p + j] - mu) * inv
-                        gx[p + j] = k * (m * gy[p + j] - sumG - xhat * sumGX)
-                    }
+                    let xp = x + p, gp = gy + p, out = gx + p
+                    for j in 0..<s { out[j] = k * (m * gp[j] - sumG - (xp[j] - mu) * inv * sumGX) }
                 }
             }
         }
     }
 
-    /// `Σ w[j]` and `Σ w[j]·(x[j] − mu)` over one plane of `s` elements, in eight independent
-    /// accumulators so the loop vectorizes (a single running sum would serialize on it).
+    /// `Σ a[j]` over one plane of `s` elements.
     @inline(__always)
-    private func centeredSums(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ mu: T) -> (T, T) {
-        var a0: T = 0, a1: T = 0, a2: T = 0, a3: T = 0, a4: T = 0, a5: T = 0, a6: T = 0, a7: T = 0
-        var b0: T = 0, b1: T = 0, b2: T = 0, b3: T = 0, b4: T = 0, b5: T = 0, b6: T = 0, b7: T = 0
+    private func planeSum(_ a: UnsafeMutablePointer<T>) -> T {
+        var acc = Accumulators()
         var j = 0
-        while j + 8 <= s {
-            a0 += w[j]; b0 += w[j] * (x[j] - mu)
-            a1 += w[j + 1]; b1 += w[j + 1] * (x[j + 1] - mu)
-            a2 += w[j + 2]; b2 += w[j + 2] * (x[j + 2] - mu)
-            a3 += w[j + 3]; b3 += w[j + 3] * (x[j + 3] - mu)
-            a4 += w[j + 4]; b4 += w[j + 4] * (x[j + 4] - mu)
-            a5 += w[j + 5]; b5 += w[j + 5] * (x[j + 5] - mu)
-            a6 += w[j + 6]; b6 += w[j + 6] * (x[j + 6] - mu)
-            a7 += w[j + 7]; b7 += w[j + 7] * (x[j + 7] - mu)
-            j += 8
+        while j + 4 * acc.width <= s {
+            acc.add(T.Vector.load(a, j), T.Vector.load(a, j + acc.width), T.Vector.load(a, j + 2 * acc.width),
+                    T.Vector.load(a, j + 3 * acc.width))
+            j += 4 * acc.width
         }
-        var a = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
-        var b = ((b0 + b1) + (b2 + b3)) + ((b4 + b5) + (b6 + b7))
+        var total = acc.total
         while j < s {
-            a += w[j]
-            b += w[j] * (x[j] - mu)
-            j += 1
-        }
-        return (a, b)
-    }
-
-    /// `Σ (x[j] − mu)²` over one plane, in eight accumulators like `centeredSums`.
-    @inline(__always)
-    private func centeredSquares(_ x: UnsafePointer<T>, _ mu: T) -> T {
-        var a0: T = 0, a1: T = 0, a2: T = 0, a3: T = 0, a4: T = 0, a5: T = 0, a6: T = 0, a7: T = 0
-        @inline(__always) func sq(_ j: Int) -> T { let d = x[j] - mu; return d * d }
-        var j = 0
-        while j + 8 <= s {
-            a0 += sq(j); a1 += sq(j + 1); a2 += sq(j + 2); a3 += sq(j + 3)
-            a4 += sq(j + 4); a5 += sq(j + 5); a6 += sq(j + 6); a7 += sq(j + 7)
-            j += 8
-        }
-        var total = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
-        while j < s {
-            total += sq(j)
+            total += a[j]
             j += 1
         }
         return total
+    }
+
+    /// `Σ b[j]·(a[j] − mu)` over one plane, or `Σ (a[j] − mu)²` without `b`.
+    @inline(__always)
+    private func centeredPlaneSum(_ a: UnsafeMutablePointer<T>, _ mu: T, times b: UnsafeMutablePointer<T>?) -> T {
+        var acc = Accumulators()
+        let m = T.Vector.splat(mu), w = acc.width
+        var j = 0
+        if let b {
+            while j + 4 * w <= s {
+                acc.add(T.Vector.load(b, j) * (T.Vector.load(a, j) - m), T.Vector.load(b, j + w) * (T.Vector.load(a, j + w) - m),
+                        T.Vector.load(b, j + 2 * w) * (T.Vector.load(a, j + 2 * w) - m),
+                        T.Vector.load(b, j + 3 * w) * (T.Vector.load(a, j + 3 * w) - m))
+                j += 4 * w
+            }
+        } else {
+            while j + 4 * w <= s {
+                let d0 = T.Vector.load(a, j) - m, d1 = T.Vector.load(a, j + w) - m
+                let d2 = T.Vector.load(a, j + 2 * w) - m, d3 = T.Vector.load(a, j + 3 * w) - m
+                acc.add(d0 * d0, d1 * d1, d2 * d2, d3 * d3)
+                j += 4 * w
+            }
+        }
+        var total = acc.total
+        while j < s {
+            let d = a[j] - mu
+            total += (b?[j] ?? d) * d
+            j += 1
+        }
+        return total
+    }
+
+    /// Four vector accumulators: a single running sum would serialize on its additions.
+    private struct Accumulators {
+        var a0 = T.Vector.splat(0), a1 = T.Vector.splat(0), a2 = T.Vector.splat(0), a3 = T.Vector.splat(0)
+        let width = MemoryLayout<T.Vector>.size / MemoryLayout<T>.size
+
+        @inline(__always) mutating func add(_ v0: T.Vector, _ v1: T.Vector, _ v2: T.Vector, _ v3: T.Vector) {
+            a0 = a0 + v0; a1 = a1 + v1; a2 = a2 + v2; a3 = a3 + v3
+        }
+
+        var total: T { ((a0 + a1) + (a2 + a3)).total() }
     }
 }

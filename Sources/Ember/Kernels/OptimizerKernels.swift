@@ -7,13 +7,13 @@ import Foundation
 
 /// `lerp(a, b, w)` as PyTorch computes it (exact at both ends); `small` is `|w| < 0.5`.
 @inline(__always)
-private func lerp<L: OptimizerLane>(_ a: L, _ b: L, _ w: L.Scalar, small: Bool) -> L {
+private func lerp<L: Lane>(_ a: L, _ b: L, _ w: L.Scalar, small: Bool) -> L {
     small ? a + L.splat(w) * (b - a) : b - (b - a) * L.splat(1 - w)
 }
 
 /// SGD. `buffer` is the momentum buffer (nil without momentum); on the first step it is filled
 /// with the gradient instead of being decayed.
-struct SGDKernel<T: OptimizerScalar>: LaneKernel {
+struct SGDKernel<T: LaneScalar>: LaneKernel {
     let param: UnsafeMutablePointer<T>, grad: UnsafeMutablePointer<T>, buffer: UnsafeMutablePointer<T>?
     let firstStep: Bool, nesterov: Bool
     let negLr: T, weightDecay: T, momentum: T, keep: T
@@ -25,7 +25,7 @@ struct SGDKernel<T: OptimizerScalar>: LaneKernel {
     }
 
     @inline(__always)
-    func lane<L: OptimizerLane>(_: L.Type, _ i: Int) where L.Scalar == T {
+    func lane<L: Lane>(_: L.Type, _ i: Int) where L.Scalar == T {
         let p = L.load(param, i)
         var g = L.load(grad, i)
         if weightDecay != 0 { g = g + L.splat(weightDecay) * p }
@@ -39,7 +39,7 @@ struct SGDKernel<T: OptimizerScalar>: LaneKernel {
 }
 
 /// Adam and AdamW (`decoupled`). `maxExpAvgSq` is AMSGrad's running maximum (nil without).
-struct AdamKernel<T: OptimizerScalar>: LaneKernel {
+struct AdamKernel<T: LaneScalar>: LaneKernel {
     let param, grad, expAvg, expAvgSq: UnsafeMutablePointer<T>, maxExpAvgSq: UnsafeMutablePointer<T>?
     let negStepSize: T, biasCorrection2Sqrt: T, decay: T, weightDecay: T, w1: T, beta2: T, w2: T, eps: T
     let l2: Bool, shrink: Bool, smallW1: Bool
@@ -60,7 +60,7 @@ struct AdamKernel<T: OptimizerScalar>: LaneKernel {
     }
 
     @inline(__always)
-    func lane<L: OptimizerLane>(_: L.Type, _ i: Int) where L.Scalar == T {
+    func lane<L: Lane>(_: L.Type, _ i: Int) where L.Scalar == T {
         var p = L.load(param, i), g = L.load(grad, i)
         if shrink { p = p * L.splat(decay) }
         if l2 { g = g + L.splat(weightDecay) * p }
@@ -73,14 +73,14 @@ struct AdamKernel<T: OptimizerScalar>: LaneKernel {
             v = L.larger(L.load(maxExpAvgSq, i), v)
             v.store(maxExpAvgSq, i)
         }
-        let denom = v.squareRoot() / L.splat(biasCorrection2Sqrt) + L.splat(eps)
+        let denom = v.sqrt() / L.splat(biasCorrection2Sqrt) + L.splat(eps)
         (p + L.splat(negStepSize) * m / denom).store(param, i)
     }
 }
 
 /// RMSprop. `gradAvg` is the centered variant's running mean (nil when not centered), `buffer`
 /// the momentum buffer (nil without momentum).
-struct RMSpropKernel<T: OptimizerScalar>: LaneKernel {
+struct RMSpropKernel<T: LaneScalar>: LaneKernel {
     let param, grad, squareAvg: UnsafeMutablePointer<T>, gradAvg, buffer: UnsafeMutablePointer<T>?
     let negLr: T, alpha: T, w: T, eps: T, weightDecay: T, momentum: T, smallW: Bool
 
@@ -94,7 +94,7 @@ struct RMSpropKernel<T: OptimizerScalar>: LaneKernel {
     }
 
     @inline(__always)
-    func lane<L: OptimizerLane>(_: L.Type, _ i: Int) where L.Scalar == T {
+    func lane<L: Lane>(_: L.Type, _ i: Int) where L.Scalar == T {
         let p = L.load(param, i)
         var g = L.load(grad, i)
         if weightDecay != 0 { g = g + L.splat(weightDecay) * p }
@@ -105,9 +105,9 @@ struct RMSpropKernel<T: OptimizerScalar>: LaneKernel {
         if let gradAvg {
             let ga = lerp(L.load(gradAvg, i), g, w, small: smallW)
             ga.store(gradAvg, i)
-            avg = (s - ga * ga).squareRoot()
+            avg = (s - ga * ga).sqrt()
         } else {
-            avg = s.squareRoot()
+            avg = s.sqrt()
         }
         avg = avg + L.splat(eps)
         if let buffer {
@@ -121,7 +121,7 @@ struct RMSpropKernel<T: OptimizerScalar>: LaneKernel {
 }
 
 /// Adagrad; `lr` is the step's decayed rate `lr / (1 + (step - 1) * lr_decay)`.
-struct AdagradKernel<T: OptimizerScalar>: LaneKernel {
+struct AdagradKernel<T: LaneScalar>: LaneKernel {
     let param, grad, sum: UnsafeMutablePointer<T>
     let negLr: T, eps: T, weightDecay: T
 
@@ -132,12 +132,12 @@ struct AdagradKernel<T: OptimizerScalar>: LaneKernel {
     }
 
     @inline(__always)
-    func lane<L: OptimizerLane>(_: L.Type, _ i: Int) where L.Scalar == T {
+    func lane<L: Lane>(_: L.Type, _ i: Int) where L.Scalar == T {
         let p = L.load(param, i)
         var g = L.load(grad, i)
         if weightDecay != 0 { g = g + L.splat(weightDecay) * p }
         let s = L.load(sum, i) + g * g
         s.store(sum, i)
-        (p + L.splat(negLr) * g / (s.squareRoot() + L.splat(eps))).store(param, i)
+        (p + L.splat(negLr) * g / (s.sqrt() + L.splat(eps))).store(param, i)
     }
 }

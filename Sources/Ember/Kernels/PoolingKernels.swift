@@ -108,7 +108,8 @@ private func maxPool<T: BinaryFloatingPoint>(_ px: UnsafeMutablePointer<T>, _ ge
 }
 
 /// `maxPool` for 2×2 windows at stride 2: the same taps in the same order (so the same winner,
-/// NaN included), eight windows at a time.
+/// NaN included), eight windows at a time, then four (the narrow maps of LeNet's second pooling
+/// have rows of four), then one.
 private func maxPool2x2(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
                         _ po: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int64>) {
     let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane, orows = geo.rows.count, ocols = geo.cols.count
@@ -117,25 +118,30 @@ private func maxPool2x2(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
             let xp = px + p * inPlane
             for oh in 0..<orows {
                 let top = 2 * oh * width, o = po + p * outPlane + oh * ocols, at = indices + p * outPlane + oh * ocols
+                /// Stores the winners of windows `ow ..< ow + count` and their input indices.
+                @inline(__always) func store(_ ow: Int, _ best: SIMD8<Float>, _ tap: SIMD8<Float>, _ count: Int) {
+                    for k in 0..<count {
+                        let t = Int(tap[k])
+                        o[ow + k] = best[k]
+                        at[ow + k] = Int64(top + 2 * (ow + k) + (t >> 1) * width + (t & 1))
+                    }
+                }
                 var ow = 0
                 while ow + 8 <= ocols {
                     let upper = UnsafeRawPointer(xp + top + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
                     let lower = UnsafeRawPointer(xp + top + width + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
-                    var best = upper.evenHalf, tap = SIMD8<Int32>(repeating: 0)
-                    @inline(__always) func visit(_ v: SIMD8<Float>, _ code: Int32) {
-                        let wins = (v .> best) .| (v .!= v)
-                        best.replace(with: v, where: wins)
-                        tap.replace(with: code, where: wins)
-                    }
-                    visit(upper.oddHalf, 1)
-                    visit(lower.evenHalf, 2)
-                    visit(lower.oddHalf, 3)
-                    UnsafeMutableRawPointer(o + ow).storeBytes(of: best, as: SIMD8<Float>.self)
-                    for k in 0..<8 {
-                        let t = Int(tap[k])
-                        at[ow + k] = Int64(top + 2 * (ow + k) + (t >> 1) * width + (t & 1))
-                    }
+                    let (best, tap) = maxOfFour(upper.evenHalf, upper.oddHalf, lower.evenHalf, lower.oddHalf)
+                    store(ow, best, tap, 8)
                     ow += 8
+                }
+                if ow + 4 <= ocols {
+                    let upper = UnsafeRawPointer(xp + top + 2 * ow).loadUnaligned(as: SIMD8<Float>.self)
+                    let lower = UnsafeRawPointer(xp + top + width + 2 * ow).loadUnaligned(as: SIMD8<Float>.self)
+                    // Four windows in the low lanes (the high lanes repeat them).
+                    func twice(_ v: SIMD4<Float>) -> SIMD8<Float> { SIMD8(lowHalf: v, highHalf: v) }
+                    let (best, tap) = maxOfFour(twice(upper.evenHalf), twice(upper.oddHalf), twice(lower.evenHalf), twice(lower.oddHalf))
+                    store(ow, best, tap, 4)
+                    ow += 4
                 }
                 while ow < ocols {
                     let first = top + 2 * ow
@@ -153,6 +159,24 @@ private func maxPool2x2(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
             }
         }
     }
+}
+
+/// Lane-wise maximum of a 2×2 window's taps in order (a later tap wins if larger or NaN, as in the
+/// general kernel), with the winning tap's number 0–3 as a float.
+@inline(__always)
+private func maxOfFour(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>,
+                       _ d: SIMD8<Float>) -> (best: SIMD8<Float>, tap: SIMD8<Float>) {
+    var best = a, tap = SIMD8<Float>(repeating: 0)
+    var wins = (b .> best) .| (b .!= b)
+    best.replace(with: b, where: wins)
+    tap.replace(with: 1, where: wins)
+    wins = (c .> best) .| (c .!= c)
+    best.replace(with: c, where: wins)
+    tap.replace(with: 2, where: wins)
+    wins = (d .> best) .| (d .!= d)
+    best.replace(with: d, where: wins)
+    tap.replace(with: 3, where: wins)
+    return (best, tap)
 }
 
 /// The gradient of max pooling: `gradInput[plane][indices[o]] += grad[o]` into a

@@ -38,7 +38,7 @@ public final class Adagrad: Optimizer {
             let step = Optimizer.incrementStep(&state)
             let sum = Optimizer.buffer(&state, "sum", like: p, fill: group.double("initial_accumulator_value"))
             let clr = lr / (1 + (step - 1) * lrDecay)
-            func run<T: OptimizerScalar>(_: T.Type) {
+            func run<T: LaneScalar>(_: T.Type) {
                 AdagradKernel(param: p.pointer(as: T.self), grad: g.pointer(as: T.self),
                                          sum: sum.pointer(as: T.self), lr: clr, eps: eps, weightDecay: weightDecay).run(p.numel)
             }

@@ -32,7 +32,7 @@ public class Adam: Optimizer {
             let step = Optimizer.incrementStep(&state)
             let m = Optimizer.buffer(&state, "exp_avg", like: p), v = Optimizer.buffer(&state, "exp_avg_sq", like: p)
             let vmax = amsgrad ? Optimizer.buffer(&state, "max_exp_avg_sq", like: p) : nil
-            func run<T: OptimizerScalar>(_: T.Type) {
+            func run<T: LaneScalar>(_: T.Type) {
                 AdamKernel(param: p.pointer(as: T.self), grad: g.pointer(as: T.self),
                                       expAvg: m.pointer(as: T.self), expAvgSq: v.pointer(as: T.self),
                                       maxExpAvgSq: vmax?.pointer(as: T.self), step: step, lr: lr, beta1: betas[0],

@@ -33,7 +33,7 @@ public final class RMSprop: Optimizer {
             let sq = Optimizer.buffer(&state, "square_avg", like: p)
             let buf = momentum > 0 ? Optimizer.buffer(&state, "momentum_buffer", like: p) : nil
             let ga = centered ? Optimizer.buffer(&state, "grad_avg", like: p) : nil
-            func run<T: OptimizerScalar>(_: T.Type) {
+            func run<T: LaneScalar>(_: T.Type) {
                 RMSpropKernel(param: p.pointer(as: T.self), grad: g.pointer(as: T.self),
                                          squareAvg: sq.pointer(as: T.self), gradAvg: ga?.pointer(as: T.self),
                                          buffer: buf?.pointer(as: T.self), lr: lr, alpha: alpha, eps: eps,

@@ -27,7 +27,7 @@ public final class SGD: Optimizer {
         forEachParameter(in: group) { p, g, state in
             let first = momentum != 0 && state["momentum_buffer"] == nil
             let buf = momentum != 0 ? Optimizer.buffer(&state, "momentum_buffer", like: p) : nil
-            func run<T: OptimizerScalar>(_: T.Type) {
+            func run<T: LaneScalar>(_: T.Type) {
                 SGDKernel(param: p.pointer(as: T.self), grad: g.pointer(as: T.self),
                                      buffer: buf?.pointer(as: T.self), firstStep: first, lr: lr, weightDecay: weightDecay,
                                      momentum: momentum, dampening: dampening, nesterov: nesterov).run(p.numel)
