@@ -33,9 +33,10 @@ let package = Package(
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CVectorMath", path: "Sources/CVectorMath"),
         .target(
             name: "Ember",
-            dependencies: ["CDNNL", "CPNG", "CZlib", .product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["CDNNL", "CPNG", "CZlib", "CVectorMath", .product(name: "Numerics", package: "swift-numerics")],
             swiftSettings: kernelSettings
         ),
         .executableTarget(

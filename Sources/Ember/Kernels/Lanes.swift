@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// A value element-wise kernels (optimizer updates, batch norm) compute on: one float (the tail
 /// of a buffer) or a SIMD vector of them (the body). Kernels write each update once, generic over
 /// the lane, so the vector body and the scalar tail round identically.
@@ -10,7 +12,7 @@ protocol Lane {
     static func - (a: Self, b: Self) -> Self
     static func * (a: Self, b: Self) -> Self
     static func / (a: Self, b: Self) -> Self
-    /// The IEEE square root of each element, inline (see `intrinsicSqrt`).
+    /// The IEEE square root of each element, one instruction (see CVectorMath).
     func sqrt() -> Self
     /// The sum of the elements.
     func total() -> Scalar
@@ -43,33 +45,22 @@ extension Lane where Self: SIMD, Self.Scalar: BinaryFloatingPoint {
     @inline(__always) func total() -> Scalar { sum() }
 }
 
-/// The square root as LLVM's intrinsic, which compiles to one instruction. Swift's `squareRoot()`
-/// on Linux calls libm's `sqrtf` out of line, once per element even for a SIMD vector (8–11% of
-/// an MLP training step went to those calls in Adam).
-@_silgen_name("llvm.sqrt.f32") private func intrinsicSqrt(_ x: Float) -> Float
-@_silgen_name("llvm.sqrt.f64") private func intrinsicSqrt(_ x: Double) -> Double
-
+// Square roots from CVectorMath: one instruction per vector. Swift's `squareRoot()` on Linux calls
+// libm's `sqrtf` out of line once per element, also for a SIMD vector (8–11% of an MLP training
+// step went to those calls in Adam).
 extension Float: LaneScalar {
     typealias Vector = SIMD8<Float>
-    @inline(__always) func sqrt() -> Float { intrinsicSqrt(self) }
+    @inline(__always) func sqrt() -> Float { ember_sqrt_f(self) }
 }
 extension Double: LaneScalar {
     typealias Vector = SIMD4<Double>
-    @inline(__always) func sqrt() -> Double { intrinsicSqrt(self) }
+    @inline(__always) func sqrt() -> Double { ember_sqrt_d(self) }
 }
 extension SIMD8: Lane where Scalar == Float {
-    @inline(__always) func sqrt() -> Self {
-        var r = self
-        for i in 0..<scalarCount { r[i] = intrinsicSqrt(self[i]) }
-        return r
-    }
+    @inline(__always) func sqrt() -> Self { ember_sqrt_f8(self) }
 }
 extension SIMD4: Lane where Scalar == Double {
-    @inline(__always) func sqrt() -> Self {
-        var r = self
-        for i in 0..<scalarCount { r[i] = intrinsicSqrt(self[i]) }
-        return r
-    }
+    @inline(__always) func sqrt() -> Self { ember_sqrt_d4(self) }
 }
 
 /// An element-wise update over one parameter, written once for any lane.

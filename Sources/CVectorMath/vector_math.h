@@ -1,0 +1,17 @@
+// Vector operations Swift cannot express in one instruction. Clang's vector extension types import
+// into Swift as SIMD8<Float> and SIMD4<Double>; the functions are inline, so they compile into
+// their Swift callers (no call, no library to link).
+#ifndef EMBER_VECTOR_MATH_H
+#define EMBER_VECTOR_MATH_H
+
+typedef float ember_float8 __attribute__((ext_vector_type(8)));
+typedef double ember_double4 __attribute__((ext_vector_type(4)));
+
+// IEEE square roots, one instruction each. Swift's squareRoot() calls libm's sqrt (for errno) once
+// per element on Linux, also for SIMD vectors.
+static inline __attribute__((always_inline)) float ember_sqrt_f(float x) { return __builtin_elementwise_sqrt(x); }
+static inline __attribute__((always_inline)) double ember_sqrt_d(double x) { return __builtin_elementwise_sqrt(x); }
+static inline __attribute__((always_inline)) ember_float8 ember_sqrt_f8(ember_float8 x) { return __builtin_elementwise_sqrt(x); }
+static inline __attribute__((always_inline)) ember_double4 ember_sqrt_d4(ember_double4 x) { return __builtin_elementwise_sqrt(x); }
+
+#endif
