@@ -59,6 +59,24 @@ import Testing
         }
     }
 
+    /// The specialized binary loops (scalar, row and per-row operands) agree with the general
+    /// strided loop, NaN included: the same op on a transposed copy takes the general path.
+    @Test func denseBinaryLayouts() {
+        let x = Tensor.randn([6, 9], generator: Generator(seed: 5))
+        x[2, 3] = Tensor(Float.nan)
+        let scalar = Tensor(0.25), row = Tensor.randn([9], generator: Generator(seed: 6))
+        let column = Tensor.randn([6, 1], generator: Generator(seed: 7))
+        let ops: [(String, (Tensor, Tensor) -> Tensor)] = [("+", { $0 + $1 }), ("-", { $0 - $1 }), ("*", { $0 * $1 }), ("/", { $0 / $1 }),
+                                                           ("maximum", { $0.maximum($1) }), ("minimum", { $0.minimum($1) })]
+        for (name, op) in ops {
+            for (label, b) in [("scalar", scalar), ("row", row), ("column", column)] {
+                let fast = op(x, b), general = op(x.t().contiguous().t(), b)
+                let same = zip(fast.toDoubles(), general.toDoubles()).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+                #expect(same, "\(name) with a \(label) operand")
+            }
+        }
+    }
+
     @Test func sigmoidAndMaximumGradients() {
         expectSameAsFloat64([3, 50], "sigmoid") { $0.sigmoid() }
         expectSameAsFloat64([3, 50], "maximum with zero") { $0.maximum(Tensor.zeros([1], dtype: $0.dtype)) }

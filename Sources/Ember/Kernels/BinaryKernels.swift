@@ -53,7 +53,7 @@ func binaryLoop<T, R>(_ a: Tensor, _ b: Tensor, _ out: Tensor, cost: Int = 1, _ 
 /// Floating-point binary kernel.
 @inline(__always)
 func floatBinary<T: Real & BinaryFloatingPoint>(_: T.Type, _ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
-    if denseArithmetic(T.self, op, a, b, out) { return }
+    if denseBinary(T.self, op, a, b, out) { return }
     switch op {
     case .add: binaryLoop(a, b, out) { (x: T, y: T) in x + y }
     case .sub: binaryLoop(a, b, out) { (x: T, y: T) in x - y }
@@ -67,56 +67,82 @@ func floatBinary<T: Real & BinaryFloatingPoint>(_: T.Type, _ op: BinaryOp, _ a: 
         return r != 0 && ((r < 0) != (y < 0)) ? r + y : r
     }
     case .fmod: binaryLoop(a, b, out, cost: 4) { (x: T, y: T) in fmodReal(x, y) }
-    case .maximum: binaryLoop(a, b, out) { (x: T, y: T) -> T in x.isNaN || y.isNaN ? T.nan : Swift.max(x, y) }
-    case .minimum: binaryLoop(a, b, out) { (x: T, y: T) -> T in x.isNaN || y.isNaN ? T.nan : Swift.min(x, y) }
+    case .maximum: binaryLoop(a, b, out) { (x: T, y: T) -> T in MaximumOp.apply(x, y) }
+    case .minimum: binaryLoop(a, b, out) { (x: T, y: T) -> T in MinimumOp.apply(x, y) }
     case .atan2: binaryLoop(a, b, out, cost: 8) { (x: T, y: T) in T.atan2(y: x, x: y) }
     case .floorDivide: binaryLoop(a, b, out) { (x: T, y: T) in (x / y).rounded(.down) }
-    case .tieSplitWeight: binaryLoop(a, b, out) { (x: T, y: T) -> T in x < y ? 0 : (x == y ? 0.5 : 1) }
+    case .tieSplitWeight: binaryLoop(a, b, out) { (x: T, y: T) -> T in TieSplitOp.apply(x, y) }
     }
 }
 
-/// `+ - * /` with the loops written out for the layouts training hits most: same-shape
-/// contiguous operands, a scalar right operand, and a row vector broadcast over contiguous rows
-/// (a bias). `binaryLoop` calls its closure per element through the parallel body's context (no
+/// `+ - * /`, `maximum`, `minimum` and the latter's gradient weight with the loops written out
+/// for the layouts training hits most: same-shape contiguous operands, a scalar right operand (the
+/// textbook's ReLU `max(X, 0)`), a row vector broadcast over contiguous rows (a bias), and one
+/// value per matrix row (the textbook's softmax `X_exp / partition`).
+/// `binaryLoop` calls its closure per element through the parallel body's context (no
 /// vectorization); here the op is a type, so each loop is specialized and vectorizes. Returns
 /// false when the op or layout is not one of them.
 @inline(__always)
-private func denseArithmetic<T: BinaryFloatingPoint>(_: T.Type, _ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) -> Bool {
+private func denseBinary<T: BinaryFloatingPoint>(_: T.Type, _ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ out: Tensor) -> Bool {
     guard out.isContiguous, a.isContiguous, out.dim >= 1 else { return false }
     switch op {
     case .add: return denseLoops(AddOp.self, T.self, a, b, out)
     case .sub: return denseLoops(SubOp.self, T.self, a, b, out)
     case .mul: return denseLoops(MulOp.self, T.self, a, b, out)
     case .div: return denseLoops(DivOp.self, T.self, a, b, out)
+    case .maximum: return denseLoops(MaximumOp.self, T.self, a, b, out)
+    case .minimum: return denseLoops(MinimumOp.self, T.self, a, b, out)
+    case .tieSplitWeight: return denseLoops(TieSplitOp.self, T.self, a, b, out)
     default: return false
     }
 }
 
-private protocol ArithmeticOp {
+private protocol DenseBinaryOp {
     static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T
 }
-private enum AddOp: ArithmeticOp { static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x + y } }
-private enum SubOp: ArithmeticOp { static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x - y } }
-private enum MulOp: ArithmeticOp { static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x * y } }
-private enum DivOp: ArithmeticOp { static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x / y } }
+private enum AddOp: DenseBinaryOp { static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x + y } }
+private enum SubOp: DenseBinaryOp { static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x - y } }
+private enum MulOp: DenseBinaryOp { static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x * y } }
+private enum DivOp: DenseBinaryOp { static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x / y } }
+/// NaN if either is NaN, as `torch.maximum`.
+private enum MaximumOp: DenseBinaryOp {
+    static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x.isNaN || y.isNaN ? T.nan : Swift.max(x, y) }
+}
+private enum MinimumOp: DenseBinaryOp {
+    static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x.isNaN || y.isNaN ? T.nan : Swift.min(x, y) }
+}
+/// `BinaryOp.tieSplitWeight`.
+private enum TieSplitOp: DenseBinaryOp {
+    static func apply<T: BinaryFloatingPoint>(_ x: T, _ y: T) -> T { x < y ? 0 : (x == y ? 0.5 : 1) }
+}
 
-private func denseLoops<Op: ArithmeticOp, T: BinaryFloatingPoint>(_: Op.Type, _: T.Type, _ a: Tensor, _ b: Tensor,
+private func denseLoops<Op: DenseBinaryOp, T: BinaryFloatingPoint>(_: Op.Type, _: T.Type, _ a: Tensor, _ b: Tensor,
                                                                     _ out: Tensor) -> Bool {
-    let n = out.numel, last = out.shape[out.dim - 1]
+    let n = out.numel, last = out.shape[out.dim - 1], rows = n / Swift.max(last, 1)
     let scalar = b.strides.allSatisfy { $0 == 0 }
     let row = !scalar && b.strides[b.dim - 1] == 1 && b.strides.dropLast().allSatisfy { $0 == 0 }
-    guard b.isContiguous || scalar || row else { return false }
+    // One value per row of a matrix (a `[R, 1]` operand expanded, as in `X / X.sum(1, keepdim=True)`).
+    let column = !scalar && out.dim == 2 && b.strides[1] == 0
+    guard b.isContiguous || scalar || row || column else { return false }
     let pa = a.pointer(as: T.self), pb = b.pointer(as: T.self), po = out.pointer(as: T.self)
     if scalar {
         let v = pb[0]
         parallelFor(n) { r in for i in r { po[i] = Op.apply(pa[i], v) } }
     } else if b.isContiguous {
         parallelFor(n) { r in for i in r { po[i] = Op.apply(pa[i], pb[i]) } }
-    } else {
-        parallelFor(n / Swift.max(last, 1), costPerItem: last) { rows in
+    } else if row {
+        parallelFor(rows, costPerItem: last) { rows in
             for i in rows {
                 let x = pa + i * last, y = po + i * last
                 for j in 0..<last { y[j] = Op.apply(x[j], pb[j]) }
+            }
+        }
+    } else {
+        let stride = b.strides[0]
+        parallelFor(rows, costPerItem: last) { rows in
+            for i in rows {
+                let x = pa + i * last, y = po + i * last, v = pb[i * stride]
+                for j in 0..<last { y[j] = Op.apply(x[j], v) }
             }
         }
     }
