@@ -22,8 +22,9 @@ final class FashionData: Sendable {
 
     /// The images at `indices` of `split` as float32 `[B, 1, size, size]` and their labels.
     static func batch(_ split: FashionMNIST, _ indices: Tensor, size: Int) -> (Tensor, Tensor) {
-        let pixels = split.images.indexSelect(0, indices).unsqueeze(1)
-        var x = pixels.to(.float32) / 255
+        // `ToTensor` on the `[B, 28, 28]` batch (read as B channels): `Float(v) / 255`, the values
+        // of `to(.float32) / 255`, in one pass instead of two (5% of an MLP step).
+        var x = ToTensor()(split.images.indexSelect(0, indices)).unsqueeze(1)
         if size != x.shape[2] { x = F.interpolate(x, size: [size, size], mode: "bilinear") }
         return (x, split.labels.indexSelect(0, indices))
     }
