@@ -34,9 +34,10 @@ struct FewChannelConv {
     private static let block = 2 * width
 
     /// Fills `rows[kx * h * rowLength + x]` with the input pixel output column `x` sees through
-    /// kernel column `kx` from input row `row`: zero in the padding and past the output's width.
+    /// kernel column `kx` from input row `row`, for a column stride above 1: zero in the padding
+    /// and past the output's width.
     @inline(__always)
-    private func spread(_ row: UnsafePointer<Float>, into rows: UnsafeMutablePointer<Float>) {
+    private func spreadStrided(_ row: UnsafePointer<Float>, into rows: UnsafeMutablePointer<Float>) {
         let s = strideX
         for kx in 0..<kw {
             let dst = rows + kx * h * rowLength, shift = kx * dilationX - padLeft
@@ -44,11 +45,7 @@ struct FewChannelConv {
             let lo = Swift.min(ow, shift >= 0 ? 0 : (-shift + s - 1) / s)
             let hi = Swift.max(lo, Swift.min(ow, w - shift <= 0 ? 0 : (w - shift + s - 1) / s))
             dst.update(repeating: 0, count: lo)
-            if s == 1 {
-                (dst + lo).update(from: row + lo + shift, count: hi - lo)
-            } else {
-                for x in lo..<hi { dst[x] = row[x * s + shift] }
-            }
+            for x in lo..<hi { dst[x] = row[x * s + shift] }
             (dst + hi).update(repeating: 0, count: rowLength - hi)
         }
     }
@@ -64,7 +61,7 @@ struct FewChannelConv {
             for iy in 0..<h {
                 let row = src + ((image * cin + c) * h + iy) * w
                 guard strideX == 1 else {
-                    spread(row, into: rows + spreadRow(c, 0, iy))
+                    spreadStrided(row, into: rows + spreadRow(c, 0, iy))
                     continue
                 }
                 (line + padLeft).update(from: row, count: Swift.min(w, lineLength - padLeft))
