@@ -107,11 +107,11 @@ struct BatchNormKernels<T: LaneScalar> {
             let sg = perChannel(columnSums(gy)), sgx = perChannel(columnSums(x, centeredBy: mu, times: gy))
             for ch in 0..<c { (sumGy[ch], sumGyXhat[ch]) = (T(sg[ch]), T(sgx[ch]) * T(invstd[ch])) }
             let inv = perColumn(invstd.map { T($0) }), g = perColumn((0..<c).map { sumGy[$0] })
-            let gx̂ = perColumn((0..<c).map { sumGyXhat[$0] }), k = perColumn((0..<c).map { weight[$0] * T(invstd[$0]) / m })
+            let sumGX = perColumn((0..<c).map { sumGyXhat[$0] }), k = perColumn((0..<c).map { weight[$0] * T(invstd[$0]) / m })
             parallelFor(n, costPerItem: columns) { rows in
                 for i in rows {
                     let xr = x + i * columns, gr = gy + i * columns, out = gx + i * columns
-                    for j in 0..<columns { out[j] = k[j] * (m * gr[j] - g[j] - (xr[j] - mu[j]) * inv[j] * gx̂[j]) }
+                    for j in 0..<columns { out[j] = k[j] * (m * gr[j] - g[j] - (xr[j] - mu[j]) * inv[j] * sumGX[j]) }
                 }
             }
             return
