@@ -139,11 +139,12 @@ func reduceRowsKernel(_ op: ReduceOp, _ x: Tensor, outer: Int, n: Int, into out:
 func sumLeadingKernel<T: BinaryFloatingPoint>(_: T.Type, _ x: Tensor, rows: Int, inner: Int, into out: Tensor) {
     let px = x.pointer(as: T.self), po = out.pointer(as: T.self)
     parallelFor(inner, costPerItem: rows) { cols in
-        let lo = cols.lowerBound, m = cols.count
-        (po + lo).update(repeating: 0, count: m)
+        // Indices relative to rebased pointers: an overflow-checked `lo + j` keeps the loop scalar.
+        let lo = cols.lowerBound, m = cols.count, o = po + lo
+        o.update(repeating: 0, count: m)
         for r in 0..<rows {
             let row = px + r * inner + lo
-            for j in 0..<m { po[lo + j] += row[j] }
+            for j in 0..<m { o[j] += row[j] }
         }
     }
 }
