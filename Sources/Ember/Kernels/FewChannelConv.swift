@@ -148,9 +148,11 @@ struct FewChannelConv {
         }
         defer { splat.deallocate(); tapRows.deallocate() }
         parallelFor(n, costPerItem: cout * oh * ow * filter) { images in
-            let rows = Self.allocateRows(spreadLength), line = zeroLine()
+            // The image's output with rows padded to whole blocks, copied out compactly at the end
+            // (storing a ragged last block lane by lane cost more than the arithmetic).
+            let rows = Self.allocateRows(spreadLength), line = zeroLine(), padded = Self.allocateRows(cout * oh * rowLength)
             (rows + zeroRow).initialize(repeating: 0, count: rowLength)
-            defer { rows.deallocate(); line.deallocate() }
+            defer { rows.deallocate(); line.deallocate(); padded.deallocate() }
             for image in images {
                 spreadImage(src, image, into: rows, line: line)
                 for y in 0..<oh {
@@ -176,16 +178,20 @@ struct FewChannelConv {
                                 a5 = a5.addingProduct(w5[t], s); e5 = e5.addingProduct(w5[t], u)
                             }
                             // A repeated channel writes the same values again.
-                            let out = dst + (image * cout * oh + y) * ow + x, plane = oh * ow
-                            Self.store(a0, e0, out + o0 * plane, Swift.min(Self.block, ow - x))
-                            Self.store(a1, e1, out + o1 * plane, Swift.min(Self.block, ow - x))
-                            Self.store(a2, e2, out + o2 * plane, Swift.min(Self.block, ow - x))
-                            Self.store(a3, e3, out + o3 * plane, Swift.min(Self.block, ow - x))
-                            Self.store(a4, e4, out + o4 * plane, Swift.min(Self.block, ow - x))
-                            Self.store(a5, e5, out + o5 * plane, Swift.min(Self.block, ow - x))
+                            let out = padded + y * rowLength + x, plane = oh * rowLength
+                            Self.store(a0, e0, out + o0 * plane)
+                            Self.store(a1, e1, out + o1 * plane)
+                            Self.store(a2, e2, out + o2 * plane)
+                            Self.store(a3, e3, out + o3 * plane)
+                            Self.store(a4, e4, out + o4 * plane)
+                            Self.store(a5, e5, out + o5 * plane)
                             x += Self.block
                         }
                     }
+                }
+                for r in 0..<cout * oh {
+                    let from = padded + r * rowLength, to = dst + (image * cout * oh + r) * ow
+                    for x in 0..<ow { to[x] = from[x] }
                 }
             }
         }
@@ -295,14 +301,10 @@ struct FewChannelConv {
         }
     }
 
-    /// Stores the first `count` of the sixteen lanes of `(a, b)` at `p`.
-    @inline(__always) private static func store(_ a: V, _ b: V, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
-        if count == Self.block {
-            UnsafeMutableRawPointer(p).storeBytes(of: a, as: V.self)
-            UnsafeMutableRawPointer(p + Self.width).storeBytes(of: b, as: V.self)
-        } else {
-            for i in 0..<count { p[i] = i < Self.width ? a[i] : b[i - Self.width] }
-        }
+    /// Stores the sixteen lanes of `(a, b)` at `p`.
+    @inline(__always) private static func store(_ a: V, _ b: V, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: a, as: V.self)
+        UnsafeMutableRawPointer(p + Self.width).storeBytes(of: b, as: V.self)
     }
 }
 
