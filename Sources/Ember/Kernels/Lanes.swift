@@ -75,18 +75,23 @@ extension LaneKernel {
     /// for large parameters.
     @inline(__always)
     func run(_ n: Int) {
-        let width = MemoryLayout<T.Vector>.size / MemoryLayout<T>.size
         // A few flops per element: threads pay off from about 16K elements.
-        parallelFor(n, costPerItem: 2) { r in
-            var i = r.lowerBound
-            while i + width <= r.upperBound {
-                lane(T.Vector.self, i)
-                i += width
-            }
-            while i < r.upperBound {
-                lane(T.self, i)
-                i += 1
-            }
+        parallelFor(n, costPerItem: 2) { r in update(r) }
+    }
+
+    /// The update over `range`. A method, not the parallel body itself: LLVM does not inline
+    /// CVectorMath's square roots into a closure (they were calls, spilling every vector register).
+    @inline(never)
+    func update(_ range: Range<Int>) {
+        let width = MemoryLayout<T.Vector>.size / MemoryLayout<T>.size
+        var i = range.lowerBound
+        while i + width <= range.upperBound {
+            lane(T.Vector.self, i)
+            i += width
+        }
+        while i < range.upperBound {
+            lane(T.self, i)
+            i += 1
         }
     }
 }
