@@ -35,108 +35,165 @@ func unaryLoop<T, R>(_ a: Tensor, _ out: Tensor, cost: Int = 1, _ f: (T) -> R) {
     }
 }
 
-/// ReLU over contiguous memory with the loop written out here, not through `unaryLoop`: a
-/// closure captured by the parallel body is called per element (measured: an indirect call per
-/// element and no vectorization, a quarter of a LeNet step in ReLU alone). NaN stays NaN.
-private func denseRelu<T: BinaryFloatingPoint>(_ pa: UnsafeMutablePointer<T>, _ po: UnsafeMutablePointer<T>, _ n: Int) {
-    parallelFor(n) { r in
-        for i in r {
-            let x = pa[i]
-            po[i] = x <= 0 ? 0 : x
+/// A floating-point element-wise function with up to two parameters `p`, `q`, as a type: the
+/// loops over it are specialized per function and vectorize. A closure passed to `unaryLoop` is
+/// captured by the parallel body and called per element (an indirect call, no vectorization).
+private protocol FloatFunction {
+    static func apply<T: RealFloat>(_ x: T, _ p: T, _ q: T) -> T
+}
+
+/// The float types the unary kernels compute in (Float, Double).
+typealias RealFloat = Real & BinaryFloatingPoint
+
+/// Runs `F` with parameters `p`, `q` over `a` into `out`: a plain loop over contiguous memory,
+/// else `unaryLoop` over the strided layout.
+@inline(__always)
+private func mapFloats<F: FloatFunction, T: Real & BinaryFloatingPoint>(_: F.Type, _: T.Type, _ a: Tensor, _ out: Tensor,
+                                                                          _ p: T = 0, _ q: T = 0, cost: Int = 1) {
+    if a.isContiguous && out.isContiguous {
+        let pa = a.pointer(as: T.self), po = out.pointer(as: T.self)
+        parallelFor(out.numel, costPerItem: cost) { r in for i in r { po[i] = F.apply(pa[i], p, q) } }
+    } else {
+        unaryLoop(a, out, cost: cost) { (x: T) in F.apply(x, p, q) }
+    }
+}
+
+/// The element-wise functions of `floatUnary`, one type each.
+private enum UnaryFn {
+    enum Neg: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { -x } }
+    enum Abs: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { Swift.abs(x) } }
+    enum Sqrt: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { x.squareRoot() } }
+    enum Rsqrt: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { 1 / x.squareRoot() } }
+    enum Exp: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.exp(x) } }
+    enum Exp2: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.exp2(x) } }
+    enum Log: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.log(x) } }
+    enum Log2: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.log2(x) } }
+    enum Log10: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.log10(x) } }
+    enum Log1p: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.log(onePlus: x) } }
+    enum Expm1: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.expMinusOne(x) } }
+    enum Sin: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.sin(x) } }
+    enum Cos: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.cos(x) } }
+    enum Tan: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.tan(x) } }
+    enum Asin: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.asin(x) } }
+    enum Acos: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.acos(x) } }
+    enum Atan: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.atan(x) } }
+    enum Sinh: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.sinh(x) } }
+    enum Cosh: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.cosh(x) } }
+    enum Tanh: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.tanh(x) } }
+    enum Asinh: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.asinh(x) } }
+    enum Acosh: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.acosh(x) } }
+    enum Atanh: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.atanh(x) } }
+    enum Sigmoid: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { 1 / (1 + T.exp(-x)) } }
+    enum LogSigmoid: FloatFunction {
+        static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { Swift.min(x, 0) - T.log(onePlus: T.exp(-Swift.abs(x))) }
+    }
+    /// NaN stays NaN; -0 becomes 0.
+    enum Relu: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { x <= 0 ? 0 : x } }
+    enum Gelu: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { x * (1 + T.erf(x / T.sqrt(2))) / 2 } }
+    enum GeluTanh: FloatFunction {
+        static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T {
+            x * (1 + T.tanh(T.sqrt(2 / T.pi) * (x + T(0.044715) * x * x * x))) / 2
         }
     }
+    enum Silu: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { x / (1 + T.exp(-x)) } }
+    enum Erf: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.erf(x) } }
+    enum Erfc: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { T.erfc(x) } }
+    enum Ceil: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { x.rounded(.up) } }
+    enum Floor: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { x.rounded(.down) } }
+    enum Round: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { x.rounded(.toNearestOrEven) } }
+    enum Trunc: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { x.rounded(.towardZero) } }
+    enum Frac: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { x - x.rounded(.towardZero) } }
+    /// NaN gives 0, as in PyTorch.
+    enum Sign: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { x > 0 ? 1 : (x < 0 ? -1 : 0) } }
+    enum Reciprocal: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { 1 / x } }
+    enum Square: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { x * x } }
+    enum Cube: FloatFunction { static func apply<T: RealFloat>(_ x: T, _: T, _: T) -> T { x * x * x } }
+    /// `p`: the negative slope.
+    enum LeakyRelu: FloatFunction { static func apply<T: RealFloat>(_ x: T, _ p: T, _: T) -> T { x > 0 ? x : x * p } }
+    /// `p`: alpha.
+    enum Elu: FloatFunction { static func apply<T: RealFloat>(_ x: T, _ p: T, _: T) -> T { x > 0 ? x : p * T.expMinusOne(x) } }
+    /// `p`: beta, `q`: threshold.
+    enum Softplus: FloatFunction {
+        static func apply<T: RealFloat>(_ x: T, _ p: T, _ q: T) -> T { x * p > q ? x : T.log(onePlus: T.exp(x * p)) / p }
+    }
+    /// Between `p` and `q` (an absent bound is infinite); NaN stays NaN; `p > q` gives `q`, as in PyTorch.
+    enum Clamp: FloatFunction {
+        static func apply<T: RealFloat>(_ x: T, _ p: T, _ q: T) -> T {
+            if x.isNaN { return x }
+            var y = x
+            if y < p { y = p }
+            if y > q { y = q }
+            return y
+        }
+    }
+    enum Hardtanh: FloatFunction {
+        static func apply<T: RealFloat>(_ x: T, _ p: T, _ q: T) -> T { Swift.min(Swift.max(x, p), q) }
+    }
+    enum MulScalar: FloatFunction { static func apply<T: RealFloat>(_ x: T, _ p: T, _: T) -> T { x * p } }
+    enum AddScalar: FloatFunction { static func apply<T: RealFloat>(_ x: T, _ p: T, _: T) -> T { x + p } }
+    enum DivScalar: FloatFunction { static func apply<T: RealFloat>(_ x: T, _ p: T, _: T) -> T { x / p } }
+    enum ScalarSub: FloatFunction { static func apply<T: RealFloat>(_ x: T, _ p: T, _: T) -> T { p - x } }
+    enum PowScalar: FloatFunction { static func apply<T: RealFloat>(_ x: T, _ p: T, _: T) -> T { powReal(x, p) } }
 }
 
 /// Floating-point unary kernel.
 @inline(__always)
 func floatUnary<T: Real & BinaryFloatingPoint>(_: T.Type, _ op: UnaryOp, _ a: Tensor, _ out: Tensor) {
+    let t = T.self, libm = 8  // cost per element of a libm call, against 1 for arithmetic
     switch op {
-    case .neg: unaryLoop(a, out) { (x: T) in -x }
-    case .abs: unaryLoop(a, out) { (x: T) in Swift.abs(x) }
-    case .sqrt: unaryLoop(a, out) { (x: T) in x.squareRoot() }
-    case .rsqrt: unaryLoop(a, out) { (x: T) in 1 / x.squareRoot() }
-    case .exp: unaryLoop(a, out, cost: 8) { (x: T) in T.exp(x) }
-    case .exp2: unaryLoop(a, out, cost: 8) { (x: T) in T.exp2(x) }
-    case .log: unaryLoop(a, out, cost: 8) { (x: T) in T.log(x) }
-    case .log2: unaryLoop(a, out, cost: 8) { (x: T) in T.log2(x) }
-    case .log10: unaryLoop(a, out, cost: 8) { (x: T) in T.log10(x) }
-    case .log1p: unaryLoop(a, out, cost: 8) { (x: T) in T.log(onePlus: x) }
-    case .expm1: unaryLoop(a, out, cost: 8) { (x: T) in T.expMinusOne(x) }
-    case .sin: unaryLoop(a, out, cost: 8) { (x: T) in T.sin(x) }
-    case .cos: unaryLoop(a, out, cost: 8) { (x: T) in T.cos(x) }
-    case .tan: unaryLoop(a, out, cost: 8) { (x: T) in T.tan(x) }
-    case .asin: unaryLoop(a, out, cost: 8) { (x: T) in T.asin(x) }
-    case .acos: unaryLoop(a, out, cost: 8) { (x: T) in T.acos(x) }
-    case .atan: unaryLoop(a, out, cost: 8) { (x: T) in T.atan(x) }
-    case .sinh: unaryLoop(a, out, cost: 8) { (x: T) in T.sinh(x) }
-    case .cosh: unaryLoop(a, out, cost: 8) { (x: T) in T.cosh(x) }
-    case .tanh: unaryLoop(a, out, cost: 8) { (x: T) in T.tanh(x) }
-    case .asinh: unaryLoop(a, out, cost: 8) { (x: T) in T.asinh(x) }
-    case .acosh: unaryLoop(a, out, cost: 8) { (x: T) in T.acosh(x) }
-    case .atanh: unaryLoop(a, out, cost: 8) { (x: T) in T.atanh(x) }
-    case .sigmoid: unaryLoop(a, out, cost: 8) { (x: T) in 1 / (1 + T.exp(-x)) }
-    case .logSigmoid: unaryLoop(a, out, cost: 8) { (x: T) in Swift.min(x, 0) - T.log(onePlus: T.exp(-Swift.abs(x))) }
-    case .relu:
-        if a.isContiguous && out.isContiguous {
-            denseRelu(a.pointer(as: T.self), out.pointer(as: T.self), out.numel)
-        } else {
-            unaryLoop(a, out) { (x: T) in x > 0 ? x : (x.isNaN ? x : 0) }
-        }
-    case .gelu: unaryLoop(a, out, cost: 8) { (x: T) in x * (1 + T.erf(x / T.sqrt(2))) / 2 }
-    case .geluTanh: unaryLoop(a, out, cost: 8) { (x: T) -> T in
-        let k = T.sqrt(2 / T.pi)
-        return x * (1 + T.tanh(k * (x + T(0.044715) * x * x * x))) / 2
-    }
-    case .silu: unaryLoop(a, out, cost: 8) { (x: T) in x / (1 + T.exp(-x)) }
-    case .erf: unaryLoop(a, out, cost: 8) { (x: T) in T.erf(x) }
-    case .erfc: unaryLoop(a, out, cost: 8) { (x: T) in T.erfc(x) }
-    case .ceil: unaryLoop(a, out) { (x: T) in x.rounded(.up) }
-    case .floor: unaryLoop(a, out) { (x: T) in x.rounded(.down) }
-    case .round: unaryLoop(a, out) { (x: T) in x.rounded(.toNearestOrEven) }
-    case .trunc: unaryLoop(a, out) { (x: T) in x.rounded(.towardZero) }
-    case .frac: unaryLoop(a, out) { (x: T) in x - x.rounded(.towardZero) }
-    case .sign: unaryLoop(a, out) { (x: T) -> T in x > 0 ? 1 : (x < 0 ? -1 : 0) }  // NaN gives 0, as in PyTorch
-    case .reciprocal: unaryLoop(a, out) { (x: T) in 1 / x }
-    case .square: unaryLoop(a, out) { (x: T) in x * x }
-    case .leakyRelu(let s):
-        let slope = T(s)
-        unaryLoop(a, out) { (x: T) in x > 0 ? x : x * slope }
-    case .elu(let al):
-        let alpha = T(al)
-        unaryLoop(a, out, cost: 8) { (x: T) in x > 0 ? x : alpha * T.expMinusOne(x) }
-    case .softplus(let b, let th):
-        let beta = T(b), threshold = T(th)
-        unaryLoop(a, out, cost: 8) { (x: T) in x * beta > threshold ? x : T.log(onePlus: T.exp(x * beta)) / beta }
-    case .clamp(let lo, let hi):
-        let l = lo.map { T($0) }, h = hi.map { T($0) }
-        unaryLoop(a, out) { (x: T) -> T in
-            if x.isNaN { return x }
-            var y = x
-            if let l, y < l { y = l }
-            if let h, y > h { y = h }
-            return y
-        }
-    case .hardtanh(let lo, let hi):
-        let l = T(lo), h = T(hi)
-        unaryLoop(a, out) { (x: T) in Swift.min(Swift.max(x, l), h) }
-    case .mulScalar(let s):
-        let v = T(s)
-        unaryLoop(a, out) { (x: T) in x * v }
-    case .addScalar(let s):
-        let v = T(s)
-        unaryLoop(a, out) { (x: T) in x + v }
-    case .divScalar(let s):
-        let v = T(s)
-        unaryLoop(a, out) { (x: T) in x / v }
-    case .scalarSub(let s):
-        let v = T(s)
-        unaryLoop(a, out) { (x: T) in v - x }
+    case .neg: mapFloats(UnaryFn.Neg.self, t, a, out)
+    case .abs: mapFloats(UnaryFn.Abs.self, t, a, out)
+    case .sqrt: mapFloats(UnaryFn.Sqrt.self, t, a, out)
+    case .rsqrt: mapFloats(UnaryFn.Rsqrt.self, t, a, out)
+    case .exp: mapFloats(UnaryFn.Exp.self, t, a, out, cost: libm)
+    case .exp2: mapFloats(UnaryFn.Exp2.self, t, a, out, cost: libm)
+    case .log: mapFloats(UnaryFn.Log.self, t, a, out, cost: libm)
+    case .log2: mapFloats(UnaryFn.Log2.self, t, a, out, cost: libm)
+    case .log10: mapFloats(UnaryFn.Log10.self, t, a, out, cost: libm)
+    case .log1p: mapFloats(UnaryFn.Log1p.self, t, a, out, cost: libm)
+    case .expm1: mapFloats(UnaryFn.Expm1.self, t, a, out, cost: libm)
+    case .sin: mapFloats(UnaryFn.Sin.self, t, a, out, cost: libm)
+    case .cos: mapFloats(UnaryFn.Cos.self, t, a, out, cost: libm)
+    case .tan: mapFloats(UnaryFn.Tan.self, t, a, out, cost: libm)
+    case .asin: mapFloats(UnaryFn.Asin.self, t, a, out, cost: libm)
+    case .acos: mapFloats(UnaryFn.Acos.self, t, a, out, cost: libm)
+    case .atan: mapFloats(UnaryFn.Atan.self, t, a, out, cost: libm)
+    case .sinh: mapFloats(UnaryFn.Sinh.self, t, a, out, cost: libm)
+    case .cosh: mapFloats(UnaryFn.Cosh.self, t, a, out, cost: libm)
+    case .tanh: mapFloats(UnaryFn.Tanh.self, t, a, out, cost: libm)
+    case .asinh: mapFloats(UnaryFn.Asinh.self, t, a, out, cost: libm)
+    case .acosh: mapFloats(UnaryFn.Acosh.self, t, a, out, cost: libm)
+    case .atanh: mapFloats(UnaryFn.Atanh.self, t, a, out, cost: libm)
+    case .sigmoid: mapFloats(UnaryFn.Sigmoid.self, t, a, out, cost: libm)
+    case .logSigmoid: mapFloats(UnaryFn.LogSigmoid.self, t, a, out, cost: libm)
+    case .relu: mapFloats(UnaryFn.Relu.self, t, a, out)
+    case .gelu: mapFloats(UnaryFn.Gelu.self, t, a, out, cost: libm)
+    case .geluTanh: mapFloats(UnaryFn.GeluTanh.self, t, a, out, cost: libm)
+    case .silu: mapFloats(UnaryFn.Silu.self, t, a, out, cost: libm)
+    case .erf: mapFloats(UnaryFn.Erf.self, t, a, out, cost: libm)
+    case .erfc: mapFloats(UnaryFn.Erfc.self, t, a, out, cost: libm)
+    case .ceil: mapFloats(UnaryFn.Ceil.self, t, a, out)
+    case .floor: mapFloats(UnaryFn.Floor.self, t, a, out)
+    case .round: mapFloats(UnaryFn.Round.self, t, a, out)
+    case .trunc: mapFloats(UnaryFn.Trunc.self, t, a, out)
+    case .frac: mapFloats(UnaryFn.Frac.self, t, a, out)
+    case .sign: mapFloats(UnaryFn.Sign.self, t, a, out)
+    case .reciprocal: mapFloats(UnaryFn.Reciprocal.self, t, a, out)
+    case .square: mapFloats(UnaryFn.Square.self, t, a, out)
+    case .leakyRelu(let slope): mapFloats(UnaryFn.LeakyRelu.self, t, a, out, T(slope))
+    case .elu(let alpha): mapFloats(UnaryFn.Elu.self, t, a, out, T(alpha), cost: libm)
+    case .softplus(let beta, let threshold): mapFloats(UnaryFn.Softplus.self, t, a, out, T(beta), T(threshold), cost: libm)
+    case .clamp(let lo, let hi): mapFloats(UnaryFn.Clamp.self, t, a, out, lo.map { T($0) } ?? -.infinity, hi.map { T($0) } ?? .infinity)
+    case .hardtanh(let lo, let hi): mapFloats(UnaryFn.Hardtanh.self, t, a, out, T(lo), T(hi))
+    case .mulScalar(let v): mapFloats(UnaryFn.MulScalar.self, t, a, out, T(v))
+    case .addScalar(let v): mapFloats(UnaryFn.AddScalar.self, t, a, out, T(v))
+    case .divScalar(let v): mapFloats(UnaryFn.DivScalar.self, t, a, out, T(v))
+    case .scalarSub(let v): mapFloats(UnaryFn.ScalarSub.self, t, a, out, T(v))
     case .powScalar(let e):
-        let v = T(e)
-        if e == 2 { unaryLoop(a, out) { (x: T) in x * x } }
-        else if e == 3 { unaryLoop(a, out) { (x: T) in x * x * x } }
-        else if e == 0.5 { unaryLoop(a, out) { (x: T) in x.squareRoot() } }
-        else { unaryLoop(a, out, cost: 8) { (x: T) in powReal(x, v) } }
+        if e == 2 { mapFloats(UnaryFn.Square.self, t, a, out) }
+        else if e == 3 { mapFloats(UnaryFn.Cube.self, t, a, out) }
+        else if e == 0.5 { mapFloats(UnaryFn.Sqrt.self, t, a, out) }
+        else { mapFloats(UnaryFn.PowScalar.self, t, a, out, T(e), cost: libm) }
     }
 }
 
