@@ -36,7 +36,8 @@ enum VectorMath {
     }
 }
 
-/// A float32 element-wise function with a vector form.
+/// A float32 element-wise function with a vector form: `unaryKernel`'s path for contiguous
+/// float32 `exp`, `sigmoid` and `silu`; other dtypes and layouts take the scalar forms in `UnaryFn`.
 protocol VectorUnaryOp {
     static func apply(_ x: SIMD8<Float>) -> SIMD8<Float>
 }
