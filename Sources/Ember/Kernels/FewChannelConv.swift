@@ -12,14 +12,14 @@
 struct FewChannelConv {
     private let n, cin, h, w, cout, kh, kw, oh, ow: Int
     private let strideY, strideX, padTop, padLeft, dilationY, dilationX: Int
-    /// An output row's length padded to whole blocks of two vectors.
+    /// An output row's length padded to whole vectors.
     private let rowLength: Int
 
     init(g: ConvGeometry) {
         (n, cin, h, w, cout, kh, kw, oh, ow) = (g.n, g.cin, g.h, g.w, g.cout, g.kh, g.kw, g.outH, g.outW)
         (strideY, strideX, padTop, padLeft) = (g.stride[0], g.stride[1], g.padL[0], g.padL[1])
         (dilationY, dilationX) = (g.dilation[0], g.dilation[1])
-        rowLength = (ow + Self.block - 1) / Self.block * Self.block
+        rowLength = (ow + Self.width - 1) / Self.width * Self.width
     }
 
     /// Whether this kernel takes the convolution: float32, groups 1, at most three input channels
@@ -148,7 +148,7 @@ struct FewChannelConv {
         }
         defer { splat.deallocate(); tapRows.deallocate() }
         parallelFor(n, costPerItem: cout * oh * ow * filter) { images in
-            // The image's output with rows padded to whole blocks, copied out compactly at the end
+            // The image's output with rows padded to whole vectors, copied out compactly at the end
             // (storing a ragged last block lane by lane cost more than the arithmetic).
             let rows = Self.allocateRows(spreadLength), line = zeroLine(), padded = Self.allocateRows(cout * oh * rowLength)
             (rows + zeroRow).initialize(repeating: 0, count: rowLength)
@@ -167,24 +167,26 @@ struct FewChannelConv {
                         var x = 0
                         while x < ow {
                             var (a0, a1, a2, a3, a4, a5) = (b0, b1, b2, b3, b4, b5), (e0, e1, e2, e3, e4, e5) = (b0, b1, b2, b3, b4, b5)
-                            let block = rows + x
+                            // Sixteen columns, or a last eight: the second vector only when the row has it.
+                            let block = rows + x, full = ow - x > Self.width
                             for t in 0..<filter {
-                                let s = load(block + taps[t]), u = load(block + taps[t] + Self.width)
-                                a0 = a0.addingProduct(w0[t], s); e0 = e0.addingProduct(w0[t], u)
-                                a1 = a1.addingProduct(w1[t], s); e1 = e1.addingProduct(w1[t], u)
-                                a2 = a2.addingProduct(w2[t], s); e2 = e2.addingProduct(w2[t], u)
-                                a3 = a3.addingProduct(w3[t], s); e3 = e3.addingProduct(w3[t], u)
-                                a4 = a4.addingProduct(w4[t], s); e4 = e4.addingProduct(w4[t], u)
-                                a5 = a5.addingProduct(w5[t], s); e5 = e5.addingProduct(w5[t], u)
+                                let s = load(block + taps[t])
+                                a0 = a0.addingProduct(w0[t], s); a1 = a1.addingProduct(w1[t], s); a2 = a2.addingProduct(w2[t], s)
+                                a3 = a3.addingProduct(w3[t], s); a4 = a4.addingProduct(w4[t], s); a5 = a5.addingProduct(w5[t], s)
+                                if full {
+                                    let u = load(block + taps[t] + Self.width)
+                                    e0 = e0.addingProduct(w0[t], u); e1 = e1.addingProduct(w1[t], u); e2 = e2.addingProduct(w2[t], u)
+                                    e3 = e3.addingProduct(w3[t], u); e4 = e4.addingProduct(w4[t], u); e5 = e5.addingProduct(w5[t], u)
+                                }
                             }
                             // A repeated channel writes the same values again.
                             let out = padded + y * rowLength + x, plane = oh * rowLength
-                            Self.store(a0, e0, out + o0 * plane)
-                            Self.store(a1, e1, out + o1 * plane)
-                            Self.store(a2, e2, out + o2 * plane)
-                            Self.store(a3, e3, out + o3 * plane)
-                            Self.store(a4, e4, out + o4 * plane)
-                            Self.store(a5, e5, out + o5 * plane)
+                            Self.store(a0, e0, out + o0 * plane, full)
+                            Self.store(a1, e1, out + o1 * plane, full)
+                            Self.store(a2, e2, out + o2 * plane, full)
+                            Self.store(a3, e3, out + o3 * plane, full)
+                            Self.store(a4, e4, out + o4 * plane, full)
+                            Self.store(a5, e5, out + o5 * plane, full)
                             x += Self.block
                         }
                     }
@@ -214,7 +216,7 @@ struct FewChannelConv {
             for chunk in r {
                 let acc = partial + chunk * slots
                 for image in n * chunk / chunks ..< n * (chunk + 1) / chunks {
-                    // This image's output gradient with rows padded by zeros to whole blocks.
+                    // This image's output gradient with rows padded by zeros to whole vectors.
                     for row in 0..<cout * oh {
                         let d = dy + row * rowLength
                         d.update(from: diffDst + (image * cout * oh + row) * ow, count: ow)
@@ -285,12 +287,12 @@ struct FewChannelConv {
     private struct Sums {
         var a0 = V(), a1 = V(), a2 = V(), a3 = V(), e0 = V(), e1 = V(), e2 = V(), e3 = V()
 
-        /// Adds `s · d_i` over `length` floats (a multiple of two vectors) to channel `i`'s sums.
+        /// Adds `s · d_i` over `length` floats (a multiple of one vector) to channel `i`'s sums.
         @inline(__always)
         mutating func add(_ s: UnsafeMutablePointer<Float>, _ d0: UnsafeMutablePointer<Float>, _ d1: UnsafeMutablePointer<Float>,
                           _ d2: UnsafeMutablePointer<Float>, _ d3: UnsafeMutablePointer<Float>, _ length: Int) {
             var x = 0
-            while x < length {
+            while x + block <= length {
                 let p = load(s + x), q = load(s + x + width)
                 a0 = a0.addingProduct(load(d0 + x), p); e0 = e0.addingProduct(load(d0 + x + width), q)
                 a1 = a1.addingProduct(load(d1 + x), p); e1 = e1.addingProduct(load(d1 + x + width), q)
@@ -298,13 +300,18 @@ struct FewChannelConv {
                 a3 = a3.addingProduct(load(d3 + x), p); e3 = e3.addingProduct(load(d3 + x + width), q)
                 x += block
             }
+            if x < length {
+                let p = load(s + x)
+                a0 = a0.addingProduct(load(d0 + x), p); a1 = a1.addingProduct(load(d1 + x), p)
+                a2 = a2.addingProduct(load(d2 + x), p); a3 = a3.addingProduct(load(d3 + x), p)
+            }
         }
     }
 
-    /// Stores the sixteen lanes of `(a, b)` at `p`.
-    @inline(__always) private static func store(_ a: V, _ b: V, _ p: UnsafeMutablePointer<Float>) {
+    /// Stores `a` at `p`, and with `full` `b` after it.
+    @inline(__always) private static func store(_ a: V, _ b: V, _ p: UnsafeMutablePointer<Float>, _ full: Bool) {
         UnsafeMutableRawPointer(p).storeBytes(of: a, as: V.self)
-        UnsafeMutableRawPointer(p + Self.width).storeBytes(of: b, as: V.self)
+        if full { UnsafeMutableRawPointer(p + Self.width).storeBytes(of: b, as: V.self) }
     }
 }
 
