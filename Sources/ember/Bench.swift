@@ -69,52 +69,53 @@ struct Bench: ParsableCommand {
         }
     }
 
-    /// Float32 matrix multiply throughput at n = 256…2048 (the recipe of `torch_ref.py gemm`).
+    /// Float32 matrix multiply throughput at n = 256…2048 (the recipe of `torch_ref.py gemm`), and
+    /// the same products through `dnnl_sgemm` called directly on preallocated buffers, the bar
+    /// Ember's matmul is held to. The two are timed alternately, one call each in turn, so that the
+    /// machine's drift (this VM's speed varies by a third within seconds) falls on both alike.
     struct Gemm: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Float32 GEMM GFLOP/s at n = 256, 512, 1024, 2048.")
         @OptionGroup var options: Options
+        @Option(help: "About how long to time each size on each side; never fewer repetitions than torch_ref.py's.")
+        var seconds = 0.5
 
         func run() throws {
+            guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
             setNumThreads(options.threads)
-            var rows: [String: Double] = [:]
+            var ember: [String: Double] = [:], raw: [String: Double] = [:]
             for n in [256, 512, 1024, 2048] {
                 let a = Tensor.rand(n, n), b = Tensor.rand(n, n)
-                _ = a.matmul(b)
-                let reps = Swift.max(3, Int(4e9 / (2 * pow(Double(n), 3))))
-                var times: [Double] = []
-                for _ in 0..<reps {
-                    let t = DispatchTime.now().uptimeNanoseconds
-                    _ = a.matmul(b)
-                    times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
+                var c = [Float](repeating: 0, count: n * n)
+                let pa = a.toFloats(), pb = b.toFloats()
+                func direct() {
+                    _ = dnnl_sgemm(78, 78, Int64(n), Int64(n), Int64(n), 1, pa, Int64(n), pb, Int64(n), 0, &c, Int64(n))
                 }
-                times.sort()
-                let median = times[times.count / 2]
-                rows[String(n)] = (2 * pow(Double(n), 3) / median / 1e9 * 10).rounded() / 10
+                _ = a.matmul(b)
+                direct()
+                let flops = 2 * pow(Double(n), 3)
+                // torch_ref.py's count, or more to fill `seconds` at about 250 GFLOP/s.
+                let reps = Swift.max(3, Int(4e9 / flops), Int(seconds * 2.5e11 / flops))
+                var tEmber: [Double] = [], tRaw: [Double] = []
+                for _ in 0..<reps {
+                    tEmber.append(timed { _ = a.matmul(b) })
+                    tRaw.append(timed(direct))
+                }
+                ember[String(n)] = gflops(flops, tEmber)
+                raw[String(n)] = gflops(flops, tRaw)
             }
-            try options.emit(["workload": "gemm", "gflops": rows, "raw_onednn_sgemm_gflops": rawOneDNN()])
+            try options.emit(["workload": "gemm", "gflops": ember, "raw_onednn_sgemm_gflops": raw])
         }
 
-        /// The same products through `dnnl_sgemm` called directly, the bar Ember's matmul is held to.
-        private func rawOneDNN() -> [String: Double] {
-            var rows: [String: Double] = [:]
-            for n in [256, 512, 1024, 2048] {
-                let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
-                var c = [Float](repeating: 0, count: n * n)
-                func once() {
-                    _ = dnnl_sgemm(78, 78, Int64(n), Int64(n), Int64(n), 1, a, Int64(n), b, Int64(n), 0, &c, Int64(n))
-                }
-                once()
-                let reps = Swift.max(3, Int(4e9 / (2 * pow(Double(n), 3))))
-                var times: [Double] = []
-                for _ in 0..<reps {
-                    let t = DispatchTime.now().uptimeNanoseconds
-                    once()
-                    times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
-                }
-                times.sort()
-                rows[String(n)] = (2 * pow(Double(n), 3) / times[times.count / 2] / 1e9 * 10).rounded() / 10
-            }
-            return rows
+        /// Seconds `body` took.
+        private func timed(_ body: () -> Void) -> Double {
+            let t = DispatchTime.now().uptimeNanoseconds
+            body()
+            return Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9
+        }
+
+        /// GFLOP/s of the median time, to one decimal.
+        private func gflops(_ flops: Double, _ times: [Double]) -> Double {
+            (flops / times.sorted()[times.count / 2] / 1e9 * 10).rounded() / 10
         }
     }
 
@@ -124,6 +125,7 @@ struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Time the benchmark conv layers, forward and forward+backward.")
         @OptionGroup var options: Options
         @Option(help: "Repetitions per layer (the first two are warm-up).") var reps = 8
+        @Option(help: "Time only this layer (a name from torch_ref.py's LAYERS).") var layer: String?
 
         /// name: (batch, in channels, size, out channels, kernel, stride, padding), as in torch_ref.py.
         static let layers: [(String, [Int])] = [
@@ -136,10 +138,13 @@ struct Bench: ParsableCommand {
 
         func run() throws {
             guard reps > 2 else { throw ValidationError("--reps must be at least 3") }
+            if let layer, !Layers.layers.contains(where: { $0.0 == layer }) {
+                throw ValidationError("--layer: no layer named '\(layer)'; the layers are \(Layers.layers.map(\.0).joined(separator: ", "))")
+            }
             setNumThreads(options.threads)
             manualSeed(0)
             var rows: [String: Any] = [:]
-            for (name, l) in Layers.layers {
+            for (name, l) in Layers.layers where layer == nil || name == layer {
                 let (n, cin, size, cout, k, s, p) = (l[0], l[1], l[2], l[3], l[4], l[5], l[6])
                 let bound = 1 / Double(cin * k * k).squareRoot()
                 let w = Tensor.uniform(-bound, bound, [cout, cin, k, k], requiresGrad: true)
