@@ -20,11 +20,18 @@ struct ConvGeometry: Hashable {
     /// Winograd (oneDNN's `auto` choice) for 3×3 stride-1 layers with enough channels and pixels,
     /// where it measured 1.5–2.8× faster than direct here; direct elsewhere, where `auto` picked
     /// slower kernels (5×5 filters, 3×3-pixel maps).
-    /// The layout asked of oneDNN for an activation: its preferred (blocked) one, except plain
-    /// NCHW for the backward passes of single-channel first layers, where the blocked layout pads
-    /// one channel to sixteen (measured here: ResNet stem backward 1.7×, LeNet conv1 1.4× faster).
+    /// The layout asked of oneDNN for an activation: its preferred (blocked) one, except in the
+    /// backward passes of
+    /// - single-channel first layers: plain NCHW, where the blocked layout pads one channel to
+    ///   sixteen (measured here: ResNet stem backward 1.7×, LeNet conv1 1.4× faster);
+    /// - other ungrouped layers whose input channels are not a multiple of sixteen: channels-last
+    ///   (nhwc). oneDNN 2.6 gives their blocked layout its AVX2 kernel in blocks of eight channels;
+    ///   its nhwc kernels are AVX-512 (LeNet's conv2, 6 → 16 channels: weight gradient 1.2–1.6 →
+    ///   0.5–0.6 ms, input gradient 1.2 → 1.1 ms).
     func activationDesc(_ dims: [Int], backward: Bool = false) -> dnnl_memory_desc_t {
-        backward && cin == 1 ? DNNL.plainDesc(dims, dtype) : DNNL.anyDesc(dims, dtype)
+        guard backward else { return DNNL.anyDesc(dims, dtype) }
+        if cin == 1 { return DNNL.plainDesc(dims, dtype) }
+        return cin % 16 != 0 && groups == 1 ? DNNL.channelsLastDesc(dims, dtype) : DNNL.anyDesc(dims, dtype)
     }
 
     var algorithm: dnnl_alg_kind_t {

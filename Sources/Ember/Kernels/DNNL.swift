@@ -33,6 +33,14 @@ enum DNNL {
         return md
     }
 
+    /// A channels-last descriptor (nhwc) of a 4-D activation.
+    static func channelsLastDesc(_ dims: [Int], _ dtype: DType) -> dnnl_memory_desc_t {
+        var md = dnnl_memory_desc_t()
+        var d = dims.map { Int64($0) } + [Int64](repeating: 0, count: 12 - dims.count)
+        expectSuccess(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), &d, dataType(dtype), dnnl_acdb), "memory_desc_init")
+        return md
+    }
+
     /// A descriptor letting the primitive choose its preferred (blocked) layout.
     static func anyDesc(_ dims: [Int], _ dtype: DType) -> dnnl_memory_desc_t {
         var md = dnnl_memory_desc_t()
