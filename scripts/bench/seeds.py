@@ -12,9 +12,9 @@ import argparse, json, os, statistics, subprocess, tempfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TORCH_REF = os.path.join(ROOT, "..", "shared", "bench", "torch_ref.py")
-# Runs torch_ref.py with torch.manual_seed(0) replaced by torch.manual_seed(SEED).
 # The recipes' epochs (torch_ref.py runs random-data throughput steps when --epochs is missing).
 EPOCHS = {"softmax": 30, "mlp-scratch": 30, "mlp": 20, "lenet": 20, "bn-lenet": 5}
+# Runs torch_ref.py with torch.manual_seed(0) replaced by torch.manual_seed(SEED).
 SEEDED = ("import os, runpy, sys, torch; seed = torch.manual_seed; "
           "torch.manual_seed = lambda _: seed(int(os.environ['TORCH_REF_SEED'])); "
           "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')")

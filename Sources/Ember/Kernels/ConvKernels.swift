@@ -17,9 +17,6 @@ struct ConvGeometry: Hashable {
         groups == 1 ? [cout, cin, kh, kw] : [groups, cout / groups, cin / groups, kh, kw]
     }
 
-    /// Winograd (oneDNN's `auto` choice) for 3×3 stride-1 layers with enough channels and pixels,
-    /// where it measured 1.5–2.8× faster than direct here; direct elsewhere, where `auto` picked
-    /// slower kernels (5×5 filters, 3×3-pixel maps).
     /// The layout asked of oneDNN for an activation: its preferred (blocked) one, except in the
     /// backward passes of
     /// - single-channel first layers: plain NCHW, where the blocked layout pads one channel to
@@ -34,6 +31,9 @@ struct ConvGeometry: Hashable {
         return cin % 16 != 0 && groups == 1 ? DNNL.channelsLastDesc(dims, dtype) : DNNL.anyDesc(dims, dtype)
     }
 
+    /// Winograd (oneDNN's `auto` choice) for 3×3 stride-1 layers with enough channels and pixels,
+    /// where it measured 1.5–2.8× faster than direct here; direct elsewhere, where `auto` picked
+    /// slower kernels (5×5 filters, 3×3-pixel maps).
     var algorithm: dnnl_alg_kind_t {
         let winograd = kh == 3 && kw == 3 && stride == [1, 1] && dilation == [1, 1] && groups == 1
             && cin >= 32 && cout >= 32 && h >= 6 && w >= 6

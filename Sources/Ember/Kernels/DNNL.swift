@@ -19,33 +19,25 @@ enum DNNL {
 
     /// A plain memory descriptor (nchw, oihw, goihw... by rank) for float32 or float64.
     static func plainDesc(_ dims: [Int], _ dtype: DType) -> dnnl_memory_desc_t {
-        var md = dnnl_memory_desc_t()
-        let tag: dnnl_format_tag_t
-        switch dims.count {
-        case 1: tag = dnnl_a
-        case 2: tag = dnnl_ab
-        case 3: tag = dnnl_abc
-        case 4: tag = dnnl_abcd
-        default: tag = dnnl_abcde
-        }
-        var d = dims.map { Int64($0) } + [Int64](repeating: 0, count: 12 - dims.count)
-        expectSuccess(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), &d, dataType(dtype), tag), "memory_desc_init")
-        return md
+        let tags = [dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd]
+        return desc(dims, dtype, (1...tags.count).contains(dims.count) ? tags[dims.count - 1] : dnnl_abcde)
     }
 
     /// A channels-last descriptor (nhwc) of a 4-D activation.
     static func channelsLastDesc(_ dims: [Int], _ dtype: DType) -> dnnl_memory_desc_t {
-        var md = dnnl_memory_desc_t()
-        var d = dims.map { Int64($0) } + [Int64](repeating: 0, count: 12 - dims.count)
-        expectSuccess(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), &d, dataType(dtype), dnnl_acdb), "memory_desc_init")
-        return md
+        desc(dims, dtype, dnnl_acdb)
     }
 
     /// A descriptor letting the primitive choose its preferred (blocked) layout.
     static func anyDesc(_ dims: [Int], _ dtype: DType) -> dnnl_memory_desc_t {
+        desc(dims, dtype, dnnl_format_tag_any)
+    }
+
+    /// A descriptor of `dims` in the layout `tag`.
+    private static func desc(_ dims: [Int], _ dtype: DType, _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
         var md = dnnl_memory_desc_t()
         var d = dims.map { Int64($0) } + [Int64](repeating: 0, count: 12 - dims.count)
-        expectSuccess(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), &d, dataType(dtype), dnnl_format_tag_any), "memory_desc_init")
+        expectSuccess(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), &d, dataType(dtype), tag), "memory_desc_init")
         return md
     }
 
