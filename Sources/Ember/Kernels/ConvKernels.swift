@@ -21,14 +21,15 @@ struct ConvGeometry: Hashable {
     /// backward passes of
     /// - single-channel first layers: plain NCHW, where the blocked layout pads one channel to
     ///   sixteen (measured here: ResNet stem backward 1.7×, LeNet conv1 1.4× faster);
-    /// - other ungrouped layers whose input channels are not a multiple of sixteen: channels-last
-    ///   (nhwc). oneDNN 2.6 gives their blocked layout its AVX2 kernel in blocks of eight channels;
-    ///   its nhwc kernels are AVX-512 (LeNet's conv2, 6 → 16 channels: weight gradient 1.2–1.6 →
-    ///   0.5–0.6 ms, input gradient 1.2 → 1.1 ms).
+    /// - other ungrouped layers with fewer than sixteen input channels: channels-last (nhwc).
+    ///   oneDNN 2.6 computes their weight gradient in a blocked layout on its AVX2 kernel, in
+    ///   blocks of eight channels (seen for 6, 8 and 12 channels; from 16 on, also for 20, 24 and
+    ///   40, it is AVX-512); in nhwc it is AVX-512 (LeNet's conv2, 6 → 16 channels: weight
+    ///   gradient 1.2–1.6 → 0.5–0.6 ms, input gradient 1.2 → 1.1 ms).
     func activationDesc(_ dims: [Int], backward: Bool = false) -> dnnl_memory_desc_t {
         guard backward else { return DNNL.anyDesc(dims, dtype) }
         if cin == 1 { return DNNL.plainDesc(dims, dtype) }
-        return cin % 16 != 0 && groups == 1 ? DNNL.channelsLastDesc(dims, dtype) : DNNL.anyDesc(dims, dtype)
+        return cin < 16 && groups == 1 ? DNNL.channelsLastDesc(dims, dtype) : DNNL.anyDesc(dims, dtype)
     }
 
     /// Winograd (oneDNN's `auto` choice) for 3×3 stride-1 layers with enough channels and pixels,
