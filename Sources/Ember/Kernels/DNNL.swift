@@ -19,8 +19,15 @@ enum DNNL {
 
     /// A plain memory descriptor (nchw, oihw, goihw... by rank) for float32 or float64.
     static func plainDesc(_ dims: [Int], _ dtype: DType) -> dnnl_memory_desc_t {
-        let tags = [dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd]
-        return desc(dims, dtype, (1...tags.count).contains(dims.count) ? tags[dims.count - 1] : dnnl_abcde)
+        let tag: dnnl_format_tag_t
+        switch dims.count {
+        case 1: tag = dnnl_a
+        case 2: tag = dnnl_ab
+        case 3: tag = dnnl_abc
+        case 4: tag = dnnl_abcd
+        default: tag = dnnl_abcde
+        }
+        return desc(dims, dtype, tag)
     }
 
     /// A channels-last descriptor (nhwc) of a 4-D activation.
