@@ -14,4 +14,18 @@ static inline __attribute__((always_inline)) double ember_sqrt_d(double x) { ret
 static inline __attribute__((always_inline)) ember_float8 ember_sqrt_f8(ember_float8 x) { return __builtin_elementwise_sqrt(x); }
 static inline __attribute__((always_inline)) ember_double4 ember_sqrt_d4(ember_double4 x) { return __builtin_elementwise_sqrt(x); }
 
+// Flush-to-zero and denormals-are-zero for the calling thread (x86's MXCSR bits FTZ and DAZ):
+// `begin` sets them and returns the previous mode for `end` to restore. Elsewhere both do nothing.
+#if defined(__x86_64__)
+static inline __attribute__((always_inline)) unsigned ember_subnormals_off_begin(void) {
+    unsigned mode = __builtin_ia32_stmxcsr();
+    __builtin_ia32_ldmxcsr(mode | 0x8040);
+    return mode;
+}
+static inline __attribute__((always_inline)) void ember_subnormals_off_end(unsigned mode) { __builtin_ia32_ldmxcsr(mode); }
+#else
+static inline __attribute__((always_inline)) unsigned ember_subnormals_off_begin(void) { return 0; }
+static inline __attribute__((always_inline)) void ember_subnormals_off_end(unsigned mode) { (void)mode; }
+#endif
+
 #endif

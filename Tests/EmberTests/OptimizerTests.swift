@@ -212,6 +212,28 @@ func train(_ opt: Optimizer, _ loss: () -> Tensor, steps: Int, after: (Int) -> V
         #expect(Set(values).count == 1, "\(dtype) n=\(n): \(Set(values))")
     }
 
+    /// Optimizer state that would be subnormal is stored as zero, in the vector body (the first 16
+    /// elements) and the scalar tail alike, on the threads' split too; normal state is untouched.
+    @Test(arguments: [DType.float32, .float64])
+    func subnormalStateIsFlushedToZero(_ dtype: DType) {
+        let n = 40_003, tiny = dtype == .float32 ? Double(Float.leastNormalMagnitude) : Double.leastNormalMagnitude
+        let w = Tensor.ones([n], dtype: dtype, requiresGrad: true)
+        let opt = Adam([w], lr: 0.1)
+        // exp_avg = (1 - beta1) * grad: a tenth of the smallest normal magnitude for all but the last element.
+        w.grad = Tensor.cat([Tensor.full([n - 1], tiny, dtype: dtype), Tensor.ones([1], dtype: dtype)])
+        opt.step()
+        let m = opt.stateDict().state[0]!["exp_avg"]!.toDoubles()
+        #expect(m.dropLast().allSatisfy { $0 == 0 })
+        #expect(abs(m.last! - 0.1) < 1e-6)
+        let momentum = Tensor.ones([n], dtype: dtype, requiresGrad: true)
+        let sgd = SGD([momentum], lr: 0.1, momentum: 0.5)
+        momentum.grad = Tensor.full([n], tiny, dtype: dtype)
+        sgd.step()
+        momentum.grad = Tensor.zeros([n], dtype: dtype)
+        sgd.step()
+        #expect(sgd.stateDict().state[0]!["momentum_buffer"]!.toDoubles().allSatisfy { $0 == 0 })
+    }
+
     @Test(arguments: optimFixtures.clip.keys.sorted())
     func clippingMatchesPyTorch(_ name: String) {
         let c = optimFixtures.clip[name]!
