@@ -40,6 +40,34 @@ import Testing
         #expect(x.grad!.item() == 3)
     }
 
+    /// A first gradient nothing else holds becomes `.grad` without a copy; gradients that are
+    /// shared (one tensor sent to two leaves, views of one buffer, a retained intermediate's)
+    /// must still end up in separate buffers.
+    @Test func firstGradientsNeverAlias() {
+        let a = Tensor([1.0, 2.0], requiresGrad: true), b = Tensor([3.0, 4.0], requiresGrad: true)
+        (a + b).sum().backward()  // AddBackward0 sends one tensor to both
+        a.grad!.add_(Tensor([10.0, 10.0]))
+        #expect(b.grad!.toDoubles() == [1, 1])
+
+        let c = Tensor([1.0, 2.0], requiresGrad: true), d = Tensor([3.0], requiresGrad: true)
+        (Tensor.cat([c, d]) * Tensor([1.0, 2.0, 3.0])).sum().backward()  // slices of one buffer
+        c.grad!.zero_()
+        #expect(d.grad!.toDoubles() == [3])
+
+        let w = Tensor([[1.0, 2.0], [3.0, 4.0]], requiresGrad: true)
+        let h = w * 2.0
+        h.retainGrad()
+        let wt = w.t()  // the linear-layer shape: a weight gradient arriving as `t()` of `t()`
+        (h.sum() + Tensor([[1.0, 1.0]]).mm(wt).sum()).backward()
+        #expect(w.grad!.toDoubles() == [3, 3, 3, 3])
+        #expect(h.grad!.toDoubles() == [1, 1, 1, 1])
+        w.grad!.zero_()
+        #expect(h.grad!.toDoubles() == [1, 1, 1, 1])
+        (Tensor([[1.0, 1.0]]).mm(w.t()).sum()).backward()
+        (Tensor([[1.0, 1.0]]).mm(w.t()).sum()).backward()
+        #expect(w.grad!.toDoubles() == [2, 2, 2, 2])
+    }
+
     @Test func gradFnNamesAndLeaves() {
         let a = Tensor([1.0, 2.0], requiresGrad: true)
         let b = a + 1.0

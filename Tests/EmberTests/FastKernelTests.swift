@@ -61,6 +61,22 @@ import Testing
 
     /// The specialized binary loops (scalar, row and per-row operands) agree with the general
     /// strided loop, NaN included: the same op on a transposed copy takes the general path.
+    /// Float32 products take oneDNN (`MatmulPlan` for a transposed right operand, sgemm otherwise)
+    /// and float64 the Swift loop: every operand layout, including row strides wider than the
+    /// row (column slices), against float64.
+    @Test(arguments: [(37, 129, 65), (256, 784, 10), (3, 1000, 17)])
+    func productLayoutsMatchFloat64(_ m: Int, _ k: Int, _ n: Int) {
+        let g = Generator(seed: 3)
+        let a64 = Tensor.randn([m, k + 3], dtype: .float64, generator: g)[0..., 1..<(k + 1)]
+        let bt64 = Tensor.randn([n, k + 5], dtype: .float64, generator: g)[0..., 2..<(k + 2)]
+        for (a, b) in [(a64, bt64.t()), (a64, bt64.t().contiguous()), (a64.t().contiguous().t(), bt64.t()),
+                       (a64.contiguous(), bt64.contiguous().t())] {
+            let want = a.matmul(b), got = a.to(.float32).matmul(b.to(.float32))
+            let err = zip(got.toDoubles(), want.toDoubles()).map { abs($0 - $1) }.max() ?? 0
+            #expect(err < 1e-3, "\(m)x\(k)x\(n) strides \(a.strides) \(b.strides): differs by \(err)")
+        }
+    }
+
     @Test func denseBinaryLayouts() {
         let x = Tensor.randn([6, 9], generator: Generator(seed: 5))
         x[2, 3] = Tensor(Float.nan)

@@ -13,14 +13,14 @@ enum Engine {
         var results = [Tensor?](repeating: nil, count: inputs?.count ?? 0)
 
         // `fn` is the node that produced `t` when it was used, which an in-place op may since have replaced.
-        func deliver(_ t: Tensor, _ fn: Node?, _ g: Tensor) {
+        func deliver(_ t: Tensor, _ fn: Node?, _ g: consuming Tensor) {
             if let wanted, let i = wanted[ObjectIdentifier(t)] {
-                results[i] = results[i].map { $0 + g } ?? g
+                if let sum = results[i] { results[i] = sum + g } else { results[i] = g }
                 if fn == nil { return }
             }
             if let fn {
-                if wanted == nil && t.retainsGradFlag && t.gradFn === fn { t.accumulateGrad(g, createGraph: createGraph) }
-                fn.pendingGrad = fn.pendingGrad.map { $0 + g } ?? g
+                if wanted == nil && t.retainsGradFlag && t.gradFn === fn { t.accumulateGrad(copy g, createGraph: createGraph) }
+                if let sum = fn.pendingGrad { fn.pendingGrad = sum + g } else { fn.pendingGrad = g }
             } else if wanted == nil && t.requiresGradFlag {
                 t.accumulateGrad(g, createGraph: createGraph)
             }
@@ -43,14 +43,18 @@ enum Engine {
             if let v = node.outputVersion, out.version != v {
                 fatalError("one of the variables needed for gradient computation has been modified by an inplace operation: [\(out.dtype.legacyName) \(shapeString(out.shape))], which is output 0 of \(node.name), is at version \(out.version); expected version \(v) instead. Hint: the backtrace further above can show the operation that failed to compute its gradient.")
             }
-            let inputGrads = backward(g, out)
+            var inputGrads = backward(g, out)
+            _ = consume g  // a view of it may be what reaches a leaf: see below
             if !retainGraph {
                 node.backward = nil
                 node.saved = []
             }
-            for (i, ig) in inputGrads.enumerated() {
-                guard let t = node.inputs[i], let ig else { continue }
-                deliver(t, node.inputFns[i], ig)
+            for i in inputGrads.indices {
+                // Moved out of the array, so that a gradient nothing else holds reaches a leaf
+                // as its only reference and can become its `.grad` without a copy.
+                guard let t = node.inputs[i], let ig = inputGrads[i] else { continue }
+                inputGrads[i] = nil
+                deliver(t, node.inputFns[i], consume ig)
             }
         }
         if inputs != nil && !allowUnused {
@@ -95,18 +99,30 @@ enum Engine {
 }
 
 extension Tensor {
-    /// Adds `g` into `.grad`, as PyTorch's AccumulateGrad does: the first gradient is stored as a
-    /// fresh tensor, later ones are added (in place unless a graph of the gradient is wanted).
-    func accumulateGrad(_ g: Tensor, createGraph: Bool) {
-        let g = g.shape == shape ? g : g.sumTo(shape)
+    /// Adds `incoming` into `.grad`, as PyTorch's AccumulateGrad does: the first gradient is
+    /// stored as a fresh tensor, later ones are added (in place unless a graph of the gradient is
+    /// wanted). A first gradient that nothing else refers to (neither the tensor nor its storage),
+    /// laid out like this tensor and outside any graph, is stored as it is instead of copied, as
+    /// PyTorch "steals" it.
+    func accumulateGrad(_ incoming: consuming Tensor, createGraph: Bool) {
+        var g = consume incoming
+        if g.shape != shape { g = g.sumTo(shape) }
+        if let b = g.base, b.shape == g.shape, b.strides == g.strides, b.storageOffset == g.storageOffset {
+            g = b  // a view that is all of its base (a linear layer's weight gradient, `t()` of `t()`)
+        }
         if let existing = grad {
             if createGraph || existing.requiresGradFlag {
                 grad = existing + g
             } else {
                 noGrad { existing.add_(g) }
             }
+        } else if createGraph {
+            grad = g
+        } else if !g.requiresGradFlag && g.dtype == dtype && g.strides == strides
+                    && isKnownUniquelyReferenced(&g) && g.ownsStorageAlone {
+            grad = g
         } else {
-            grad = createGraph ? g : noGrad { g.detach().clone() }
+            grad = noGrad { g.detach().clone() }
         }
     }
 

@@ -40,6 +40,15 @@ enum DNNL {
         desc(dims, dtype, dnnl_format_tag_any)
     }
 
+    /// A float32 descriptor of `dims` with explicit element `strides` (a transposed operand).
+    static func stridedDesc(_ dims: [Int], _ strides: [Int]) -> dnnl_memory_desc_t {
+        var md = dnnl_memory_desc_t()
+        var d = dims.map { Int64($0) } + [Int64](repeating: 0, count: 12 - dims.count)
+        var s = strides.map { Int64($0) } + [Int64](repeating: 0, count: 12 - strides.count)
+        expectSuccess(dnnl_memory_desc_init_by_strides(&md, Int32(dims.count), &d, dnnl_f32, &s), "memory_desc_init_by_strides")
+        return md
+    }
+
     /// A descriptor of `dims` in the layout `tag`.
     private static func desc(_ dims: [Int], _ dtype: DType, _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
         var md = dnnl_memory_desc_t()

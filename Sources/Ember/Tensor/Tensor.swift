@@ -9,8 +9,9 @@
 /// Stored properties skip Swift's dynamic exclusivity checks (`@exclusivity(unchecked)`): they cost
 /// several percent of a small op, and a tensor is mutated by one thread at a time anyway.
 public final class Tensor: @unchecked Sendable {
-    /// The memory this tensor views.
-    public let storage: Storage
+    /// The memory this tensor views. A `var` only so that `ownsStorageAlone` can ask whether it
+    /// is shared; never reassigned.
+    @exclusivity(unchecked) public private(set) var storage: Storage
     /// Sizes of each dimension. PyTorch: `tensor.shape`.
     @exclusivity(unchecked) public internal(set) var shape: [Int]
     /// Element strides of each dimension. PyTorch: `tensor.stride()`.
@@ -42,6 +43,9 @@ public final class Tensor: @unchecked Sendable {
         self.storageOffset = offset
         self.dtype = dtype
     }
+
+    /// Whether no other tensor (view, detached alias) refers to this tensor's storage.
+    var ownsStorageAlone: Bool { isKnownUniquelyReferenced(&storage) }
 
     /// A new contiguous tensor with uninitialized memory.
     init(uninitializedShape shape: [Int], dtype: DType) {
