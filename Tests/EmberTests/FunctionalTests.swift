@@ -215,6 +215,13 @@ let lossGradCases: [GradCase] = [
     @Test(arguments: layerGradCases) func layerGradients(_ c: GradCase) { c.check() }
     @Test(arguments: lossGradCases) func lossGradients(_ c: GradCase) { c.check() }
 
+    @Test func crossEntropyEndsInNllLossBackward() {
+        let logits = Tensor.randn([3, 4], requiresGrad: true)
+        let loss = F.crossEntropy(logits, Tensor([0, 1, 3]))
+        #expect(loss.gradFn?.name == "NllLossBackward0")
+        #expect(loss.gradFn?.nextFunctions.first??.name == "LogSoftmaxBackward0")
+    }
+
     @Test func crossEntropyStaysFiniteOnExtremeLogits() {
         let logits = Tensor([[1e4, -1e4, 0], [-1e4, 1e4, 5e3]], requiresGrad: true)
         let loss = F.crossEntropy(logits, Tensor([1, 0]))

@@ -16,15 +16,31 @@ extension Tensor {
 
     /// Log of the softmax along `dim`, computed as `x - max - log(sum(exp(x - max)))` with the
     /// detached maximum. PyTorch: `torch.log_softmax` / `tensor.log_softmax(dim)`.
+    /// Contiguous float32 rows along the last dim take fused kernels (`logSoftmaxRows`), with the
+    /// same roundings; so does backward unless a graph of the gradient is being built.
     public func logSoftmax(dim d: Int) -> Tensor {
         let dd = normalizeDim(d, "log_softmax")
         if dim == 0 { return reshape([1]).logSoftmax(dim: 0).reshape([]) }
-        let out = noGrad { () -> Tensor in
-            let shifted = self - amax(dims: [dd], keepDim: true)
-            return shifted - shifted.exp().sum(dim: dd, keepDim: true).log()
+        let n = shape[dd], rows = numel / Swift.max(n, 1)
+        let fused = dtype == .float32 && dd == dim - 1 && n > 0 && isContiguous
+        let out: Tensor
+        if fused {
+            out = Tensor(uninitializedShape: shape, dtype: .float32)
+            logSoftmaxRows(pointer(as: Float.self), out.pointer(as: Float.self), rows: rows, n: n)
+        } else {
+            out = noGrad { () -> Tensor in
+                let shifted = self - amax(dims: [dd], keepDim: true)
+                return shifted - shifted.exp().sum(dim: dd, keepDim: true).log()
+            }
         }
         return out.recording("LogSoftmaxBackward0", [self], savesOutput: true) { g, out in
-            [g - out.exp() * g.sum(dim: dd, keepDim: true)]
+            if fused && !isGradEnabled && g.dtype == .float32 && g.isContiguous {
+                let result = Tensor(uninitializedShape: g.shape, dtype: .float32)
+                logSoftmaxBackwardRows(g.pointer(as: Float.self), out.pointer(as: Float.self), result.pointer(as: Float.self),
+                                       rows: rows, n: n)
+                return [result]
+            }
+            return [g - out.exp() * g.sum(dim: dd, keepDim: true)]
         }
     }
 }
