@@ -66,6 +66,13 @@ private let transformsByCase: [String: any Transform] = [
         #expect(f.dtype == .float32 && f.shape == [1, 2, 2] && f.toDoubles() == [2, 2, 2, 2])
     }
 
+    /// Every byte converts to exactly the float quotient `Float(v) / 255` (torchvision's value).
+    @Test func toTensorDividesEveryByteExactly() {
+        let bytes = Tensor((0..<256).map { UInt8($0) }, shape: [1, 16, 16])
+        let floats = ToTensor()(bytes).toDoubles()
+        #expect((0..<256).allSatisfy { floats[$0] == Double(Float($0) / 255) })
+    }
+
     @Test func randomCropIsSeededAndInRange() {
         let x = Tensor.arange(0, 100, dtype: .float32).reshape([1, 10, 10])
         let crop = RandomCrop(size: 4, generator: Generator(seed: 1))
