@@ -107,7 +107,7 @@ extension Tensor {
     func accumulateGrad(_ incoming: consuming Tensor, createGraph: Bool) {
         var g = consume incoming
         if g.shape != shape { g = g.sumTo(shape) }
-        if let b = g.base, b.shape == g.shape, b.strides == g.strides, b.storageOffset == g.storageOffset {
+        if !createGraph, let b = g.base, b.shape == g.shape, b.strides == g.strides, b.storageOffset == g.storageOffset {
             g = b  // a view that is all of its base (a linear layer's weight gradient, `t()` of `t()`)
         }
         if let existing = grad {
