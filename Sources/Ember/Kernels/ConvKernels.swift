@@ -64,7 +64,7 @@ final class ConvPlan: @unchecked Sendable {
     /// step can reuse it instead of reordering again.
     private var reorderedDiffDst: (token: Int, layout: dnnl_memory_desc_t, slot: Int)?
 
-    private static let cache = PlanCache()
+    private static let cache = PlanCache<ConvGeometry, ConvPlan>(ConvPlan.init)
 
     /// The cached plan for `geometry`.
     static func plan(_ geometry: ConvGeometry) -> ConvPlan { cache.plan(geometry) }
@@ -246,19 +246,5 @@ final class ConvPlan: @unchecked Sendable {
                                 (DNNL_ARG_DIFF_BIAS, DNNL.plainDesc([geometry.cout], geometry.dtype), db),
                                 scratchpadArg(b.scratchpad, slot: 12)])
         finish(b.diffWeights, dw, diffWeights, stream)
-    }
-}
-
-/// The process-wide cache of convolution plans, keyed by geometry.
-private final class PlanCache: @unchecked Sendable {
-    private var plans: [ConvGeometry: ConvPlan] = [:]
-    private let lock = NSLock()
-
-    func plan(_ g: ConvGeometry) -> ConvPlan {
-        lock.lock(); defer { lock.unlock() }
-        if let p = plans[g] { return p }
-        let p = ConvPlan(g)
-        plans[g] = p
-        return p
     }
 }

@@ -19,18 +19,11 @@ final class MatmulPlan: @unchecked Sendable {
     private let a, b, c, scratchpadDesc: dnnl_memory_desc_t
     private let scratchpad: UnsafeMutableRawPointer
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var plans: [Shape: MatmulPlan] = [:]
+    private static let cache = PlanCache<Shape, MatmulPlan> { MatmulPlan($0) }
 
     /// The cached plan of `shape`: `a` is `[m, k]` row-major with row stride `lda`, `b` is `[k, n]`
     /// stored transposed (column stride `ldb`), the product `[m, n]` contiguous.
-    static func plan(_ shape: Shape) -> MatmulPlan {
-        lock.lock(); defer { lock.unlock() }
-        if let p = plans[shape] { return p }
-        let p = MatmulPlan(shape)
-        plans[shape] = p
-        return p
-    }
+    static func plan(_ shape: Shape) -> MatmulPlan { cache.plan(shape) }
 
     private init(_ s: Shape) {
         a = DNNL.stridedDesc([s.m, s.k], [s.lda, 1])

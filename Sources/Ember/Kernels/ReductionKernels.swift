@@ -3,6 +3,18 @@ enum ReduceOp {
     case sum, prod, max, min, argmax, argmin, all, any
 }
 
+/// The largest (`isMax`) or smallest of `n > 0` values, NaN if any is NaN (as `torch.amax`).
+@inline(__always)
+func rowExtremum<F: BinaryFloatingPoint>(_ row: UnsafePointer<F>, _ n: Int, isMax: Bool) -> F {
+    var best = row[0]
+    for j in 1..<Swift.max(n, 1) {
+        let v = row[j]
+        if v.isNaN { return v }
+        if isMax ? v > best : v < best { best = v }
+    }
+    return best
+}
+
 /// Sum of `n` floats: blocks summed with independent float accumulators (which vectorize),
 /// blocks combined in double, bounding the rounding error for long rows.
 @inline(__always)
@@ -48,16 +60,7 @@ private struct RowReduce: ElementVisitor {
             rows { i in var a: F = 1; for j in 0..<n { a *= px[i * n + j] }; po[i] = a }
         case .max, .min:
             let po = out.pointer(as: F.self), isMax = op == .max
-            rows { i in
-                let row = px + i * n
-                var best = row[0]
-                for j in 1..<Swift.max(n, 1) {
-                    let v = row[j]
-                    if v.isNaN { best = v; break }
-                    if isMax ? v > best : v < best { best = v }
-                }
-                po[i] = best
-            }
+            rows { i in po[i] = rowExtremum(px + i * n, n, isMax: isMax) }
         case .argmax, .argmin:
             let po = out.pointer(as: Int64.self), isMax = op == .argmax
             rows { i in

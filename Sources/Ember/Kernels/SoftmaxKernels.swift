@@ -10,15 +10,7 @@ import RealModule
 func logSoftmaxRows(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rows: Int, n: Int) {
     parallelFor(rows, costPerItem: n) { range in
         for i in range {
-            let row = x + i * n, o = out + i * n
-            var m = row[0]
-            if !m.isNaN {
-                for j in 1..<n {
-                    let v = row[j]
-                    if v.isNaN { m = v; break }
-                    if v > m { m = v }
-                }
-            }
+            let row = x + i * n, o = out + i * n, m = rowExtremum(row, n, isMax: true)
             for j in 0..<n { o[j] = row[j] - m }
         }
     }
