@@ -21,6 +21,9 @@ enum Conv {
                 let b = bias.map(compute)
                 FewChannelConv(g: geometry).forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self),
                                                     b.map { UnsafePointer($0.pointer(as: Float.self)) }, out.pointer(as: Float.self))
+            } else if SplitKernelConv.applies(to: geometry) {
+                let b = bias.map(compute) ?? Tensor.zeros([g.cout])
+                SplitKernelConv.plan(geometry).forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self), b.pointer, out.pointer)
             } else {
                 let b = bias.map(compute) ?? Tensor.zeros([g.cout])
                 ConvPlan.plan(geometry).runForward(src: xc.pointer, weights: wc.pointer, bias: b.pointer, dst: out.pointer)
@@ -50,7 +53,9 @@ enum Conv {
         var geometry = g
         geometry.dtype = dc.dtype
         let out = Tensor(uninitializedShape: geometry.srcDims, dtype: dc.dtype)
-        if dc.dtype == .float32 {
+        if dc.dtype == .float32 && SplitKernelConv.applies(to: geometry) {
+            SplitKernelConv.plan(geometry).backwardData(dc.pointer, wc.pointer(as: Float.self), out.pointer(as: Float.self), token: token)
+        } else if dc.dtype == .float32 {
             ConvPlan.plan(geometry).runBackwardData(diffDst: dc.pointer, weights: wc.pointer, diffSrc: out.pointer, token: token)
         } else {
             DirectConv<Double>(g: geometry).backwardData(dc.pointer(as: Double.self), wc.pointer(as: Double.self),
@@ -76,6 +81,9 @@ enum Conv {
             if FewChannelConv.applies(to: geometry) {
                 FewChannelConv(g: geometry).backwardWeights(xc.pointer(as: Float.self), dc.pointer(as: Float.self),
                                                             out.pointer(as: Float.self), b?.pointer(as: Float.self))
+            } else if SplitKernelConv.applies(to: geometry) {
+                SplitKernelConv.plan(geometry).backwardWeights(xc.pointer(as: Float.self), dc.pointer, out.pointer(as: Float.self),
+                                                               b?.pointer, token: token)
             } else {
                 ConvPlan.plan(geometry).runBackwardWeights(src: xc.pointer, diffDst: dc.pointer, diffWeights: out.pointer,
                                                            diffBias: b?.pointer, token: token)

@@ -7,6 +7,8 @@ struct ConvGeometry: Hashable {
     var stride: [Int], padL: [Int], padR: [Int], dilation: [Int]
     var groups: Int
     var dtype: DType
+    /// Winograd whatever the shape (the stacked convolution of `SplitKernelConv`).
+    var winograd = false
 
     var outH: Int { (h + padL[0] + padR[0] - dilation[0] * (kh - 1) - 1) / stride[0] + 1 }
     var outW: Int { (w + padL[1] + padR[1] - dilation[1] * (kw - 1) - 1) / stride[1] + 1 }
@@ -36,6 +38,7 @@ struct ConvGeometry: Hashable {
     /// where it measured 1.5–2.8× faster than direct here; direct elsewhere, where `auto` picked
     /// slower kernels (5×5 filters, 3×3-pixel maps).
     var algorithm: dnnl_alg_kind_t {
+        if self.winograd { return dnnl_convolution_winograd }
         let winograd = kh == 3 && kw == 3 && stride == [1, 1] && dilation == [1, 1] && groups == 1
             && cin >= 32 && cout >= 32 && h >= 6 && w >= 6
         return winograd ? dnnl_convolution_auto : dnnl_convolution_direct

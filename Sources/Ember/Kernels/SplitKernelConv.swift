@@ -1,0 +1,160 @@
+import Foundation
+
+/// A float32 5×5 stride-1 convolution computed as one 3×3 Winograd convolution with four times the
+/// input channels. The 5×5 kernel, extended by a zero row and column to 6×6, is four 3×3 blocks at
+/// offsets (0, 0), (0, 3), (3, 0) and (3, 3); the output is the sum of the four 3×3 convolutions
+/// of the padded input shifted by each offset, which is one 3×3 convolution (no padding) of the
+/// four shifted copies stacked along the channels with the four blocks stacked the same way.
+/// oneDNN 2.6 has Winograd kernels only for 3×3 filters; on AlexNet's second layer (96 → 256
+/// channels, 26×26, batch 32) its F(4×4, 3×3) kernel on the stacked input measured 1.4–1.9× faster
+/// than its direct 5×5 kernel in each pass (a C harness over the primitives, three rounds), despite
+/// the 36 taps for 25. The gradients follow by the chain rule: the weight gradient of each block
+/// is that block of the stacked weight gradient, and the input gradient the sum of the four
+/// shifted slices of the stacked input gradient.
+final class SplitKernelConv: @unchecked Sendable {
+    /// The 5×5 convolution.
+    let geometry: ConvGeometry
+    /// The 3×3 Winograd convolution over the stacked input.
+    private let inner: ConvGeometry
+    private let lock = NSLock()
+    /// The stacked input (forward, weight gradient) or its gradient (input gradient).
+    private var stacked: UnsafeMutablePointer<Float>
+    /// The stacked weights or their gradient.
+    private var stackedWeights: UnsafeMutablePointer<Float>
+
+    /// Block offsets of the 6×6-extended kernel, (row, column) per block, in stacking order.
+    private static let offsets = [(0, 0), (0, 3), (3, 0), (3, 3)]
+    private static let cache = PlanCache<ConvGeometry, SplitKernelConv>(SplitKernelConv.init)
+
+    /// Whether this kernel takes the convolution: float32, groups 1, 5×5, stride and dilation 1,
+    /// at least 32 channels in and out and 8×8 outputs (the shapes where oneDNN's Winograd kernel
+    /// applies; measured on AlexNet's layer, see BENCHMARKS.md).
+    static func applies(to g: ConvGeometry) -> Bool {
+        g.dtype == .float32 && g.groups == 1 && g.kh == 5 && g.kw == 5 && g.stride == [1, 1]
+            && g.dilation == [1, 1] && g.cin >= 32 && g.cout >= 32 && g.outH >= 8 && g.outW >= 8
+    }
+
+    /// The cached kernel for `geometry`, which `applies(to:)`.
+    static func plan(_ geometry: ConvGeometry) -> SplitKernelConv { cache.plan(geometry) }
+
+    private init(_ g: ConvGeometry) {
+        geometry = g
+        inner = ConvGeometry(n: g.n, cin: 4 * g.cin, h: g.outH + 2, w: g.outW + 2, cout: g.cout, kh: 3, kw: 3,
+                             stride: [1, 1], padL: [0, 0], padR: [0, 0], dilation: [1, 1], groups: 1, dtype: .float32,
+                             winograd: true)
+        stacked = .allocate(capacity: inner.n * inner.cin * inner.h * inner.w)
+        stackedWeights = .allocate(capacity: inner.cout * inner.cin * 9)
+    }
+
+    deinit {
+        stacked.deallocate()
+        stackedWeights.deallocate()
+    }
+
+    private var plane: Int { inner.h * inner.w }
+
+    /// For each (image, channel) plane of `0..<n * cin` on the kernel threads: `body(image, channel)`.
+    private func forEachPlane(_ body: (Int, Int) -> Void) {
+        let g = geometry
+        parallelFor(g.n * g.cin, costPerItem: 4 * plane) { range in
+            for p in range { body(p / g.cin, p % g.cin) }
+        }
+    }
+
+    /// Column range `lo..<hi` of a stacked row whose source column `x + shift` lies inside the input.
+    private func validColumns(shift: Int) -> (Int, Int) {
+        let lo = Swift.min(inner.w, Swift.max(0, -shift)), hi = Swift.max(lo, Swift.min(inner.w, geometry.w - shift))
+        return (lo, hi)
+    }
+
+    /// Fills `stacked` from the input `src`: channel `q * cin + c` of an image holds channel `c`
+    /// of the zero-padded input shifted by block `q`'s offset.
+    private func stackInput(_ src: UnsafePointer<Float>) {
+        let g = geometry, cin = g.cin, (h, w, ih, iw) = (g.h, g.w, inner.h, inner.w)
+        forEachPlane { image, c in
+            let from = src + (image * cin + c) * h * w
+            for (q, (a, b)) in Self.offsets.enumerated() {
+                let to = stacked + ((image * 4 + q) * cin + c) * plane
+                let rowShift = a - g.padL[0], colShift = b - g.padL[1]
+                let (lo, hi) = validColumns(shift: colShift)
+                for y in 0..<ih {
+                    let row = to + y * iw, sy = y + rowShift
+                    guard sy >= 0 && sy < h else { row.update(repeating: 0, count: iw); continue }
+                    row.update(repeating: 0, count: lo)
+                    (row + lo).update(from: from + sy * w + lo + colShift, count: hi - lo)
+                    (row + hi).update(repeating: 0, count: iw - hi)
+                }
+            }
+        }
+    }
+
+    /// Fills `stackedWeights` from the 5×5 `weights`: block `q` of each filter, zero past the kernel.
+    private func stackWeights(_ weights: UnsafePointer<Float>) {
+        let g = geometry
+        for o in 0..<g.cout {
+            for (q, (a, b)) in Self.offsets.enumerated() {
+                for c in 0..<g.cin {
+                    let from = weights + (o * g.cin + c) * 25, to = stackedWeights + (o * 4 * g.cin + q * g.cin + c) * 9
+                    for i in 0..<3 {
+                        for j in 0..<3 { to[i * 3 + j] = a + i < 5 && b + j < 5 ? from[(a + i) * 5 + b + j] : 0 }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `dst = conv(src, weights) + bias` on plain NCHW buffers.
+    func forward(_ src: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ bias: UnsafeMutableRawPointer,
+                 _ dst: UnsafeMutableRawPointer) {
+        lock.lock(); defer { lock.unlock() }
+        stackInput(src)
+        stackWeights(weights)
+        ConvPlan.plan(inner).runForward(src: UnsafeMutableRawPointer(stacked), weights: UnsafeMutableRawPointer(stackedWeights),
+                                        bias: bias, dst: dst)
+    }
+
+    /// The input gradient `diffSrc` from `diffDst` and the weights: the sum over blocks of the
+    /// stacked input gradient, each shifted back by its block's offset.
+    func backwardData(_ diffDst: UnsafeMutableRawPointer, _ weights: UnsafePointer<Float>, _ diffSrc: UnsafeMutablePointer<Float>,
+                      token: Int?) {
+        lock.lock(); defer { lock.unlock() }
+        stackWeights(weights)
+        ConvPlan.plan(inner).runBackwardData(diffDst: diffDst, weights: UnsafeMutableRawPointer(stackedWeights),
+                                             diffSrc: UnsafeMutableRawPointer(stacked), token: token)
+        let g = geometry, cin = g.cin, (h, w, ih, iw) = (g.h, g.w, inner.h, inner.w)
+        forEachPlane { image, c in
+            let to = diffSrc + (image * cin + c) * h * w
+            to.update(repeating: 0, count: h * w)
+            for (q, (a, b)) in Self.offsets.enumerated() {
+                let from = stacked + ((image * 4 + q) * cin + c) * plane
+                // Stacked pixel (y, x) came from input pixel (y + rowShift, x + colShift).
+                let rowShift = a - g.padL[0], colShift = b - g.padL[1]
+                let (lo, hi) = validColumns(shift: colShift), top = Swift.max(0, -rowShift)
+                for y in top..<Swift.max(top, Swift.min(ih, h - rowShift)) where lo < hi {
+                    let src = from + y * iw + lo, row = to + (y + rowShift) * w + lo + colShift
+                    for x in 0..<(hi - lo) { row[x] += src[x] }
+                }
+            }
+        }
+    }
+
+    /// The weight gradient `diffWeights` (and `diffBias` when given) from the input and `diffDst`.
+    func backwardWeights(_ src: UnsafePointer<Float>, _ diffDst: UnsafeMutableRawPointer, _ diffWeights: UnsafeMutablePointer<Float>,
+                         _ diffBias: UnsafeMutableRawPointer?, token: Int?) {
+        lock.lock(); defer { lock.unlock() }
+        stackInput(src)
+        ConvPlan.plan(inner).runBackwardWeights(src: UnsafeMutableRawPointer(stacked), diffDst: diffDst,
+                                                diffWeights: UnsafeMutableRawPointer(stackedWeights), diffBias: diffBias, token: token)
+        let g = geometry
+        for o in 0..<g.cout {
+            for (q, (a, b)) in Self.offsets.enumerated() {
+                for c in 0..<g.cin {
+                    let from = stackedWeights + (o * 4 * g.cin + q * g.cin + c) * 9, to = diffWeights + (o * g.cin + c) * 25
+                    for i in 0..<3 where a + i < 5 {
+                        for j in 0..<3 where b + j < 5 { to[(a + i) * 5 + b + j] = from[i * 3 + j] }
+                    }
+                }
+            }
+        }
+    }
+}
