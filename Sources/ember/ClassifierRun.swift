@@ -25,17 +25,17 @@ struct ClassifierRun {
             }
             let meta = try TrainingCheckpoint.load(from: resume, model: model, optimizer: optimizer)
             startEpoch = Int(meta["epoch"] ?? "") ?? 0
+            try Recipe.restoreShuffleState(meta, from: resume)
             print("resumed from \(resume) after epoch \(startEpoch)")
         }
         let outputs = try RunOutputs(dir: out, resumingAfter: resume == nil ? nil : startEpoch)
         var firstStep: Double?, epochSeconds: [Double] = [], lastLoss = 0.0, testAccuracy = 0.0
         var testBatches: [(Tensor, Tensor)]?  // made once, at the first evaluation
         let lastEpoch = startEpoch + recipe.epochs
+        let loader = fashion.trainLoader(batchSize: recipe.batchSize, workers: workers)
         for epoch in (startEpoch + 1)...lastEpoch {
             let started = Date()
             model.train()
-            let loader = fashion.trainLoader(batchSize: recipe.batchSize, workers: workers,
-                                             generator: recipe.shuffleGenerator(epoch: epoch))
             let bar = ProgressBar(total: loader.count, label: "epoch \(epoch)/\(lastEpoch)")
             for (images, labels) in loader {
                 let output = model(workload.input(images))
@@ -63,7 +63,8 @@ struct ClassifierRun {
             bar.finish(summary: String(format: "test acc %.4f", testAccuracy))
             try outputs.record(epoch: epoch, trainLoss: bar.loss, trainAccuracy: bar.accuracy,
                                testAccuracy: testAccuracy, seconds: epochSeconds.last!)
-            try outputs.saveCheckpoint(model: model, optimizer: optimizer, metadata: recipe.metadata(epoch: epoch))
+            try outputs.saveCheckpoint(model: model, optimizer: optimizer,
+                                       metadata: recipe.metadata(epoch: epoch).merging(Recipe.shuffleState()) { $1 })
         }
         try outputs.saveModel(model, metadata: recipe.metadata(epoch: lastEpoch))
         print(String(format: "test accuracy %.4f; figure %@, weights %@", testAccuracy, outputs.figure, outputs.model))

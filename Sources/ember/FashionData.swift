@@ -29,12 +29,16 @@ final class FashionData: Sendable {
         return (x, split.labels.indexSelect(0, indices))
     }
 
-    /// The training batches of one epoch, shuffled by `generator`, built by `workers` background
-    /// threads (none: on the training thread).
-    func trainLoader(batchSize: Int, workers: Int, generator: Generator) -> DataLoader<Positions, (Tensor, Tensor)> {
+    /// The training batches, each epoch in the order of one `randperm` from the default generator
+    /// (as torch_ref.py's `batches` shuffles, so a seed gives both the same order), built by
+    /// `workers` background threads (none: on the training thread). The loader's own per-epoch
+    /// draw comes from a generator of its own, leaving the default generator's stream to the
+    /// shuffles.
+    func trainLoader(batchSize: Int, workers: Int) -> DataLoader<Positions, (Tensor, Tensor)> {
         let split = train, size = size
-        return DataLoader(Positions(count: split.count), batchSize: batchSize, shuffle: true, numWorkers: workers,
-                          collate: { Self.batch(split, Tensor($0), size: size) }, generator: generator)
+        return DataLoader(Positions(count: split.count), batchSize: batchSize,
+                          sampler: RandomSampler(size: split.count, generator: defaultGenerator), numWorkers: workers,
+                          collate: { Self.batch(split, Tensor($0), size: size) }, generator: Generator())
     }
 
     /// `split` in batches of `batchSize`, in order.

@@ -21,7 +21,7 @@ struct LinearRegressionRun {
         var firstStep: Double?, losses: [Double] = []
         let started = Date()
         for epoch in 1...recipe.epochs {
-            let order = Tensor.randperm(2000, generator: recipe.shuffleGenerator(epoch: epoch))
+            let order = Tensor.randperm(2000)
             for start in Swift.stride(from: 0, to: 2000, by: recipe.batchSize) {
                 let i = order[start..<Swift.min(start + recipe.batchSize, 2000)]
                 let l = ((net(X[i]) - y[i]).pow(2) / 2).sum()

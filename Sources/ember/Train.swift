@@ -73,9 +73,26 @@ struct Recipe {
          "lr": String(lr)]
     }
 
-    /// A generator for epoch `epoch`'s shuffle, so a resumed run shuffles as an uninterrupted one.
-    func shuffleGenerator(epoch: Int) -> Generator {
-        Generator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+    /// The metadata key of the default generator's state, which shuffles the epochs.
+    static let rngStateKey = "rng_state"
+
+    /// The default generator's state as checkpoint metadata (hex of `getRngState()`), so a
+    /// resumed run shuffles its next epochs as an uninterrupted one.
+    static func shuffleState() -> [String: String] {
+        [rngStateKey: getRngState().toInts().map { String(format: "%02x", $0) }.joined()]
+    }
+
+    /// Restores the state `shuffleState` wrote into a checkpoint's metadata.
+    static func restoreShuffleState(_ metadata: [String: String], from path: String) throws {
+        guard let hex = metadata[rngStateKey] else { return }
+        let digits = Array(hex.utf8)
+        let bytes = stride(from: 0, to: digits.count - 1, by: 2).compactMap {
+            Int(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16)
+        }
+        guard digits.count == 2 * 5056, bytes.count == 5056 else {
+            throw CommandError("--resume: '\(path)' has a damaged '\(rngStateKey)' (expected 10112 hex digits)")
+        }
+        setRngState(Tensor(bytes, shape: [5056], dtype: .uint8))
     }
 }
 

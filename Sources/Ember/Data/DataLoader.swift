@@ -16,12 +16,15 @@ public struct DataLoader<D: DataSource, Batch: Sendable>: Sequence, Sendable {
     public let collate: @Sendable ([D.Sample]) -> Batch
     /// The index lists of a map-style dataset's batches; nil for an `IterableDataset`.
     private let indexBatches: BatchSampler?
+    /// The generator each epoch draws its base seed from; the default generator when nil.
+    /// PyTorch: `loader.generator`.
+    public let generator: Generator?
     /// Starts an epoch; made by the initializer of each kind of dataset, which knows how to read it.
     private let epoch: @Sendable () -> DataLoaderIterator<Batch>
 
     /// The checks and fields every kind of dataset shares.
     init(dataset: D, numWorkers: Int, prefetchFactor: Int, collate: @escaping @Sendable ([D.Sample]) -> Batch,
-         indexBatches: BatchSampler?, epoch: @escaping @Sendable () -> DataLoaderIterator<Batch>) {
+         indexBatches: BatchSampler?, generator: Generator?, epoch: @escaping @Sendable () -> DataLoaderIterator<Batch>) {
         check(numWorkers >= 0, "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
         check(prefetchFactor > 0, "prefetch_factor option should be a positive integer, but got \(prefetchFactor)")
         self.dataset = dataset
@@ -29,11 +32,17 @@ public struct DataLoader<D: DataSource, Batch: Sendable>: Sequence, Sendable {
         self.prefetchFactor = prefetchFactor
         self.collate = collate
         self.indexBatches = indexBatches
+        self.generator = generator
         self.epoch = epoch
     }
 
-    /// Starts an epoch: with workers, starts them.
-    public func makeIterator() -> DataLoaderIterator<Batch> { epoch() }
+    /// Starts an epoch: with workers, starts them. First draws 64 bits from `generator`, as
+    /// PyTorch's loader iterator does for its workers' base seed (Ember's worker threads need
+    /// none), so a seeded program draws the same shuffles and initial weights in both.
+    public func makeIterator() -> DataLoaderIterator<Batch> {
+        _ = (generator ?? defaultGenerator).withLock { $0.random64() }
+        return epoch()
+    }
 }
 
 extension DataLoader where D: Dataset {
@@ -60,7 +69,7 @@ extension DataLoader where D: Dataset {
             indexBatches = BatchSampler(indices, batchSize: batchSize, dropLast: dropLast)
         }
         self.init(dataset: dataset, numWorkers: numWorkers, prefetchFactor: prefetchFactor, collate: collate,
-                  indexBatches: indexBatches) {
+                  indexBatches: indexBatches, generator: generator) {
             let batches = Array(indexBatches)
             let build: @Sendable (Int) -> Batch = { k in collate(batches[k].map { dataset[$0] }) }
             if numWorkers == 0 { return DataLoaderIterator(AnyIterator(batches.indices.lazy.map(build).makeIterator())) }

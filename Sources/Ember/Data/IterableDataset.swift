@@ -24,7 +24,7 @@ extension DataLoader where D: IterableDataset {
               "DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=\(sampler.map { "\($0)" } ?? "")")
         check(batchSize > 0, "batch_size should be a positive integer value, but got batch_size=\(batchSize)")
         self.init(dataset: dataset, numWorkers: numWorkers, prefetchFactor: prefetchFactor, collate: collate,
-                  indexBatches: nil) {
+                  indexBatches: nil, generator: nil) {
             let batches: @Sendable () -> StreamBatches<D.Iterator, Batch> = {
                 StreamBatches(dataset.makeIterator(), batchSize: batchSize, dropLast: dropLast, collate: collate)
             }

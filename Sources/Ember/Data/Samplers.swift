@@ -22,7 +22,7 @@ public struct RandomSampler: Sampler {
     public let size: Int
     /// Whether indices are drawn with replacement.
     public let replacement: Bool
-    /// The generator drawn from; the default generator when nil.
+    /// The generator drawn from; when nil, a fresh one each epoch (see `makeIterator`).
     public let generator: Generator?
     public let count: Int
 
@@ -36,7 +36,10 @@ public struct RandomSampler: Sampler {
         count = numSamples ?? size
     }
 
+    /// Without a generator, each epoch first seeds a fresh one from the default generator, as
+    /// PyTorch does (so the default generator moves by one draw per epoch, not by the shuffle).
     public func makeIterator() -> IndexingIterator<[Int]> {
+        let generator = generator ?? Ember.Generator(seed: defaultGenerator.withLock { $0.random64() } % (1 << 63))
         if size == 0 || count == 0 { return [].makeIterator() }
         if replacement { return Tensor.randint(size, [count], generator: generator).toInts().makeIterator() }
         var indices: [Int] = []

@@ -72,7 +72,7 @@ public struct RandomHorizontalFlip: Transform {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        let flip = (generator ?? defaultGenerator).withLock { $0.uniform() } < p
+        let flip = (generator ?? defaultGenerator).withLock { $0.uniformFloat() } < Float(p)
         return flip ? input.flip(-1) : input
     }
 }
@@ -104,11 +104,11 @@ public struct RandomResizedCrop: Transform {
     /// torchvision: `RandomResizedCrop.get_params`.
     func parameters(height: Int, width: Int) -> (top: Int, left: Int, h: Int, w: Int) {
         let area = Double(height * width)
-        let logRatio = log(ratio.lowerBound)...log(ratio.upperBound)
+        let logRatio = Double(log(Float(ratio.lowerBound)))...Double(log(Float(ratio.upperBound)))
         let drawn: (Int, Int, Int, Int)? = (generator ?? defaultGenerator).withLock { g in
             for _ in 0..<10 {
-                let target = area * (scale.lowerBound + (scale.upperBound - scale.lowerBound) * g.uniform())
-                let aspect = exp(logRatio.lowerBound + (logRatio.upperBound - logRatio.lowerBound) * g.uniform())
+                let target = area * Double(g.uniformFloat(scale.lowerBound, scale.upperBound))
+                let aspect = exp(Double(g.uniformFloat(logRatio.lowerBound, logRatio.upperBound)))
                 let w = Int((target * aspect).squareRoot().rounded(.toNearestOrEven))
                 let h = Int((target / aspect).squareRoot().rounded(.toNearestOrEven))
                 if w > 0 && w <= width && h > 0 && h <= height {
