@@ -84,6 +84,9 @@ enum Conv {
             } else if SplitKernelConv.applies(to: geometry) {
                 SplitKernelConv.plan(geometry).backwardWeights(xc.pointer(as: Float.self), dc.pointer, out.pointer(as: Float.self),
                                                                b?.pointer, token: token)
+            } else if SmallMapConv.applies(to: geometry) {
+                SmallMapConv.plan(geometry).backwardWeights(xc.pointer(as: Float.self), dc.pointer(as: Float.self),
+                                                            out.pointer(as: Float.self), b?.pointer(as: Float.self))
             } else {
                 ConvPlan.plan(geometry).runBackwardWeights(src: xc.pointer, diffDst: dc.pointer, diffWeights: out.pointer,
                                                            diffBias: b?.pointer, token: token)
