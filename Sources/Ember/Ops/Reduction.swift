@@ -30,8 +30,10 @@ extension Tensor {
             return out
         }
         let x = converted(ct)
-        // Bias-gradient pattern: sum over leading dims of a contiguous float tensor.
-        if op == .sum, x.isContiguous, dims == Array(0..<dims.count), ct.isFloatingPoint, outDType == ct {
+        // Bias-gradient pattern: sum over leading dims of a contiguous float tensor into more than
+        // one value (a sum of everything is one row, vectorized along it: 1.6 -> 0.1 ms on 409,600
+        // floats, where the column loop would add them one after the other).
+        if op == .sum, outer > 1, x.isContiguous, dims == Array(0..<dims.count), ct.isFloatingPoint, outDType == ct {
             if ct == .float32 { sumLeadingKernel(Float.self, x, rows: n, inner: outer, into: out) }
             else { sumLeadingKernel(Double.self, x, rows: n, inner: outer, into: out) }
             return out
