@@ -20,7 +20,8 @@ struct Train: ParsableCommand {
     @Option(help: "Learning rate (default: the recipe's).") var lr: Double?
     @Option(help: "Fashion-MNIST directory (IDX files, gzipped or not).") var data = FashionMNIST.defaultRoot
     @Option(help: "Background threads preparing batches.") var workers = 0
-    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Random seed, as torch.manual_seed's: the same seed gives torch_ref.py's initial weights and shuffles.")
+    var seed: UInt64 = 0
     @Option(help: "Kernel threads.") var threads = 2
     @Option(help: "Output directory (default: runs/WORKLOAD).") var out: String?
     @Option(help: "Resume from a checkpoint.safetensors written by an earlier run.") var resume: String?
@@ -44,7 +45,7 @@ struct Train: ParsableCommand {
 
     var recipe: Recipe {
         Recipe(workload: workload, epochs: epochs ?? workload.defaultEpochs,
-               batchSize: batchSize ?? workload.defaultBatchSize, lr: lr ?? workload.defaultLR, seed: seed)
+               batchSize: batchSize ?? workload.defaultBatchSize, lr: lr ?? workload.defaultLR)
     }
 
     var outDir: String { out ?? "runs/" + workload.rawValue }
@@ -65,7 +66,6 @@ struct Recipe {
     let epochs: Int
     let batchSize: Int
     let lr: Double
-    let seed: UInt64
 
     /// The metadata each checkpoint records.
     func metadata(epoch: Int) -> [String: String] {
