@@ -21,12 +21,13 @@ enum Conv {
                 let b = bias.map(compute)
                 FewChannelConv(g: geometry).forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self),
                                                     b.map { UnsafePointer($0.pointer(as: Float.self)) }, out.pointer(as: Float.self))
-            } else if SplitKernelConv.applies(to: geometry) {
-                let b = bias.map(compute) ?? Tensor.zeros([g.cout])
-                SplitKernelConv.plan(geometry).forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self), b.pointer, out.pointer)
             } else {
                 let b = bias.map(compute) ?? Tensor.zeros([g.cout])
-                ConvPlan.plan(geometry).runForward(src: xc.pointer, weights: wc.pointer, bias: b.pointer, dst: out.pointer)
+                if SplitKernelConv.applies(to: geometry) {
+                    SplitKernelConv.plan(geometry).forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self), b.pointer, out.pointer)
+                } else {
+                    ConvPlan.plan(geometry).runForward(src: xc.pointer, weights: wc.pointer, bias: b.pointer, dst: out.pointer)
+                }
             }
         } else {
             let b = bias.map(compute)

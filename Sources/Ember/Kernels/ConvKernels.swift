@@ -36,12 +36,12 @@ struct ConvGeometry: Hashable {
 
     /// Winograd (oneDNN's `auto` choice) for 3×3 stride-1 layers with enough channels and pixels,
     /// where it measured 1.5–2.8× faster than direct here; direct elsewhere, where `auto` picked
-    /// slower kernels (5×5 filters, 3×3-pixel maps).
+    /// slower kernels (5×5 filters, 3×3-pixel maps); Winograd in any case when `winograd` is set.
     var algorithm: dnnl_alg_kind_t {
-        if self.winograd { return dnnl_convolution_winograd }
-        let winograd = kh == 3 && kw == 3 && stride == [1, 1] && dilation == [1, 1] && groups == 1
+        if winograd { return dnnl_convolution_winograd }
+        let suitsWinograd = kh == 3 && kw == 3 && stride == [1, 1] && dilation == [1, 1] && groups == 1
             && cin >= 32 && cout >= 32 && h >= 6 && w >= 6
-        return winograd ? dnnl_convolution_auto : dnnl_convolution_direct
+        return suitsWinograd ? dnnl_convolution_auto : dnnl_convolution_direct
     }
 }
 

@@ -6,7 +6,7 @@ import Foundation
 /// of the padded input shifted by each offset, which is one 3×3 convolution (no padding) of the
 /// four shifted copies stacked along the channels with the four blocks stacked the same way.
 /// oneDNN 2.6 has Winograd kernels only for 3×3 filters; on AlexNet's second layer (96 → 256
-/// channels, 26×26, batch 32) its F(4×4, 3×3) kernel on the stacked input measured 1.4–1.9× faster
+/// channels, 26×26, batch 32) its F(4×4, 3×3) kernel on the stacked input measured 1.4–2.4× faster
 /// than its direct 5×5 kernel in each pass (a C harness over the primitives, three rounds), despite
 /// the 36 taps for 25. The gradients follow by the chain rule: the weight gradient of each block
 /// is that block of the stacked weight gradient, and the input gradient the sum of the four

@@ -31,8 +31,9 @@ extension Tensor {
         }
         let x = converted(ct)
         // Bias-gradient pattern: sum over leading dims of a contiguous float tensor into more than
-        // one value (a sum of everything is one row, vectorized along it: 1.6 -> 0.1 ms on 409,600
-        // floats, where the column loop would add them one after the other).
+        // one value. A sum of everything is one row, vectorized along it, where the column loop
+        // would add the values one after the other (LeNet conv2's benchmark, whose backward sums
+        // 409,600 values: 5.6-5.8 -> 4.0-4.3 ms).
         if op == .sum, outer > 1, x.isContiguous, dims == Array(0..<dims.count), ct.isFloatingPoint, outDType == ct {
             if ct == .float32 { sumLeadingKernel(Float.self, x, rows: n, inner: outer, into: out) }
             else { sumLeadingKernel(Double.self, x, rows: n, inner: outer, into: out) }

@@ -10,36 +10,31 @@ enum NormalFill {
     /// `count` samples of N(mean, std²) as float32 values (`count` ≥ 16).
     static func float32(_ count: Int, mean: Double, std: Double, _ g: Generator) -> [Float] {
         let mean = Float(mean), std = Float(std)
-        var d = (0..<count).map { _ in g.uniformFloat() }
-        func block(_ at: Int) {
-            for j in at..<(at + 8) {
-                let radius = (-2 * log(1 - d[j])).squareRoot()
-                let (s, c) = sinCos(Float(2 * Double.pi) * d[j + 8])
-                d[j] = mean.addingProduct(radius * c, std)
-                d[j + 8] = mean.addingProduct(radius * s, std)
-            }
+        return blocks(count, g.uniformFloat) { u1, u2 in
+            let radius = (-2 * log(1 - u1)).squareRoot()
+            let (s, c) = sinCos(Float(2 * Double.pi) * u2)
+            return (mean.addingProduct(radius * c, std), mean.addingProduct(radius * s, std))
         }
-        for at in Swift.stride(from: 0, through: count - 16, by: 16) { block(at) }
-        if count % 16 != 0 {
-            for i in (count - 16)..<count { d[i] = g.uniformFloat() }
-            block(count - 16)
-        }
-        return d
     }
 
     /// `count` samples of N(mean, std²) as float64 values (`count` ≥ 16).
     static func float64(_ count: Int, mean: Double, std: Double, _ g: Generator) -> [Double] {
-        var d = (0..<count).map { _ in g.uniform() }
+        blocks(count, g.uniform) { u1, u2 in
+            let radius = (-2 * Foundation.log(1 - u1)).squareRoot(), theta = 2 * Double.pi * u2
+            return (mean.addingProduct(radius * Foundation.cos(theta), std), mean.addingProduct(radius * Foundation.sin(theta), std))
+        }
+    }
+
+    /// `count` uniforms from `draw`, then `pair` over elements `j` and `j + 8` of each block of 16,
+    /// the ragged end redrawn as a last block over the final 16 elements.
+    private static func blocks<T>(_ count: Int, _ draw: () -> T, _ pair: (T, T) -> (T, T)) -> [T] {
+        var d = (0..<count).map { _ in draw() }
         func block(_ at: Int) {
-            for j in at..<(at + 8) {
-                let radius = (-2 * Foundation.log(1 - d[j])).squareRoot(), theta = 2 * Double.pi * d[j + 8]
-                d[j] = mean.addingProduct(radius * Foundation.cos(theta), std)
-                d[j + 8] = mean.addingProduct(radius * Foundation.sin(theta), std)
-            }
+            for j in at..<(at + 8) { (d[j], d[j + 8]) = pair(d[j], d[j + 8]) }
         }
         for at in Swift.stride(from: 0, through: count - 16, by: 16) { block(at) }
         if count % 16 != 0 {
-            for i in (count - 16)..<count { d[i] = g.uniform() }
+            for i in (count - 16)..<count { d[i] = draw() }
             block(count - 16)
         }
         return d
