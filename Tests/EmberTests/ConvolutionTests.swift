@@ -36,12 +36,14 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
         ConvCase(n: 2, cin: 32, h: 10, w: 9, cout: 32, k: 5, padding: 2),
         ConvCase(n: 1, cin: 33, h: 12, w: 13, cout: 40, k: 5),
         ConvCase(n: 2, cin: 32, h: 7, w: 8, cout: 35, k: 5, padding: 4),
-        // Small maps, weight gradient as one product per tap and output pixel (SmallMapConv):
-        // ResNet-18's last stage (3×3, padding 1), a non-square map without padding, and padding
-        // 2, where corner pixels meet a single input pixel.
+        // Small maps as products over pixel-major copies (SmallMapConv): ResNet-18's last stage
+        // (3×3, padding 1: the centre column's taps one product each, the others one per row), a
+        // non-square map without padding, padding 2, where corner pixels meet a single input
+        // pixel, and a single pixel (whose pixel-major copy is the NCHW tensor itself).
         ConvCase(n: 3, cin: 64, h: 3, w: 3, cout: 64, k: 3, padding: 1),
         ConvCase(n: 2, cin: 65, h: 4, w: 6, cout: 70, k: 3),
         ConvCase(n: 2, cin: 64, h: 1, w: 2, cout: 66, k: 3, padding: 2),
+        ConvCase(n: 2, cin: 64, h: 1, w: 1, cout: 64, k: 3, padding: 1),
     ]
 
     /// The 5×5 and small-map cases above take `SplitKernelConv` and `SmallMapConv`; strided,
@@ -53,7 +55,7 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
                          groups: c.groups, dtype: .float32)
         }
         #expect(Self.cases.filter { SplitKernelConv.applies(to: geometry($0)) }.count == 3)
-        #expect(Self.cases.filter { SmallMapConv.applies(to: geometry($0)) }.count == 3)
+        #expect(Self.cases.filter { SmallMapConv.applies(to: geometry($0)) }.count == 4)
         #expect(!SplitKernelConv.applies(to: geometry(ConvCase(n: 3, cin: 6, h: 14, w: 14, cout: 16, k: 5))))
         #expect(!SplitKernelConv.applies(to: geometry(ConvCase(n: 1, cin: 32, h: 20, w: 20, cout: 32, k: 5, stride: 2))))
     }

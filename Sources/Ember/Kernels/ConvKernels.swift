@@ -251,3 +251,15 @@ final class ConvPlan: @unchecked Sendable {
         finish(b.diffWeights, dw, diffWeights, stream)
     }
 }
+
+/// `sums[c]` = the sum of channel `c` of an NCHW buffer (`n` images of `channels × pixels`): a
+/// convolution's bias gradient.
+func channelSums(_ x: UnsafePointer<Float>, n: Int, channels: Int, pixels: Int, _ sums: UnsafeMutablePointer<Float>) {
+    parallelFor(channels, costPerItem: n * pixels) { range in
+        for c in range {
+            var s: Float = 0
+            for i in 0..<n { for p in 0..<pixels { s += x[(i * channels + c) * pixels + p] } }
+            sums[c] = s
+        }
+    }
+}

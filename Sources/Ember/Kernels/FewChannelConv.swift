@@ -84,13 +84,6 @@ struct FewChannelConv {
     /// left padding (the right padding is never read past the output's width).
     private var lineLength: Int { Swift.max((kw - 1) * dilationX + rowLength, padLeft) }
 
-    /// Room for `count` floats starting on a cache line: rows are whole cache lines long, so no
-    /// vector load in the inner loops straddles two lines (measured: a third of the time).
-    private static func allocateRows(_ count: Int) -> UnsafeMutablePointer<Float> {
-        UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: count)
-    }
-
     /// A zeroed row buffer for `spreadImage`.
     private func zeroLine() -> UnsafeMutablePointer<Float> {
         let line = UnsafeMutablePointer<Float>.allocate(capacity: lineLength)
@@ -152,7 +145,7 @@ struct FewChannelConv {
         parallelFor(n, costPerItem: cout * oh * ow * filter) { images in
             // The image's output with rows padded to whole vectors, copied out compactly at the end
             // (storing a ragged last block lane by lane cost more than the arithmetic).
-            let rows = Self.allocateRows(spreadLength), line = zeroLine(), padded = Self.allocateRows(cout * oh * rowLength)
+            let rows = allocateFloats(spreadLength), line = zeroLine(), padded = allocateFloats(cout * oh * rowLength)
             (rows + zeroRow).initialize(repeating: 0, count: rowLength)
             defer { rows.deallocate(); line.deallocate(); padded.deallocate() }
             for image in images {
@@ -212,8 +205,8 @@ struct FewChannelConv {
         partial.initialize(repeating: V(), count: chunks * slots)
         defer { partial.deallocate() }
         parallelFor(chunks, costPerItem: n * oh * ow * taps / chunks) { r in
-            let rows = Self.allocateRows(spreadLength), line = zeroLine()
-            let dy = Self.allocateRows(cout * oh * rowLength)
+            let rows = allocateFloats(spreadLength), line = zeroLine()
+            let dy = allocateFloats(cout * oh * rowLength)
             defer { rows.deallocate(); line.deallocate(); dy.deallocate() }
             for chunk in r {
                 let acc = partial + chunk * slots
