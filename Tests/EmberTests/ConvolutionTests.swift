@@ -44,10 +44,16 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
         ConvCase(n: 2, cin: 65, h: 4, w: 6, cout: 70, k: 3),
         ConvCase(n: 2, cin: 64, h: 1, w: 2, cout: 66, k: 3, padding: 2),
         ConvCase(n: 2, cin: 64, h: 1, w: 1, cout: 64, k: 3, padding: 1),
+        // Winograd F(2×2, 3×3) on 17-36-pixel maps (WinogradConv): ResNet-18's stage 3 (6×6,
+        // padding 1), odd sides whose last tiles hang past the edge, padding 2, and no padding.
+        ConvCase(n: 2, cin: 64, h: 6, w: 6, cout: 72, k: 3, padding: 1),
+        ConvCase(n: 3, cin: 80, h: 5, w: 7, cout: 64, k: 3, padding: 1),
+        ConvCase(n: 1, cin: 64, h: 3, w: 4, cout: 64, k: 3, padding: 2),
+        ConvCase(n: 2, cin: 72, h: 7, w: 9, cout: 64, k: 3),
     ]
 
-    /// The 5×5 and small-map cases above take `SplitKernelConv` and `SmallMapConv`; strided,
-    /// dilated, grouped or narrow ones do not.
+    /// The 5×5, small-map and Winograd cases above take `SplitKernelConv`, `SmallMapConv` and
+    /// `WinogradConv`; strided, dilated, grouped or narrow ones do not.
     @Test func specialKernelsTakeTheirLayers() {
         func geometry(_ c: ConvCase) -> ConvGeometry {
             ConvGeometry(n: c.n, cin: c.cin, h: c.h, w: c.w, cout: c.cout, kh: c.k, kw: c.k, stride: [c.stride, c.stride],
@@ -56,6 +62,8 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
         }
         #expect(Self.cases.filter { SplitKernelConv.applies(to: geometry($0)) }.count == 3)
         #expect(Self.cases.filter { SmallMapConv.applies(to: geometry($0)) }.count == 4)
+        #expect(Self.cases.filter { WinogradConv.applies(to: geometry($0)) }.count == 4)
+        #expect(!WinogradConv.applies(to: geometry(ConvCase(n: 1, cin: 64, h: 6, w: 6, cout: 66, k: 3, padding: 1))))
         #expect(!SplitKernelConv.applies(to: geometry(ConvCase(n: 3, cin: 6, h: 14, w: 14, cout: 16, k: 5))))
         #expect(!SplitKernelConv.applies(to: geometry(ConvCase(n: 1, cin: 32, h: 20, w: 20, cout: 32, k: 5, stride: 2))))
     }

@@ -28,6 +28,9 @@ enum Conv {
                 } else if SmallMapConv.applies(to: geometry) {
                     SmallMapConv.plan(geometry).forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self), b.pointer(as: Float.self),
                                                         out.pointer(as: Float.self))
+                } else if WinogradConv.applies(to: geometry) {
+                    WinogradConv.plan(geometry).forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self), b.pointer(as: Float.self),
+                                                        out.pointer(as: Float.self))
                 } else {
                     ConvPlan.plan(geometry).runForward(src: xc.pointer, weights: wc.pointer, bias: b.pointer, dst: out.pointer)
                 }
@@ -62,6 +65,8 @@ enum Conv {
         } else if SmallMapConv.applies(to: geometry) {
             SmallMapConv.plan(geometry).backwardData(dc.pointer(as: Float.self), wc.pointer(as: Float.self), out.pointer(as: Float.self),
                                                      token: token)
+        } else if WinogradConv.applies(to: geometry) {
+            WinogradConv.plan(geometry).backwardData(dc.pointer(as: Float.self), wc.pointer(as: Float.self), out.pointer(as: Float.self))
         } else if dc.dtype == .float32 {
             ConvPlan.plan(geometry).runBackwardData(diffDst: dc.pointer, weights: wc.pointer, diffSrc: out.pointer, token: token)
         } else {
@@ -94,6 +99,9 @@ enum Conv {
             } else if SmallMapConv.applies(to: geometry) {
                 SmallMapConv.plan(geometry).backwardWeights(xc.pointer(as: Float.self), dc.pointer(as: Float.self),
                                                             out.pointer(as: Float.self), b?.pointer(as: Float.self), token: token)
+            } else if WinogradConv.applies(to: geometry) {
+                WinogradConv.plan(geometry).backwardWeights(xc.pointer(as: Float.self), dc.pointer(as: Float.self),
+                                                            out.pointer(as: Float.self), b?.pointer(as: Float.self))
             } else {
                 ConvPlan.plan(geometry).runBackwardWeights(src: xc.pointer, diffDst: dc.pointer, diffWeights: out.pointer,
                                                            diffBias: b?.pointer, token: token)

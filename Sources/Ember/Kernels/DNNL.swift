@@ -140,6 +140,17 @@ final class DNNLLayout {
         scratchpad.map { args + [(DNNL_ARG_SCRATCHPAD, $0.desc, $0.buffer)] } ?? args
     }
 
+    /// Copies plain data at `src` into the chosen layout at `dst` on the calling thread's stream,
+    /// or copies it as it is when the two layouts are the same.
+    func copyToChosen(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer) {
+        if isPlain { dst.copyMemory(from: src, byteCount: size) } else { toChosen(UnsafeMutableRawPointer(mutating: src), dst, ThreadState.current.dnnlStream) }
+    }
+
+    /// Copies chosen-layout data at `src` back to the plain layout at `dst`, as `copyToChosen`.
+    func copyToPlain(_ src: UnsafeMutableRawPointer, _ dst: UnsafeMutableRawPointer) {
+        if isPlain { dst.copyMemory(from: src, byteCount: size) } else { toPlain(src, dst, ThreadState.current.dnnlStream) }
+    }
+
     /// Copies plain data at `src` into the chosen layout at `dst`.
     func toChosen(_ src: UnsafeMutableRawPointer, _ dst: UnsafeMutableRawPointer, _ stream: DNNLStream) {
         stream.execute("reorder to a blocked layout", toChosen!, withScratchpad([(DNNL_ARG_FROM, plain, src), (DNNL_ARG_TO, chosen, dst)]))

@@ -87,23 +87,10 @@ final class SmallMapConv: @unchecked Sendable {
         taps.deallocate()
     }
 
-    /// `plain` copied into `layout`'s chosen form at `to`.
-    private static func load(_ layout: DNNLLayout, _ plain: UnsafePointer<Float>, _ to: UnsafeMutablePointer<Float>, count: Int) {
-        if layout.isPlain { to.update(from: plain, count: count) } else {
-            layout.toChosen(UnsafeMutableRawPointer(mutating: plain), to, ThreadState.current.dnnlStream)
-        }
-    }
-
-    /// `layout`'s chosen form at `from` copied back to `plain`.
-    private static func store(_ layout: DNNLLayout, _ from: UnsafeMutablePointer<Float>, _ plain: UnsafeMutablePointer<Float>, count: Int) {
-        if layout.isPlain { plain.update(from: from, count: count) } else { layout.toPlain(from, plain, ThreadState.current.dnnlStream) }
-    }
-
     /// The output gradient in `output`, unless the other backward pass of this step (`token`)
     /// already put it there.
     private func loadGradient(_ diffDst: UnsafePointer<Float>, token: Int?) {
-        let g = geometry
-        if token == nil || token != gradientToken { Self.load(outputLayout, diffDst, output, count: g.n * g.cout * g.outH * g.outW) }
+        if token == nil || token != gradientToken { outputLayout.copyToChosen(diffDst, output) }
         gradientToken = token
     }
 
@@ -113,14 +100,14 @@ final class SmallMapConv: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let g = geometry, rows = g.n * g.outH * g.outW
         gradientToken = nil
-        Self.load(inputLayout, src, input, count: g.n * g.cin * g.h * g.w)
-        Self.load(forwardTaps, weights, taps, count: g.cout * g.cin * g.kh * g.kw)
+        inputLayout.copyToChosen(src, input)
+        forwardTaps.copyToChosen(weights, taps)
         for r in 0..<rows { (output + r * g.cout).update(from: bias, count: g.cout) }
         for run in runs {
             _ = dnnl_sgemm(78, 78, Int64(run.pixels * g.n), Int64(g.cout), Int64(g.cin), 1, input + run.input * g.n * g.cin, Int64(g.cin),
                            taps + run.tap * g.cin * g.cout, Int64(g.cout), 1, output + run.output * g.n * g.cout, Int64(g.cout))
         }
-        Self.store(outputLayout, output, dst, count: rows * g.cout)
+        outputLayout.copyToPlain(output, dst)
     }
 
     /// The input gradient from `diffDst` and the weights, plain NCHW buffers. `token` identifies
@@ -130,13 +117,13 @@ final class SmallMapConv: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let g = geometry, count = g.n * g.h * g.w * g.cin
         loadGradient(diffDst, token: token)
-        Self.load(backwardTaps, weights, taps, count: g.cout * g.cin * g.kh * g.kw)
+        backwardTaps.copyToChosen(weights, taps)
         input.update(repeating: 0, count: count)
         for run in runs {
             _ = dnnl_sgemm(78, 78, Int64(run.pixels * g.n), Int64(g.cin), Int64(g.cout), 1, output + run.output * g.n * g.cout,
                            Int64(g.cout), taps + run.tap * g.cout * g.cin, Int64(g.cin), 1, input + run.input * g.n * g.cin, Int64(g.cin))
         }
-        Self.store(inputLayout, input, diffSrc, count: count)
+        inputLayout.copyToPlain(input, diffSrc)
     }
 
     /// The weight gradient (and the bias gradient when `diffBias` is given) from the input and
@@ -145,7 +132,7 @@ final class SmallMapConv: @unchecked Sendable {
                          _ diffBias: UnsafeMutablePointer<Float>?, token: Int?) {
         lock.lock(); defer { lock.unlock() }
         let g = geometry, k = g.kh * g.kw, pixels = g.outH * g.outW
-        Self.load(inputLayout, src, input, count: g.n * g.cin * g.h * g.w)
+        inputLayout.copyToChosen(src, input)
         loadGradient(diffDst, token: token)
         var written = [Bool](repeating: false, count: k)
         for run in runs {
@@ -155,7 +142,7 @@ final class SmallMapConv: @unchecked Sendable {
             written[run.tap] = true
         }
         for t in 0..<k where !written[t] { (taps + t * g.cout * g.cin).update(repeating: 0, count: g.cout * g.cin) }
-        Self.store(backwardTaps, taps, diffWeights, count: g.cout * g.cin * k)
+        backwardTaps.copyToPlain(taps, diffWeights)
         if let diffBias { channelSums(diffDst, n: g.n, channels: g.cout, pixels: pixels, diffBias) }
     }
 }
