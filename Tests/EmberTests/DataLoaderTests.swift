@@ -7,6 +7,12 @@ private func ramp(_ n: Int) -> TensorDataset {
     return TensorDataset(x, Tensor.arange(n))
 }
 
+/// Samples that draw from the default generator, as random transforms do: `rand(2) + index`.
+private struct Noisy: Dataset {
+    var count: Int { 12 }
+    subscript(index: Int) -> Tensor { Tensor.rand([2]) + Double(index) }
+}
+
 @Suite struct DatasetTests {
     @Test func tensorDatasetSubsetAndConcat() {
         let d = ramp(5)
@@ -103,6 +109,20 @@ private func ramp(_ n: Int) -> TensorDataset {
             return loader.map { $0.0.toDoubles() + $0.1.toDoubles() }
         }
         #expect(batches(workers) == batches(0))
+    }
+
+    /// Random transforms on worker threads: batch k draws from a generator seeded with the
+    /// epoch's base seed + k, so the batches are the same whatever the number of workers.
+    @Test func workersSeedEachBatch() {
+        func batches(_ workers: Int, seed: UInt64) -> [[Double]] {
+            DataLoader(Noisy(), batchSize: 3, numWorkers: workers, generator: Generator(seed: seed)).map { $0.toDoubles() }
+        }
+        let one = batches(1, seed: 4)
+        #expect(batches(2, seed: 4) == one)
+        #expect(batches(3, seed: 4) == one)
+        #expect(batches(2, seed: 5) != one)
+        let base = Generator(seed: 4).withLock { $0.random64() }, second = Generator(seed: base &+ 1)
+        #expect(one[1] == (3..<6).flatMap { (Tensor.rand([2], generator: second) + Double($0)).toDoubles() })
     }
 
     @Test func breakingEarlyStopsTheWorkers() {

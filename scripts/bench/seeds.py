@@ -20,11 +20,12 @@ SEEDED = ("import os, runpy, sys, torch; seed = torch.manual_seed; "
           "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')")
 
 
-def accuracy(cmd, out, env=None):
+def result(cmd, out, env=None):
+    """The JSON result `cmd --json out` writes."""
     subprocess.run(cmd + ["--json", out], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env={**os.environ, **(env or {})})
     with open(out) as f:
-        return json.load(f)["test_accuracy"]
+        return json.load(f)
 
 
 def main():
@@ -39,12 +40,12 @@ def main():
     for w in a.workloads:
         rows = {"Ember": [], "PyTorch": []}
         for s in a.seeds:
-            rows["Ember"].append(accuracy([f"{ROOT}/.build/release/ember", "train", w, "--seed", str(s),
-                                           "--epochs", str(EPOCHS[w]),
-                                           "--out", f"{tmp}/{w}-{s}"], f"{tmp}/ember-{w}-{s}.json"))
-            rows["PyTorch"].append(accuracy([a.torch, "-c", SEEDED, TORCH_REF, w.replace("-", "_"),
-                                             "--epochs", str(EPOCHS[w])],
-                                            f"{tmp}/torch-{w}-{s}.json", {"TORCH_REF_SEED": str(s)}))
+            rows["Ember"].append(result([f"{ROOT}/.build/release/ember", "train", w, "--seed", str(s),
+                                         "--epochs", str(EPOCHS[w]),
+                                         "--out", f"{tmp}/{w}-{s}"], f"{tmp}/ember-{w}-{s}.json")["test_accuracy"])
+            rows["PyTorch"].append(result([a.torch, "-c", SEEDED, TORCH_REF, w.replace("-", "_"),
+                                           "--epochs", str(EPOCHS[w])],
+                                          f"{tmp}/torch-{w}-{s}.json", {"TORCH_REF_SEED": str(s)})["test_accuracy"])
         for name, accs in rows.items():
             cells = " | ".join(f"{x:.4f}" for x in accs)
             print(f"| {w} | {name} | {cells} | {statistics.mean(accs):.4f} | {min(accs):.4f}–{max(accs):.4f} |",

@@ -1,9 +1,13 @@
 import Foundation
 
 /// Per-thread state: the autograd switch, as in PyTorch (a DataLoader worker's `noGrad` does not
-/// leak into the training thread), and the thread's oneDNN stream.
+/// leak into the training thread), the thread's oneDNN stream, and a DataLoader worker's
+/// generator.
 final class ThreadState {
     @exclusivity(unchecked) var gradEnabled = true
+    /// What random functions given no generator draw from on this thread: the generator of the
+    /// batch a DataLoader worker is building, else nil (the default generator).
+    var generator: Generator?
     /// This thread's oneDNN stream, created on first use.
     lazy var dnnlStream = DNNLStream()
 

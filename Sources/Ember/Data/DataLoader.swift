@@ -3,7 +3,11 @@
 ///
 /// A map-style `Dataset` is read in the order a batch sampler gives; an `IterableDataset` is read
 /// front to back (see its initializer). Either way the batches of an epoch do not depend on
-/// `numWorkers`.
+/// `numWorkers`, random transforms included: a worker building batch `k` draws what it draws
+/// without a generator from one seeded with the epoch's base seed + `k` (the stream reader from
+/// one seeded with the base seed). PyTorch seeds each worker process with base seed + worker id,
+/// so its augmentations change with the number of workers. With no workers, samples draw from
+/// the default generator, as in PyTorch.
 public struct DataLoader<D: DataSource, Batch: Sendable>: Sequence, Sendable {
     /// The dataset read from.
     public let dataset: D
@@ -19,12 +23,13 @@ public struct DataLoader<D: DataSource, Batch: Sendable>: Sequence, Sendable {
     /// The generator each epoch draws its base seed from; the default generator when nil.
     /// PyTorch: `loader.generator`.
     public let generator: Generator?
-    /// Starts an epoch; made by the initializer of each kind of dataset, which knows how to read it.
-    private let epoch: @Sendable () -> DataLoaderIterator<Batch>
+    /// Starts an epoch from its base seed; made by the initializer of each kind of dataset, which
+    /// knows how to read it.
+    private let epoch: @Sendable (UInt64) -> DataLoaderIterator<Batch>
 
     /// The checks and fields every kind of dataset shares.
     init(dataset: D, numWorkers: Int, prefetchFactor: Int, collate: @escaping @Sendable ([D.Sample]) -> Batch,
-         indexBatches: BatchSampler?, generator: Generator?, epoch: @escaping @Sendable () -> DataLoaderIterator<Batch>) {
+         indexBatches: BatchSampler?, generator: Generator?, epoch: @escaping @Sendable (UInt64) -> DataLoaderIterator<Batch>) {
         check(numWorkers >= 0, "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
         check(prefetchFactor > 0, "prefetch_factor option should be a positive integer, but got \(prefetchFactor)")
         self.dataset = dataset
@@ -36,12 +41,11 @@ public struct DataLoader<D: DataSource, Batch: Sendable>: Sequence, Sendable {
         self.epoch = epoch
     }
 
-    /// Starts an epoch: with workers, starts them. First draws 64 bits from `generator`, as
-    /// PyTorch's loader iterator does for its workers' base seed (Ember's worker threads need
-    /// none), so a seeded program draws the same shuffles and initial weights in both.
+    /// Starts an epoch: with workers, starts them. First draws the workers' 64-bit base seed
+    /// from `generator`, as PyTorch's loader iterator does (with or without workers), so a
+    /// seeded program draws the same shuffles and initial weights in both.
     public func makeIterator() -> DataLoaderIterator<Batch> {
-        _ = (generator ?? defaultGenerator).withLock { $0.random64() }
-        return epoch()
+        epoch((generator ?? Ember.Generator.current).withLock { $0.random64() })
     }
 }
 
@@ -69,12 +73,15 @@ extension DataLoader where D: Dataset {
             indexBatches = BatchSampler(indices, batchSize: batchSize, dropLast: dropLast)
         }
         self.init(dataset: dataset, numWorkers: numWorkers, prefetchFactor: prefetchFactor, collate: collate,
-                  indexBatches: indexBatches, generator: generator) {
+                  indexBatches: indexBatches, generator: generator) { baseSeed in
             let batches = Array(indexBatches)
             let build: @Sendable (Int) -> Batch = { k in collate(batches[k].map { dataset[$0] }) }
             if numWorkers == 0 { return DataLoaderIterator(AnyIterator(batches.indices.lazy.map(build).makeIterator())) }
-            let workers = BatchWorkers(count: batches.count, threads: numWorkers,
-                                       ahead: numWorkers * prefetchFactor, build: build)
+            // Worker threads end with the epoch, and their generators with them.
+            let workers = BatchWorkers(count: batches.count, threads: numWorkers, ahead: numWorkers * prefetchFactor) { k in
+                ThreadState.current.generator = Ember.Generator(seed: baseSeed &+ UInt64(k))
+                return build(k)
+            }
             return DataLoaderIterator(AnyIterator(batches.indices.lazy.map { workers.take($0) }.makeIterator()))
         }
     }

@@ -24,12 +24,16 @@ extension DataLoader where D: IterableDataset {
               "DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=\(sampler.map { "\($0)" } ?? "")")
         check(batchSize > 0, "batch_size should be a positive integer value, but got batch_size=\(batchSize)")
         self.init(dataset: dataset, numWorkers: numWorkers, prefetchFactor: prefetchFactor, collate: collate,
-                  indexBatches: nil, generator: nil) {
+                  indexBatches: nil, generator: nil) { baseSeed in
             let batches: @Sendable () -> StreamBatches<D.Iterator, Batch> = {
                 StreamBatches(dataset.makeIterator(), batchSize: batchSize, dropLast: dropLast, collate: collate)
             }
             if numWorkers == 0 { return DataLoaderIterator(AnyIterator(batches())) }
-            let prefetcher = StreamPrefetcher(ahead: numWorkers * prefetchFactor) { AnyIterator(batches()) }
+            // The reader thread ends with the pass, and its generator with it (see DataLoader).
+            let prefetcher = StreamPrefetcher(ahead: numWorkers * prefetchFactor) {
+                ThreadState.current.generator = Ember.Generator(seed: baseSeed)
+                return AnyIterator(batches())
+            }
             return DataLoaderIterator(AnyIterator { prefetcher.next() })
         }
     }

@@ -39,7 +39,7 @@ public struct RandomSampler: Sampler {
     /// Without a generator, each epoch first seeds a fresh one from the default generator, as
     /// PyTorch does (so the default generator moves by one draw per epoch, not by the shuffle).
     public func makeIterator() -> IndexingIterator<[Int]> {
-        let generator = generator ?? Ember.Generator(seed: defaultGenerator.withLock { $0.random64() } % (1 << 63))
+        let generator = generator ?? Ember.Generator(seed: Ember.Generator.current.withLock { $0.random64() } % (1 << 63))
         if size == 0 || count == 0 { return [].makeIterator() }
         if replacement { return Tensor.randint(size, [count], generator: generator).toInts().makeIterator() }
         var indices: [Int] = []
@@ -78,7 +78,7 @@ public struct WeightedRandomSampler: Sampler {
     public func makeIterator() -> IndexingIterator<[Int]> {
         var w = weights
         let n = count, replacement = replacement
-        let drawn = (generator ?? defaultGenerator).withLock { g in
+        let drawn = (generator ?? Ember.Generator.current).withLock { g in
             var out: [Int] = []
             out.reserveCapacity(n)
             var cumulative = prefixSums(w)

@@ -153,14 +153,24 @@ public final class Generator: @unchecked Sendable {
     private static let stateSize = 5056
 }
 
-/// The generator random functions use when none is passed. PyTorch: `torch.default_generator`.
+/// The generator random functions use when none is passed, except on `DataLoader` worker
+/// threads, which draw from their batch's generator (see `DataLoader`). PyTorch:
+/// `torch.default_generator`.
 public let defaultGenerator = Generator()
 
-/// Seeds the default generator. PyTorch: `torch.manual_seed`.
-public func manualSeed(_ seed: UInt64) { defaultGenerator.manualSeed(seed) }
+extension Generator {
+    /// What a random function given no generator draws from on the calling thread: the default
+    /// generator, or on a `DataLoader` worker its batch's (as each PyTorch worker process has a
+    /// default generator of its own).
+    static var current: Generator { ThreadState.current.generator ?? defaultGenerator }
+}
 
-/// The default generator's state. PyTorch: `torch.get_rng_state`.
-public func getRngState() -> Tensor { defaultGenerator.getState() }
+/// Seeds the calling thread's default generator (`defaultGenerator` but on DataLoader workers).
+/// PyTorch: `torch.manual_seed`.
+public func manualSeed(_ seed: UInt64) { Generator.current.manualSeed(seed) }
 
-/// Restores the default generator's state. PyTorch: `torch.set_rng_state`.
-public func setRngState(_ state: Tensor) { defaultGenerator.setState(state) }
+/// The calling thread's default generator's state. PyTorch: `torch.get_rng_state`.
+public func getRngState() -> Tensor { Generator.current.getState() }
+
+/// Restores the calling thread's default generator's state. PyTorch: `torch.set_rng_state`.
+public func setRngState(_ state: Tensor) { Generator.current.setState(state) }

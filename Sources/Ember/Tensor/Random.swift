@@ -4,7 +4,7 @@ extension Tensor {
     /// Fills the contiguous tensor with `values(generator)`, drawn holding the generator's lock.
     private func fillRandom(_ generator: Generator?, _ values: (Generator) -> [Double]) {
         check(isContiguous, "random fill expects a contiguous tensor")
-        dtype.dispatch(FromDoubles(tensor: self, values: (generator ?? defaultGenerator).withLock(values)))
+        dtype.dispatch(FromDoubles(tensor: self, values: (generator ?? Generator.current).withLock(values)))
     }
 
     /// `fillRandom` with one value per element from `draw`, in row-major order.
@@ -133,7 +133,7 @@ extension Tensor {
     /// 32 random bits per swap (below 2³¹/10 elements), else inside-out with 64. PyTorch: `torch.randperm`.
     public static func randperm(_ n: Int, dtype: DType = .int64, generator: Generator? = nil) -> Tensor {
         var perm = Array(0..<n)
-        (generator ?? defaultGenerator).withLock { g in
+        (generator ?? Generator.current).withLock { g in
             if n < Int(UInt32.max / 20) {
                 for i in 0..<Swift.max(n - 1, 0) { perm.swapAt(i, i + Int(g.random32() % UInt32(n - i))) }
             } else {

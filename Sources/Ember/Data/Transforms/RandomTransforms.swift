@@ -51,7 +51,7 @@ public struct RandomCrop: Transform {
         check(h >= size.h && w >= size.w,
               "Required crop size (\(size.h), \(size.w)) is larger than input image size (\(h), \(w))")
         if h == size.h && w == size.w { return x }
-        let (top, left) = (generator ?? defaultGenerator).withLock { g in
+        let (top, left) = (generator ?? Generator.current).withLock { g in
             (Int(g.below(UInt64(h - size.h + 1))), Int(g.below(UInt64(w - size.w + 1))))
         }
         return ImageGeometry.crop(x, top: top, left: left, h: size.h, w: size.w)
@@ -72,7 +72,7 @@ public struct RandomHorizontalFlip: Transform {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        let flip = (generator ?? defaultGenerator).withLock { $0.uniformFloat() } < Float(p)
+        let flip = (generator ?? Generator.current).withLock { $0.uniformFloat() } < Float(p)
         return flip ? input.flip(-1) : input
     }
 }
@@ -105,7 +105,7 @@ public struct RandomResizedCrop: Transform {
     func parameters(height: Int, width: Int) -> (top: Int, left: Int, h: Int, w: Int) {
         let area = Double(height * width)
         let logRatio = Double(log(Float(ratio.lowerBound)))...Double(log(Float(ratio.upperBound)))
-        let drawn: (Int, Int, Int, Int)? = (generator ?? defaultGenerator).withLock { g in
+        let drawn: (Int, Int, Int, Int)? = (generator ?? Generator.current).withLock { g in
             for _ in 0..<10 {
                 let target = area * Double(g.uniformFloat(scale.lowerBound, scale.upperBound))
                 let aspect = exp(Double(g.uniformFloat(logRatio.lowerBound, logRatio.upperBound)))
