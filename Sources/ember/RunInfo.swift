@@ -3,16 +3,18 @@ import Foundation
 
 /// Process measurements reported by benchmarks, with the keys `shared/bench/torch_ref.py` uses.
 enum RunInfo {
-    /// Seconds since this process started (from /proc, so it includes loading the binary).
+    /// Seconds since this process started (the kernel's start time, so it includes loading the
+    /// binary). The start time comes in clock ticks (10 ms), truncated, so this reads 0–10 ms
+    /// long; now is the boot-time clock, not /proc/uptime's 10 ms steps.
     static func secondsSinceStart() -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-              let uptime = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return 0 }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // Field 22 of /proc/self/stat (starttime) is the 20th after the command name.
-        guard fields.count > 19, let ticks = Double(fields[19]),
-              let up = Double(uptime.split(separator: " ")[0]) else { return 0 }
-        return up - ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard fields.count > 19, let ticks = Double(fields[19]) else { return 0 }
+        var now = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9 - ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// Peak resident memory in MiB.

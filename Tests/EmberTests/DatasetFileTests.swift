@@ -102,6 +102,30 @@ private func writeSplit(_ dir: String, prefix: String, gz: Bool, labels: [UInt8]
         #expect(d.images.shape == [10000, 28, 28])
         let label = d[0].1.itemInt()
         #expect(label == 9 && d.classes[label] == "Ankle boot")
+        // The images come mapped from the decompressed copy; they are the gzip file's bytes.
+        let f = try #require(gzopen(FashionMNIST.defaultRoot + "/t10k-images-idx3-ubyte.gz", "rb"))
+        defer { gzclose(f) }
+        var raw = [UInt8](repeating: 0, count: 16 + 10000 * 784)
+        #expect(raw.withUnsafeMutableBytes { gzread(f, $0.baseAddress, UInt32($0.count)) } == Int32(raw.count))
+        #expect(d.images[0].flatten().toInts() == raw[16..<800].map(Int.init))
+        #expect(d.images[9999].flatten().toInts() == raw[(raw.count - 784)...].map(Int.init))
+        #expect(d.images.to(.int64).sum().itemInt() == raw[16...].reduce(0) { $0 + Int($1) })
+    }
+
+    /// Storage mapped from a file reads the file's bytes from the offset on, and writes to it
+    /// stay in the process (copy-on-write).
+    @Test func mappedStorage() throws {
+        try withTempDir { dir in
+            let path = dir + "/bytes", bytes = (0..<5000).map { UInt8(truncatingIfNeeded: $0 * 3) }
+            write(bytes, to: path)
+            let storage = try #require(Storage(mapping: path, offset: 16, byteCount: 4984))
+            let t = Tensor(storage: storage, shape: [4984], strides: [1], offset: 0, dtype: .uint8)
+            #expect(t.toInts() == bytes[16...].map(Int.init))
+            t.zero_()
+            #expect(t.sum().itemInt() == 0)
+            #expect(FileManager.default.contents(atPath: path) == Data(bytes))
+            #expect(Storage(mapping: dir + "/absent", offset: 0, byteCount: 10) == nil)
+        }
     }
 }
 

@@ -9,9 +9,9 @@ private func gemmLayout(_ t: Tensor, rows: Int, cols: Int) -> (trans: Bool, ld: 
 }
 
 /// `out[b] = a[b] @ bm[b]` for `batch` matrices: `a` is `[batch, m, k]`, `bm` `[batch, k, n]` (any
-/// strides), `out` contiguous `[batch, m, n]`. Float32 goes to oneDNN's JIT sgemm (what PyTorch
-/// uses on CPU), or its matmul primitive for a single product with a transposed right operand
-/// (see `MatmulPlan`); float64 and int64 run a vectorized Swift loop.
+/// strides), `out` contiguous `[batch, m, n]`. Float32 goes to oneDNN: its matmul primitive for a
+/// single product (see `MatmulPlan`), its JIT sgemm for each of a batch; float64 and int64 run a
+/// vectorized Swift loop.
 ///
 /// OpenBLAS is deliberately not used: Debian's build does not know this CPU's AVX-512 (several
 /// times slower than oneDNN here), and its thread pool spins at start-up, stealing a core from
@@ -28,8 +28,8 @@ func gemmKernel(_ a: Tensor, _ bm: Tensor, _ out: Tensor, batch: Int, m: Int, k:
         let (ta, lda) = la!, (tb, ldb) = lb!
         let sa = a.dim == 3 ? a.strides[0] : 0, sb = bm.dim == 3 ? bm.strides[0] : 0
         let pa = a.pointer(as: Float.self), pb = bm.pointer(as: Float.self), po = out.pointer(as: Float.self)
-        if batch == 1 && tb && !ta {
-            MatmulPlan.plan(.init(m: m, k: k, n: n, lda: lda, ldb: ldb)).run(pa, pb, po)
+        if batch == 1 {
+            MatmulPlan.plan(.init(m: m, k: k, n: n, lda: lda, ldb: ldb, transA: ta, transB: tb)).run(pa, pb, po)
             return
         }
         let ca: CChar = ta ? 84 : 78, cb: CChar = tb ? 84 : 78  // "T" / "N"

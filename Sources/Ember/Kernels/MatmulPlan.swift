@@ -2,16 +2,19 @@ import CDNNL
 import Foundation
 
 /// A oneDNN matmul primitive for one float32 product shape and operand layout, created on first
-/// use and cached for the process. `gemmKernel` takes it instead of `dnnl_sgemm` for products with
-/// a transposed right operand: a linear layer's forward, `input @ weight.t()`. There oneDNN 2.6's
-/// batch-reduce matmul kernel beat its sgemm by 11–14% on the MLP's 256×784×256 and 256×256×128
-/// products and by ~20% on its small 10-wide ones, timed alternately call by call; for the other
-/// layouts (the backward products) the two were even or sgemm ahead, so those stay on sgemm.
+/// use and cached for the process. `gemmKernel` takes it for every single (unbatched) product.
+/// Timed alternately call by call against `dnnl_sgemm` on the MLP's products (a C harness), the
+/// batch-reduce matmul kernel was 0.82–1.45× as fast per shape and even over a whole step
+/// (1.90 against 1.95 ms for the eleven products); what decides is start-up: sgemm's first call
+/// JIT-compiles all its kernels (36–65 ms, the largest part of a textbook program's time to its
+/// first step), a matmul primitive only its own (~1 ms per shape).
 /// Shared across threads, so each run holds the plan's lock (uncontended in a training loop).
 final class MatmulPlan: @unchecked Sendable {
-    /// Rows and columns of the product, the inner size, and each operand's row stride.
+    /// Rows and columns of the product, the inner size, each operand's leading dimension, and
+    /// whether each is stored transposed (`a` as `[k, m]`, `b` as `[n, k]`).
     struct Shape: Hashable {
         let m, k, n, lda, ldb: Int
+        let transA, transB: Bool
     }
 
     private let lock = NSLock()
@@ -21,13 +24,14 @@ final class MatmulPlan: @unchecked Sendable {
 
     private static let cache = PlanCache<Shape, MatmulPlan> { MatmulPlan($0) }
 
-    /// The cached plan of `shape`: `a` is `[m, k]` row-major with row stride `lda`, `b` is `[k, n]`
-    /// stored transposed (column stride `ldb`), the product `[m, n]` contiguous.
+    /// The cached plan of `shape`: `a` is `[m, k]` and `b` `[k, n]`, each row-major with row stride
+    /// `ld` or, when transposed, column-major with column stride `ld`; the product `[m, n]`
+    /// contiguous.
     static func plan(_ shape: Shape) -> MatmulPlan { cache.plan(shape) }
 
     private init(_ s: Shape) {
-        a = DNNL.stridedDesc([s.m, s.k], [s.lda, 1])
-        b = DNNL.stridedDesc([s.k, s.n], [1, s.ldb])
+        a = DNNL.stridedDesc([s.m, s.k], s.transA ? [1, s.lda] : [s.lda, 1])
+        b = DNNL.stridedDesc([s.k, s.n], s.transB ? [1, s.ldb] : [s.ldb, 1])
         c = DNNL.stridedDesc([s.m, s.n], [s.n, 1])
         var desc = dnnl_matmul_desc_t(), (ad, bd, cd) = (a, b, c)
         DNNL.expectSuccess(dnnl_matmul_desc_init(&desc, &ad, &bd, nil, &cd), "matmul desc")

@@ -8,11 +8,38 @@ public final class Storage: @unchecked Sendable {
     public let data: UnsafeMutableRawPointer
     /// Size in bytes.
     public let byteCount: Int
+    /// The mapping to undo instead of freeing `data`, for storage mapped from a file.
+    private let mapping: (base: UnsafeMutableRawPointer, length: Int)?
+
     /// Allocates `byteCount` bytes, 64-byte aligned, uninitialized.
     init(byteCount: Int) {
         _ = Storage.heapKept
         self.byteCount = byteCount
         data = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+        mapping = nil
+    }
+
+    /// `byteCount` bytes of the file at `path` from `offset`, mapped copy-on-write: reading them
+    /// takes the page cache's pages without copying 47 MB (Fashion-MNIST's training images: a
+    /// `read` took 28 ms, the mapping under 1), and writes stay private to this process. The
+    /// file must not shrink while mapped (reads past its end would fault), so this is for files
+    /// Ember wrote and never changes, `DecompressedCache`'s. Nil when the mapping fails.
+    init?(mapping path: String, offset: Int, byteCount: Int) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let length = offset + byteCount
+        // Populated read-only, then made writable: populating a writable private mapping copies
+        // every page up front (24 ms for these 47 MB); this way only written pages are copied.
+        guard byteCount > 0, let base = mmap(nil, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), base != MAP_FAILED
+        else { return nil }
+        guard mprotect(base, length, PROT_READ | PROT_WRITE) == 0 else {
+            munmap(base, length)
+            return nil
+        }
+        self.byteCount = byteCount
+        data = base + offset
+        mapping = (base, length)
     }
 
     /// Keeps freed blocks up to 32 MiB in malloc's heap instead of returning them to the system:
@@ -30,7 +57,9 @@ public final class Storage: @unchecked Sendable {
         memset(data, 0, byteCount)
     }
 
-    deinit { data.deallocate() }
+    deinit {
+        if let mapping { munmap(mapping.base, mapping.length) } else { data.deallocate() }
+    }
 }
 
 // glibc's `mallopt` and its parameters (malloc.h, which the Glibc module does not import).

@@ -6,15 +6,19 @@ import Foundation
 struct DatasetFile: ~Copyable {
     let path: String
     private let file: gzFile
+    /// The decompressed copy read instead of `path`, if any: a file Ember wrote and never
+    /// changes, so its data can be mapped rather than read.
+    private let cachedCopy: String?
 
     /// Opens `path`, throwing `.missing` when it does not exist. A large gzip file is read from
     /// its decompressed copy in `DecompressedCache` (errors still name `path`).
     init(_ path: String) throws(DatasetError) {
         guard FileManager.default.fileExists(atPath: path) else { throw DatasetError(.missing, path: path, "file not found") }
-        let source = path.hasSuffix(".gz") ? DecompressedCache.plainCopy(of: path) ?? path : path
-        guard let file = gzopen(source, "rb") else { throw DatasetError(.cannotRead, path: path, "cannot open: \(errnoText())") }
+        let copy = path.hasSuffix(".gz") ? DecompressedCache.plainCopy(of: path) : nil
+        guard let file = gzopen(copy ?? path, "rb") else { throw DatasetError(.cannotRead, path: path, "cannot open: \(errnoText())") }
         self.path = path
         self.file = file
+        cachedCopy = copy
     }
 
     /// Opens `root/name` or, failing that, `root/name.gz`; throws `.missing` naming both when
@@ -54,6 +58,22 @@ struct DatasetFile: ~Copyable {
         guard n == count else {
             throw DatasetError(.invalidFormat, path: path, "truncated: \(what) needs \(count) bytes, but only \(n) remain")
         }
+    }
+
+    /// The rest of the data, exactly `count` bytes, as storage mapped from the decompressed copy
+    /// (see `Storage.init(mapping:offset:byteCount:)`); nil when there is no such copy or it
+    /// cannot be mapped (read the bytes instead). Throws as `read` and `expectEnd` would when the
+    /// copy holds fewer or more bytes.
+    func mappedRest(_ count: Int, _ what: String) throws(DatasetError) -> Storage? {
+        guard let cachedCopy, let size = (try? FileManager.default.attributesOfItem(atPath: cachedCopy))?[.size] as? Int else {
+            return nil
+        }
+        let offset = Int(gztell(file))
+        guard size >= offset + count else {
+            throw DatasetError(.invalidFormat, path: path, "truncated: \(what) needs \(count) bytes, but only \(size - offset) remain")
+        }
+        guard size == offset + count else { throw DatasetError(.invalidFormat, path: path, "trailing bytes after \(what)") }
+        return Storage(mapping: cachedCopy, offset: offset, byteCount: count)
     }
 
     /// Reads `count` bytes into an array.

@@ -17,9 +17,13 @@ func readIDX(_ file: borrowing DatasetFile, rank: Int) throws(DatasetError) -> T
     }
     let header = try file.bytes(4 * rank, "the IDX dimensions")
     let shape = (0..<rank).map { d in header[4 * d..<4 * d + 4].reduce(0) { $0 << 8 | Int($1) } }
+    let what = "data of shape \(shapeString(shape))", count = shape.reduce(1, *)
+    if let mapped = try file.mappedRest(count, what) {
+        return Tensor(storage: mapped, shape: shape, strides: Tensor.contiguousStrides(shape), offset: 0, dtype: .uint8)
+    }
     let t = Tensor(uninitializedShape: shape, dtype: .uint8)
-    try file.read(into: t.pointer, count: t.numel, "data of shape \(shapeString(shape))")
-    try file.expectEnd(after: "data of shape \(shapeString(shape))")
+    try file.read(into: t.pointer, count: count, what)
+    try file.expectEnd(after: what)
     return t
 }
 
