@@ -10,8 +10,8 @@ private func gemmLayout(_ t: Tensor, rows: Int, cols: Int) -> (trans: Bool, ld: 
 
 /// `out[b] = a[b] @ bm[b]` for `batch` matrices: `a` is `[batch, m, k]`, `bm` `[batch, k, n]` (any
 /// strides), `out` contiguous `[batch, m, n]`. Float32 goes to oneDNN: its matmul primitive for a
-/// single product (see `MatmulPlan`), its JIT sgemm for each of a batch; float64 and int64 run a
-/// vectorized Swift loop.
+/// single product below 1024³ (see `MatmulPlan`), its JIT sgemm for larger ones and for each of a
+/// batch; float64 and int64 run a vectorized Swift loop.
 ///
 /// OpenBLAS is deliberately not used: Debian's build does not know this CPU's AVX-512 (several
 /// times slower than oneDNN here), and its thread pool spins at start-up, stealing a core from
@@ -28,7 +28,9 @@ func gemmKernel(_ a: Tensor, _ bm: Tensor, _ out: Tensor, batch: Int, m: Int, k:
         let (ta, lda) = la!, (tb, ldb) = lb!
         let sa = a.dim == 3 ? a.strides[0] : 0, sb = bm.dim == 3 ? bm.strides[0] : 0
         let pa = a.pointer(as: Float.self), pb = bm.pointer(as: Float.self), po = out.pointer(as: Float.self)
-        if batch == 1 {
+        // Products from 1024³ on stay on sgemm: there its 40 ms first-call compile is noise and
+        // the primitive measured 0.87–1.04× as fast (`ember bench gemm`, five runs).
+        if batch == 1 && m * n * k < 1 << 30 {
             MatmulPlan.plan(.init(m: m, k: k, n: n, lda: lda, ldb: ldb, transA: ta, transB: tb)).run(pa, pb, po)
             return
         }

@@ -2,7 +2,7 @@ import CDNNL
 import Foundation
 
 /// A oneDNN matmul primitive for one float32 product shape and operand layout, created on first
-/// use and cached for the process. `gemmKernel` takes it for every single (unbatched) product.
+/// use and cached for the process. `gemmKernel` takes it for single (unbatched) products below 1024³.
 /// Timed alternately call by call against `dnnl_sgemm` on the MLP's products (a C harness), the
 /// batch-reduce matmul kernel was 0.82–1.45× as fast per shape and even over a whole step
 /// (1.90 against 1.95 ms for the eleven products); what decides is start-up: sgemm's first call
