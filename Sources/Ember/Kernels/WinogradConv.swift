@@ -7,9 +7,10 @@ import Foundation
 /// are transformed back into 2×2 output tiles. The transforms add, subtract and halve, so the
 /// results round like a direct convolution's; the products do 16 multiplies per 2×2 tile
 /// instead of 36 and, as matrix products, run near the machine's peak. The transforms read and
-/// write NCHW themselves, so no layout reorders run around the products. On that layer oneDNN
-/// 2.6's own Winograd kernel (F(4×4, 3×3), whose 4×4 tiles cover 6×6 maps with 8×8) took
-/// 9.2 ms plus 2–3 ms of reorders and PyTorch 12 ms for the forward.
+/// write NCHW through one channels-last reorder each, not oneDNN's blocked layouts. On that
+/// layer oneDNN 2.6's own Winograd kernel (F(4×4, 3×3), whose 4×4 tiles cover 6×6 maps with 8×8)
+/// took 9.2 ms plus 2–3 ms of reorders for the forward, PyTorch 11–12 ms, this 8.8 ms (6.3–8.9
+/// of it the products).
 ///
 /// The input gradient is the same product over the output gradient with the filters turned by
 /// 180° and their channels swapped; the weight gradient is the transposed product of the
