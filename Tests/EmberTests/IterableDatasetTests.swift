@@ -17,6 +17,12 @@ private struct Naturals: IterableDataset {
     }
 }
 
+/// `n` draws from the default generator, as a stream with random transforms makes them.
+private struct NoisyStream: IterableDataset {
+    let n: Int
+    func makeIterator() -> some IteratorProtocol<Double> { (0..<n).lazy.map { _ in Tensor.rand([1]).item() }.makeIterator() }
+}
+
 @Suite struct IterableDatasetTests {
     @Test func batchesFollowTheStream() {
         let loader = DataLoader(Ramp(n: 7), batchSize: 3)
@@ -55,6 +61,18 @@ private struct Naturals: IterableDataset {
             break
         }
         #expect(Array(sums.prefix(4)) == [3, 12, 21, 30])
+    }
+
+    /// The stream reader draws from a generator seeded with the epoch's base seed, itself drawn
+    /// here from this thread's generator (set for the test, as a worker's is).
+    @Test(arguments: [1, 3])
+    func readerSeedsItsDraws(workers: Int) {
+        let state = ThreadState.current
+        state.generator = Generator(seed: 3)
+        defer { state.generator = nil }
+        let draws = DataLoader(NoisyStream(n: 6), batchSize: 2, numWorkers: workers, collate: { $0 }).flatMap { $0 }
+        let base = Generator(seed: 3).withLock { $0.random64() }, reader = Generator(seed: base)
+        #expect(draws == (0..<6).map { _ in Tensor.rand([1], generator: reader).item() })
     }
 
     @Test func shuffleIsRejected() async {
