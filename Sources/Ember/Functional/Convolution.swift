@@ -23,14 +23,8 @@ enum Conv {
                                                     b.map { UnsafePointer($0.pointer(as: Float.self)) }, out.pointer(as: Float.self))
             } else {
                 let b = bias.map(compute) ?? Tensor.zeros([g.cout])
-                if SplitKernelConv.applies(to: geometry) {
-                    SplitKernelConv.plan(geometry).forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self), b.pointer, out.pointer)
-                } else if SmallMapConv.applies(to: geometry) {
-                    SmallMapConv.plan(geometry).forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self), b.pointer(as: Float.self),
-                                                        out.pointer(as: Float.self))
-                } else if WinogradConv.applies(to: geometry) {
-                    WinogradConv.plan(geometry).forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self), b.pointer(as: Float.self),
-                                                        out.pointer(as: Float.self))
+                if let kernel = geometry.ownKernel {
+                    kernel.forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self), b.pointer(as: Float.self), out.pointer(as: Float.self))
                 } else {
                     ConvPlan.plan(geometry).runForward(src: xc.pointer, weights: wc.pointer, bias: b.pointer, dst: out.pointer)
                 }
@@ -60,13 +54,8 @@ enum Conv {
         var geometry = g
         geometry.dtype = dc.dtype
         let out = Tensor(uninitializedShape: geometry.srcDims, dtype: dc.dtype)
-        if dc.dtype == .float32 && SplitKernelConv.applies(to: geometry) {
-            SplitKernelConv.plan(geometry).backwardData(dc.pointer, wc.pointer(as: Float.self), out.pointer(as: Float.self), token: token)
-        } else if SmallMapConv.applies(to: geometry) {
-            SmallMapConv.plan(geometry).backwardData(dc.pointer(as: Float.self), wc.pointer(as: Float.self), out.pointer(as: Float.self),
-                                                     token: token)
-        } else if WinogradConv.applies(to: geometry) {
-            WinogradConv.plan(geometry).backwardData(dc.pointer(as: Float.self), wc.pointer(as: Float.self), out.pointer(as: Float.self))
+        if let kernel = geometry.ownKernel {
+            kernel.backwardData(dc.pointer(as: Float.self), wc.pointer(as: Float.self), out.pointer(as: Float.self), token: token)
         } else if dc.dtype == .float32 {
             ConvPlan.plan(geometry).runBackwardData(diffDst: dc.pointer, weights: wc.pointer, diffSrc: out.pointer, token: token)
         } else {
@@ -93,15 +82,9 @@ enum Conv {
             if FewChannelConv.applies(to: geometry) {
                 FewChannelConv(g: geometry).backwardWeights(xc.pointer(as: Float.self), dc.pointer(as: Float.self),
                                                             out.pointer(as: Float.self), b?.pointer(as: Float.self))
-            } else if SplitKernelConv.applies(to: geometry) {
-                SplitKernelConv.plan(geometry).backwardWeights(xc.pointer(as: Float.self), dc.pointer, out.pointer(as: Float.self),
-                                                               b?.pointer, token: token)
-            } else if SmallMapConv.applies(to: geometry) {
-                SmallMapConv.plan(geometry).backwardWeights(xc.pointer(as: Float.self), dc.pointer(as: Float.self),
-                                                            out.pointer(as: Float.self), b?.pointer(as: Float.self), token: token)
-            } else if WinogradConv.applies(to: geometry) {
-                WinogradConv.plan(geometry).backwardWeights(xc.pointer(as: Float.self), dc.pointer(as: Float.self),
-                                                            out.pointer(as: Float.self), b?.pointer(as: Float.self))
+            } else if let kernel = geometry.ownKernel {
+                kernel.backwardWeights(xc.pointer(as: Float.self), dc.pointer(as: Float.self), out.pointer(as: Float.self),
+                                       b?.pointer(as: Float.self), token: token)
             } else {
                 ConvPlan.plan(geometry).runBackwardWeights(src: xc.pointer, diffDst: dc.pointer, diffWeights: out.pointer,
                                                            diffBias: b?.pointer, token: token)

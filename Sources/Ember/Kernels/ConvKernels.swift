@@ -252,6 +252,29 @@ final class ConvPlan: @unchecked Sendable {
     }
 }
 
+/// A float32 convolution of Ember's own, for the shapes where it measured faster than oneDNN's
+/// primitives: all three passes on plain NCHW buffers. `token` numbers one output gradient
+/// across the two backward passes of a step, for kernels that share its copy between them.
+protocol OwnConvKernel: AnyObject {
+    func forward(_ src: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+                 _ dst: UnsafeMutablePointer<Float>)
+    func backwardData(_ diffDst: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ diffSrc: UnsafeMutablePointer<Float>,
+                      token: Int?)
+    func backwardWeights(_ src: UnsafePointer<Float>, _ diffDst: UnsafePointer<Float>, _ diffWeights: UnsafeMutablePointer<Float>,
+                         _ diffBias: UnsafeMutablePointer<Float>?, token: Int?)
+}
+
+extension ConvGeometry {
+    /// The cached kernel of Ember's own that takes this convolution, if one does: 5×5
+    /// (`SplitKernelConv`), 3×3 over ≤ 16 pixels (`SmallMapConv`) or over 17–36 (`WinogradConv`).
+    var ownKernel: (any OwnConvKernel)? {
+        if SplitKernelConv.applies(to: self) { return SplitKernelConv.plan(self) }
+        if SmallMapConv.applies(to: self) { return SmallMapConv.plan(self) }
+        if WinogradConv.applies(to: self) { return WinogradConv.plan(self) }
+        return nil
+    }
+}
+
 /// `sums[c]` = the sum of channel `c` of an NCHW buffer (`n` images of `channels × pixels`): a
 /// convolution's bias gradient.
 func channelSums(_ x: UnsafePointer<Float>, n: Int, channels: Int, pixels: Int, _ sums: UnsafeMutablePointer<Float>) {

@@ -13,7 +13,7 @@ import Foundation
 /// oneDNN 2.6's direct kernel's 12–14 ms, the weight gradient's 6–7 ms against its 21 ms; with
 /// the right-hand matrices input-major (`W_tap` as `[cin][cout]`, not transposed in the call)
 /// 15–25% faster than transposed.
-final class SmallMapConv: @unchecked Sendable {
+final class SmallMapConv: OwnConvKernel, @unchecked Sendable {
     let geometry: ConvGeometry
     private let lock = NSLock()
     /// One product's rows: the tap, the first output and input pixel, and how many pixels.

@@ -11,7 +11,7 @@ import Foundation
 /// the 36 taps for 25. The gradients follow by the chain rule: the weight gradient of each block
 /// is that block of the stacked weight gradient, and the input gradient the sum of the four
 /// shifted slices of the stacked input gradient.
-final class SplitKernelConv: @unchecked Sendable {
+final class SplitKernelConv: OwnConvKernel, @unchecked Sendable {
     /// The 5×5 convolution.
     let geometry: ConvGeometry
     /// The 3×3 Winograd convolution over the stacked input.
@@ -104,22 +104,22 @@ final class SplitKernelConv: @unchecked Sendable {
     }
 
     /// `dst = conv(src, weights) + bias` on plain NCHW buffers.
-    func forward(_ src: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ bias: UnsafeMutableRawPointer,
-                 _ dst: UnsafeMutableRawPointer) {
+    func forward(_ src: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+                 _ dst: UnsafeMutablePointer<Float>) {
         lock.lock(); defer { lock.unlock() }
         stackInput(src)
         stackWeights(weights)
         ConvPlan.plan(inner).runForward(src: UnsafeMutableRawPointer(stacked), weights: UnsafeMutableRawPointer(stackedWeights),
-                                        bias: bias, dst: dst)
+                                        bias: UnsafeMutableRawPointer(mutating: bias), dst: UnsafeMutableRawPointer(dst))
     }
 
     /// The input gradient `diffSrc` from `diffDst` and the weights: the sum over blocks of the
     /// stacked input gradient, each shifted back by its block's offset.
-    func backwardData(_ diffDst: UnsafeMutableRawPointer, _ weights: UnsafePointer<Float>, _ diffSrc: UnsafeMutablePointer<Float>,
+    func backwardData(_ diffDst: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ diffSrc: UnsafeMutablePointer<Float>,
                       token: Int?) {
         lock.lock(); defer { lock.unlock() }
         stackWeights(weights)
-        ConvPlan.plan(inner).runBackwardData(diffDst: diffDst, weights: UnsafeMutableRawPointer(stackedWeights),
+        ConvPlan.plan(inner).runBackwardData(diffDst: UnsafeMutableRawPointer(mutating: diffDst), weights: UnsafeMutableRawPointer(stackedWeights),
                                              diffSrc: UnsafeMutableRawPointer(stacked), token: token)
         let g = geometry, cin = g.cin, (h, w, ih, iw) = (g.h, g.w, inner.h, inner.w)
         forEachPlane { image, c in
@@ -139,12 +139,13 @@ final class SplitKernelConv: @unchecked Sendable {
     }
 
     /// The weight gradient `diffWeights` (and `diffBias` when given) from the input and `diffDst`.
-    func backwardWeights(_ src: UnsafePointer<Float>, _ diffDst: UnsafeMutableRawPointer, _ diffWeights: UnsafeMutablePointer<Float>,
-                         _ diffBias: UnsafeMutableRawPointer?, token: Int?) {
+    func backwardWeights(_ src: UnsafePointer<Float>, _ diffDst: UnsafePointer<Float>, _ diffWeights: UnsafeMutablePointer<Float>,
+                         _ diffBias: UnsafeMutablePointer<Float>?, token: Int?) {
         lock.lock(); defer { lock.unlock() }
         stackInput(src)
-        ConvPlan.plan(inner).runBackwardWeights(src: UnsafeMutableRawPointer(stacked), diffDst: diffDst,
-                                                diffWeights: UnsafeMutableRawPointer(stackedWeights), diffBias: diffBias, token: token)
+        ConvPlan.plan(inner).runBackwardWeights(src: UnsafeMutableRawPointer(stacked), diffDst: UnsafeMutableRawPointer(mutating: diffDst),
+                                                diffWeights: UnsafeMutableRawPointer(stackedWeights),
+                                                diffBias: diffBias.map { UnsafeMutableRawPointer($0) }, token: token)
         let g = geometry
         for o in 0..<g.cout {
             for (q, (a, b)) in Self.offsets.enumerated() {

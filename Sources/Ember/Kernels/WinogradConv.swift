@@ -15,7 +15,7 @@ import Foundation
 /// The input gradient is the same product over the output gradient with the filters turned by
 /// 180° and their channels swapped; the weight gradient is the transposed product of the
 /// transformed input and the output gradient transformed by the transpose of the output's map.
-final class WinogradConv: @unchecked Sendable {
+final class WinogradConv: OwnConvKernel, @unchecked Sendable {
     typealias V = SIMD8<Float>
     let geometry: ConvGeometry
     private let lock = NSLock()
@@ -287,8 +287,10 @@ final class WinogradConv: @unchecked Sendable {
         convolve(src, weights, inputMajorTaps, forwardTiling, turned: false, bias, dst)
     }
 
-    /// The input gradient from `diffDst` and the weights, plain NCHW buffers.
-    func backwardData(_ diffDst: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ diffSrc: UnsafeMutablePointer<Float>) {
+    /// The input gradient from `diffDst` and the weights, plain NCHW buffers (each pass
+    /// transforms the output gradient itself, so `token` goes unused).
+    func backwardData(_ diffDst: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ diffSrc: UnsafeMutablePointer<Float>,
+                      token _: Int?) {
         lock.lock(); defer { lock.unlock() }
         convolve(diffDst, weights, outputMajorTaps, dataTiling, turned: true, nil, diffSrc)
     }
@@ -305,9 +307,9 @@ final class WinogradConv: @unchecked Sendable {
     }
 
     /// The weight gradient (and the bias gradient when `diffBias` is given) from the input and
-    /// `diffDst`, plain NCHW buffers.
+    /// `diffDst`, plain NCHW buffers (`token` unused, as for `backwardData`).
     func backwardWeights(_ src: UnsafePointer<Float>, _ diffDst: UnsafePointer<Float>, _ diffWeights: UnsafeMutablePointer<Float>,
-                         _ diffBias: UnsafeMutablePointer<Float>?) {
+                         _ diffBias: UnsafeMutablePointer<Float>?, token _: Int?) {
         lock.lock(); defer { lock.unlock() }
         let g = geometry, t = forwardTiling
         transformInput(src, t)
