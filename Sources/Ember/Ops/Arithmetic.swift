@@ -1,20 +1,20 @@
 extension Tensor {
     /// Runs a binary kernel with broadcasting and type promotion; nothing is recorded.
     /// `floatResult` promotes integer results to float32 (true division and friends).
-    static func binaryForward(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, floatResult: Bool = false) -> Tensor {
+    static func binaryForward<Fn: BinaryFunction>(_ f: Fn.Type, _ a: Tensor, _ b: Tensor, floatResult: Bool = false) -> Tensor {
         var rt = resultType(a, b)
         if floatResult && !rt.isFloatingPoint { rt = .float32 }
         let ct = rt.computeType
         let shape = broadcastShapes(a.shape, b.shape)
         let out = Tensor(uninitializedShape: shape, dtype: ct)
-        binaryKernel(op, a.converted(ct).broadcastView(shape), b.converted(ct).broadcastView(shape), out)
+        binaryKernel(f, a.converted(ct).broadcastView(shape), b.converted(ct).broadcastView(shape), out)
         return out.converted(rt)
     }
 
     /// Element-wise sum, `self + alpha * other`. PyTorch: `torch.add`.
     public func add(_ other: Tensor, alpha: Double = 1) -> Tensor {
         let o = alpha == 1 ? other : other * alpha
-        let out = Tensor.binaryForward(.add, self, o)
+        let out = Tensor.binaryForward(BinaryFn.Add.self, self, o)
         return out.recording("AddBackward0", [self, o]) { [self] g, _ in [g.gradFor(self), g.gradFor(o)] }
     }
 
@@ -23,13 +23,14 @@ extension Tensor {
         check(dtype != .bool || other.dtype != .bool,
                      "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
         let o = alpha == 1 ? other : other * alpha
-        let out = Tensor.binaryForward(.sub, self, o)
-        return out.recording("SubBackward0", [self, o]) { [self] g, _ in [g.gradFor(self), (-g).gradFor(o)] }
+        let out = Tensor.binaryForward(BinaryFn.Sub.self, self, o)
+        // `2.0 - x` is PyTorch's `rsub`.
+        return out.recording(isWrappedNumber ? "RsubBackward1" : "SubBackward0", [self, o]) { [self] g, _ in [g.gradFor(self), (-g).gradFor(o)] }
     }
 
     /// Element-wise product. PyTorch: `torch.mul`.
     public func mul(_ other: Tensor) -> Tensor {
-        let out = Tensor.binaryForward(.mul, self, other)
+        let out = Tensor.binaryForward(BinaryFn.Mul.self, self, other)
         // Each side's gradient reads only the other side, as in PyTorch: `y.mul_(2.0)` on a non-leaf
         // must not save (and so forbid overwriting) y itself.
         let saved = (other.requiresGradFlag ? [self] : []) + (requiresGradFlag ? [other] : [])
@@ -41,7 +42,7 @@ extension Tensor {
 
     /// Element-wise true division (integers give float32). PyTorch: `torch.div`.
     public func div(_ other: Tensor) -> Tensor {
-        let out = Tensor.binaryForward(.div, self, other, floatResult: true)
+        let out = Tensor.binaryForward(BinaryFn.Div.self, self, other, floatResult: true)
         let saved = (other.requiresGradFlag ? [self] : []) + [other]
         return out.recording("DivBackward0", [self, other], saved: saved) { [self] g, _ in
             [self.requiresGradFlag ? (g / other).gradFor(self) : nil,
@@ -51,12 +52,12 @@ extension Tensor {
 
     /// Element-wise division rounded toward minus infinity. PyTorch: `torch.floor_divide`.
     public func floorDivide(_ other: Tensor) -> Tensor {
-        Tensor.binaryForward(.floorDivide, self, other)
+        Tensor.binaryForward(BinaryFn.FloorDivide.self, self, other)
     }
 
     /// Element-wise power. PyTorch: `torch.pow(self, exponent)`.
     public func pow(_ exponent: Tensor) -> Tensor {
-        let out = Tensor.binaryForward(.pow, self, exponent)
+        let out = Tensor.binaryForward(BinaryFn.Pow.self, self, exponent)
         return out.recording("PowBackward1", [self, exponent], saved: [self, exponent], savesOutput: exponent.requiresGradFlag) { [self] g, out in
             [self.requiresGradFlag ? (g * exponent * self.pow(exponent - 1.0)).gradFor(self) : nil,
              exponent.requiresGradFlag
@@ -65,17 +66,18 @@ extension Tensor {
     }
 
     /// Element-wise power with a scalar exponent. PyTorch: `tensor.pow(exponent)` / `tensor ** exponent`.
+    /// Integer tensors keep their dtype under a non-negative integral exponent.
     public func pow(_ exponent: Double) -> Tensor {
-        let x = dtype.isFloatingPoint || exponent.rounded() != exponent || exponent < 0 ? self.converted(dtype.isFloatingPoint ? dtype : .float32) : self
-        let out: Tensor
-        if x.dtype.isFloatingPoint {
-            out = Tensor(uninitializedShape: shape, dtype: x.dtype.computeType)
-            unaryKernel(.powScalar(exponent), x.converted(x.dtype.computeType), out)
-        } else {
-            return Tensor.binaryForward(.pow, self, Tensor.wrapped(Int(exponent), like: self))
+        if !dtype.isFloatingPoint && exponent.rounded() == exponent && exponent >= 0 {
+            return Tensor.binaryForward(BinaryFn.Pow.self, self, Tensor.wrapped(Int(exponent), like: self))
         }
-        let result = out.converted(x.dtype)
-        return result.recording("PowBackward0", [self], saved: [self]) { [self] g, _ in
+        let f: any UnaryFunction.Type = switch exponent {
+        case 2: UnaryFn.Square.self
+        case 3: UnaryFn.Cube.self
+        case 0.5: UnaryFn.Sqrt.self
+        default: UnaryFn.PowScalar.self
+        }
+        return unaryForward(f, p: exponent).recording("PowBackward0", [self], saved: [self]) { [self] g, _ in
             if exponent == 0 { return [Tensor.zerosLike(g)] }
             return [g * exponent * self.pow(exponent - 1)]
         }
@@ -84,13 +86,13 @@ extension Tensor {
     /// `base ** self` for a scalar base. PyTorch: `torch.pow(base, tensor)`.
     public static func pow(_ base: Double, _ exponent: Tensor) -> Tensor {
         let b = Tensor.wrapped(base, like: exponent)
-        let out = Tensor.binaryForward(.pow, b, exponent, floatResult: true)
+        let out = Tensor.binaryForward(BinaryFn.Pow.self, b, exponent, floatResult: true)
         return out.recording("PowBackward2", [exponent], savesOutput: true) { g, out in [g * out * Foundation.log(base)] }
     }
 
     /// Python-style modulus (sign of the divisor). PyTorch: `torch.remainder`.
     public func remainder(_ other: Tensor) -> Tensor {
-        let out = Tensor.binaryForward(.remainder, self, other)
+        let out = Tensor.binaryForward(BinaryFn.Remainder.self, self, other)
         return out.recording("RemainderBackward0", [self, other], saved: [self, other]) { [self] g, _ in
             [g.gradFor(self), other.requiresGradFlag ? (-g * (self / other).floor()).gradFor(other) : nil]
         }
@@ -98,7 +100,7 @@ extension Tensor {
 
     /// C-style modulus (sign of the dividend). PyTorch: `torch.fmod`.
     public func fmod(_ other: Tensor) -> Tensor {
-        let out = Tensor.binaryForward(.fmod, self, other)
+        let out = Tensor.binaryForward(BinaryFn.Fmod.self, self, other)
         return out.recording("FmodBackward0", [self, other], saved: [self, other]) { [self] g, _ in
             [g.gradFor(self), other.requiresGradFlag ? (-g * (self / other).trunc()).gradFor(other) : nil]
         }
@@ -106,7 +108,7 @@ extension Tensor {
 
     /// Element-wise maximum (NaN propagates). PyTorch: `torch.maximum`.
     public func maximum(_ other: Tensor) -> Tensor {
-        let out = Tensor.binaryForward(.maximum, self, other)
+        let out = Tensor.binaryForward(BinaryFn.Maximum.self, self, other)
         return out.recording("MaximumBackward0", [self, other], saved: [self, other]) { [self] g, _ in
             Tensor.tieSplitGrads(g, self, other, maximum: true)
         }
@@ -114,7 +116,7 @@ extension Tensor {
 
     /// Element-wise minimum (NaN propagates). PyTorch: `torch.minimum`.
     public func minimum(_ other: Tensor) -> Tensor {
-        let out = Tensor.binaryForward(.minimum, self, other)
+        let out = Tensor.binaryForward(BinaryFn.Minimum.self, self, other)
         return out.recording("MinimumBackward0", [self, other], saved: [self, other]) { [self] g, _ in
             Tensor.tieSplitGrads(g, self, other, maximum: false)
         }
@@ -124,14 +126,14 @@ extension Tensor {
     /// PyTorch splits them: all of `g` to the winner, half to each on ties, all to both where a
     /// NaN is compared.
     private static func tieSplitGrads(_ g: Tensor, _ a: Tensor, _ b: Tensor, maximum: Bool) -> [Tensor?] {
-        func share(_ x: Tensor, _ y: Tensor) -> Tensor { g * binaryForward(.tieSplitWeight, x, y, floatResult: true) }
+        func share(_ x: Tensor, _ y: Tensor) -> Tensor { g * binaryForward(BinaryFn.TieSplitWeight.self, x, y, floatResult: true) }
         return [a.requiresGradFlag ? (maximum ? share(a, b) : share(b, a)).gradFor(a) : nil,
                 b.requiresGradFlag ? (maximum ? share(b, a) : share(a, b)).gradFor(b) : nil]
     }
 
     /// Element-wise `atan2(self, other)`. PyTorch: `torch.atan2`.
     public func atan2(_ other: Tensor) -> Tensor {
-        let out = Tensor.binaryForward(.atan2, self, other, floatResult: true)
+        let out = Tensor.binaryForward(BinaryFn.Atan2.self, self, other, floatResult: true)
         return out.recording("Atan2Backward0", [self, other], saved: [self, other]) { [self] g, _ in
             let r = self * self + other * other
             return [(g * other / r).gradFor(self), (-g * self / r).gradFor(other)]
@@ -142,17 +144,6 @@ extension Tensor {
 import Foundation
 
 // MARK: - Operators
-
-extension Tensor {
-    /// A tensor-scalar op on float32/float64 without materializing the scalar as a tensor (the
-    /// per-op cost of the textbook's small loops); nil for other dtypes, which take the general path.
-    fileprivate func scalarFast(_ op: UnaryOp, _ name: String, _ backward: @escaping (Tensor) -> Tensor) -> Tensor? {
-        guard dtype == .float32 || dtype == .float64 else { return nil }
-        let out = Tensor(uninitializedShape: shape, dtype: dtype)
-        unaryKernel(op, self, out)
-        return out.recording(name, [self]) { g, _ in [backward(g)] }
-    }
-}
 
 extension Tensor {
     /// PyTorch: `a + b`.
@@ -170,27 +161,27 @@ extension Tensor {
 
     /// PyTorch: `a + s`.
     public static func + (a: Tensor, s: Double) -> Tensor {
-        a.scalarFast(.addScalar(s), "AddBackward0") { g in g } ?? a.add(.wrapped(s, like: a))
+        a.add(.wrapped(s, like: a))
     }
     /// PyTorch: `s + a`.
     public static func + (s: Double, a: Tensor) -> Tensor { a + s }
     /// PyTorch: `a - s`.
     public static func - (a: Tensor, s: Double) -> Tensor {
-        a.scalarFast(.addScalar(-s), "SubBackward0") { g in g } ?? a.sub(.wrapped(s, like: a))
+        a.sub(.wrapped(s, like: a))
     }
     /// PyTorch: `s - a`.
     public static func - (s: Double, a: Tensor) -> Tensor {
-        a.scalarFast(.scalarSub(s), "RsubBackward1") { g in -g } ?? Tensor.wrapped(s, like: a).sub(a)
+        Tensor.wrapped(s, like: a).sub(a)
     }
     /// PyTorch: `a * s`.
     public static func * (a: Tensor, s: Double) -> Tensor {
-        a.scalarFast(.mulScalar(s), "MulBackward0") { g in g * s } ?? a.mul(.wrapped(s, like: a))
+        a.mul(.wrapped(s, like: a))
     }
     /// PyTorch: `s * a`.
     public static func * (s: Double, a: Tensor) -> Tensor { a * s }
     /// PyTorch: `a / s`.
     public static func / (a: Tensor, s: Double) -> Tensor {
-        a.scalarFast(.divScalar(s), "DivBackward0") { g in g / s } ?? a.div(.wrapped(s, like: a))
+        a.div(.wrapped(s, like: a))
     }
     /// PyTorch: `s / a`.
     public static func / (s: Double, a: Tensor) -> Tensor { Tensor.wrapped(s, like: a).div(a) }

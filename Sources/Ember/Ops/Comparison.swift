@@ -1,37 +1,33 @@
 extension Tensor {
     /// Compares with broadcasting and promotion; the result is bool and not differentiable.
-    static func compareForward(_ op: CompareOp, _ a: Tensor, _ b: Tensor) -> Tensor {
-        let ct: DType
-        switch op {
-        case .logicalAnd, .logicalOr, .logicalXor: ct = .bool
-        default: ct = resultType(a, b).computeType
-        }
+    static func compareForward<Fn: CompareFunction>(_ f: Fn.Type, _ a: Tensor, _ b: Tensor, logical: Bool = false) -> Tensor {
+        let ct = logical ? .bool : resultType(a, b).computeType
         let shape = broadcastShapes(a.shape, b.shape)
         let out = Tensor(uninitializedShape: shape, dtype: .bool)
-        compareKernel(op, a.converted(ct).broadcastView(shape), b.converted(ct).broadcastView(shape), out)
+        compareKernel(f, a.converted(ct).broadcastView(shape), b.converted(ct).broadcastView(shape), out)
         return out
     }
 
     /// PyTorch: `torch.eq`.
-    public func eq(_ other: Tensor) -> Tensor { Tensor.compareForward(.eq, self, other) }
+    public func eq(_ other: Tensor) -> Tensor { Tensor.compareForward(BinaryFn.Eq.self, self, other) }
     /// PyTorch: `torch.ne`.
-    public func ne(_ other: Tensor) -> Tensor { Tensor.compareForward(.ne, self, other) }
+    public func ne(_ other: Tensor) -> Tensor { Tensor.compareForward(BinaryFn.Ne.self, self, other) }
     /// PyTorch: `torch.lt`.
-    public func lt(_ other: Tensor) -> Tensor { Tensor.compareForward(.lt, self, other) }
+    public func lt(_ other: Tensor) -> Tensor { Tensor.compareForward(BinaryFn.Lt.self, self, other) }
     /// PyTorch: `torch.le`.
-    public func le(_ other: Tensor) -> Tensor { Tensor.compareForward(.le, self, other) }
+    public func le(_ other: Tensor) -> Tensor { Tensor.compareForward(BinaryFn.Le.self, self, other) }
     /// PyTorch: `torch.gt`.
-    public func gt(_ other: Tensor) -> Tensor { Tensor.compareForward(.gt, self, other) }
+    public func gt(_ other: Tensor) -> Tensor { Tensor.compareForward(BinaryFn.Gt.self, self, other) }
     /// PyTorch: `torch.ge`.
-    public func ge(_ other: Tensor) -> Tensor { Tensor.compareForward(.ge, self, other) }
+    public func ge(_ other: Tensor) -> Tensor { Tensor.compareForward(BinaryFn.Ge.self, self, other) }
     /// PyTorch: `torch.logical_and`.
-    public func logicalAnd(_ other: Tensor) -> Tensor { Tensor.compareForward(.logicalAnd, self, other) }
+    public func logicalAnd(_ other: Tensor) -> Tensor { Tensor.compareForward(BinaryFn.LogicalAnd.self, self, other, logical: true) }
     /// PyTorch: `torch.logical_or`.
-    public func logicalOr(_ other: Tensor) -> Tensor { Tensor.compareForward(.logicalOr, self, other) }
+    public func logicalOr(_ other: Tensor) -> Tensor { Tensor.compareForward(BinaryFn.LogicalOr.self, self, other, logical: true) }
     /// PyTorch: `torch.logical_xor`.
-    public func logicalXor(_ other: Tensor) -> Tensor { Tensor.compareForward(.logicalXor, self, other) }
+    public func logicalXor(_ other: Tensor) -> Tensor { Tensor.compareForward(BinaryFn.LogicalXor.self, self, other, logical: true) }
     /// PyTorch: `torch.logical_not`.
-    public func logicalNot() -> Tensor { Tensor.compareForward(.eq, converted(.bool), Tensor(false)) }
+    public func logicalNot() -> Tensor { Tensor.compareForward(BinaryFn.Eq.self, converted(.bool), Tensor(false)) }
 
     /// True when shapes match and every element is equal. PyTorch: `torch.equal`.
     public func equal(_ other: Tensor) -> Bool { shape == other.shape && eq(other).all().item() != 0 }

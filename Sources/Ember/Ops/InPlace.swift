@@ -80,7 +80,7 @@ extension Tensor {
 
     /// Applies an in-place binary op: direct kernel when nothing is recorded, otherwise out of place
     /// on a history alias, then copied back.
-    func inPlaceBinary(_ op: BinaryOp, _ other: Tensor, _ name: String,
+    func inPlaceBinary<Fn: BinaryFunction>(_ f: Fn.Type, _ other: Tensor, _ name: String,
                        _ outOfPlace: (Tensor, Tensor) -> Tensor) -> Tensor {
         let recording = isGradEnabled && (requiresGradFlag || other.requiresGradFlag)
         if recording {
@@ -91,15 +91,16 @@ extension Tensor {
             return self
         }
         let rt = Tensor.resultType(self, other)
-        let promoted = op == .div && !rt.isFloatingPoint ? DType.float32 : rt
+        let trueDivision = f == BinaryFn.Div.self
+        let promoted = trueDivision && !rt.isFloatingPoint ? DType.float32 : rt
         checkCastable(promoted, name)
         let shapeOut = Tensor.broadcastShapes(shape, other.shape)
         check(shapeOut == shape,
                      "output with shape \(shapeString(shape)) doesn't match the broadcast shape \(shapeString(shapeOut))")
         if dtype == dtype.computeType && promoted == dtype {
-            binaryKernel(op, self, other.converted(dtype).broadcastView(shape), self)
+            binaryKernel(f, self, other.converted(dtype).broadcastView(shape), self)
         } else {
-            let out = Tensor.binaryForward(op, self, other, floatResult: op == .div)
+            let out = Tensor.binaryForward(f, self, other, floatResult: trueDivision)
             copyElements(from: out, to: self)
         }
         bumpVersion()
@@ -112,14 +113,14 @@ extension Tensor {
     }
 
     /// Applies an in-place unary op in the same way.
-    func inPlaceUnary(_ op: UnaryOp, _ outOfPlace: (Tensor) -> Tensor) -> Tensor {
+    func inPlaceUnary<Fn: UnaryFunction>(_ f: Fn.Type, p: Double = 0, q: Double = 0, _ outOfPlace: (Tensor) -> Tensor) -> Tensor {
         if isGradEnabled && requiresGradFlag {
             checkInPlaceOnLeaf()
             adoptInPlace(recordInPlace(outOfPlace))
             return self
         }
         if dtype == dtype.computeType {
-            unaryKernel(op, self, self)
+            unaryKernel(f, self, self, p: p, q: q)
         } else {
             copyElements(from: outOfPlace(self), to: self)
         }
@@ -131,26 +132,26 @@ extension Tensor {
     @discardableResult
     public func add_(_ other: Tensor, alpha: Double = 1) -> Tensor {
         let o = alpha == 1 ? other : other * alpha
-        return inPlaceBinary(.add, o, "add_") { $0.add($1) }
+        return inPlaceBinary(BinaryFn.Add.self, o, "add_") { $0.add($1) }
     }
     /// In-place `self -= alpha * other`. PyTorch: `tensor.sub_`.
     @discardableResult
     public func sub_(_ other: Tensor, alpha: Double = 1) -> Tensor {
         let o = alpha == 1 ? other : other * alpha
-        return inPlaceBinary(.sub, o, "sub_") { $0.sub($1) }
+        return inPlaceBinary(BinaryFn.Sub.self, o, "sub_") { $0.sub($1) }
     }
     /// PyTorch: `tensor.mul_`.
     @discardableResult
-    public func mul_(_ other: Tensor) -> Tensor { inPlaceBinary(.mul, other, "mul_") { $0.mul($1) } }
+    public func mul_(_ other: Tensor) -> Tensor { inPlaceBinary(BinaryFn.Mul.self, other, "mul_") { $0.mul($1) } }
     /// PyTorch: `tensor.div_`.
     @discardableResult
-    public func div_(_ other: Tensor) -> Tensor { inPlaceBinary(.div, other, "div_") { $0.div($1) } }
+    public func div_(_ other: Tensor) -> Tensor { inPlaceBinary(BinaryFn.Div.self, other, "div_") { $0.div($1) } }
     /// PyTorch: `tensor.pow_`.
     @discardableResult
-    public func pow_(_ other: Tensor) -> Tensor { inPlaceBinary(.pow, other, "pow_") { $0.pow($1) } }
+    public func pow_(_ other: Tensor) -> Tensor { inPlaceBinary(BinaryFn.Pow.self, other, "pow_") { $0.pow($1) } }
     /// PyTorch: `tensor.remainder_`.
     @discardableResult
-    public func remainder_(_ other: Tensor) -> Tensor { inPlaceBinary(.remainder, other, "remainder_") { $0.remainder($1) } }
+    public func remainder_(_ other: Tensor) -> Tensor { inPlaceBinary(BinaryFn.Remainder.self, other, "remainder_") { $0.remainder($1) } }
 
     /// PyTorch: `tensor.add_(scalar)`.
     @discardableResult
@@ -166,7 +167,7 @@ extension Tensor {
     public func div_(_ s: Double) -> Tensor { div_(.wrapped(s, like: self)) }
     /// PyTorch: `tensor.pow_(scalar)`.
     @discardableResult
-    public func pow_(_ e: Double) -> Tensor { inPlaceUnary(.powScalar(e)) { $0.pow(e) } }
+    public func pow_(_ e: Double) -> Tensor { inPlaceUnary(UnaryFn.PowScalar.self, p: e) { $0.pow(e) } }
 
     /// Fills with zeros. PyTorch: `tensor.zero_()`.
     @discardableResult
@@ -207,41 +208,41 @@ extension Tensor {
     /// Clamps in place. PyTorch: `tensor.clamp_(min, max)`.
     @discardableResult
     public func clamp_(min: Double? = nil, max: Double? = nil) -> Tensor {
-        inPlaceUnary(.clamp(min: min, max: max)) { $0.clamp(min: min, max: max) }
+        inPlaceUnary(UnaryFn.Clamp.self, p: min ?? -.infinity, q: max ?? .infinity) { $0.clamp(min: min, max: max) }
     }
     /// PyTorch: `tensor.relu_()`.
     @discardableResult
-    public func relu_() -> Tensor { inPlaceUnary(.relu) { $0.relu() } }
+    public func relu_() -> Tensor { inPlaceUnary(UnaryFn.Relu.self) { $0.relu() } }
     /// PyTorch: `tensor.neg_()`.
     @discardableResult
-    public func neg_() -> Tensor { inPlaceUnary(.neg) { $0.neg() } }
+    public func neg_() -> Tensor { inPlaceUnary(UnaryFn.Neg.self) { $0.neg() } }
     /// PyTorch: `tensor.abs_()`.
     @discardableResult
-    public func abs_() -> Tensor { inPlaceUnary(.abs) { $0.abs() } }
+    public func abs_() -> Tensor { inPlaceUnary(UnaryFn.Abs.self) { $0.abs() } }
     /// PyTorch: `tensor.sqrt_()`.
     @discardableResult
-    public func sqrt_() -> Tensor { inPlaceUnary(.sqrt) { $0.sqrt() } }
+    public func sqrt_() -> Tensor { inPlaceUnary(UnaryFn.Sqrt.self) { $0.sqrt() } }
     /// PyTorch: `tensor.exp_()`.
     @discardableResult
-    public func exp_() -> Tensor { inPlaceUnary(.exp) { $0.exp() } }
+    public func exp_() -> Tensor { inPlaceUnary(UnaryFn.Exp.self) { $0.exp() } }
     /// PyTorch: `tensor.log_()`.
     @discardableResult
-    public func log_() -> Tensor { inPlaceUnary(.log) { $0.log() } }
+    public func log_() -> Tensor { inPlaceUnary(UnaryFn.Log.self) { $0.log() } }
     /// PyTorch: `tensor.sigmoid_()`.
     @discardableResult
-    public func sigmoid_() -> Tensor { inPlaceUnary(.sigmoid) { $0.sigmoid() } }
+    public func sigmoid_() -> Tensor { inPlaceUnary(UnaryFn.Sigmoid.self) { $0.sigmoid() } }
     /// PyTorch: `tensor.tanh_()`.
     @discardableResult
-    public func tanh_() -> Tensor { inPlaceUnary(.tanh) { $0.tanh() } }
+    public func tanh_() -> Tensor { inPlaceUnary(UnaryFn.Tanh.self) { $0.tanh() } }
     /// PyTorch: `tensor.floor_()`.
     @discardableResult
-    public func floor_() -> Tensor { inPlaceUnary(.floor) { $0.floor() } }
+    public func floor_() -> Tensor { inPlaceUnary(UnaryFn.Floor.self) { $0.floor() } }
     /// PyTorch: `tensor.ceil_()`.
     @discardableResult
-    public func ceil_() -> Tensor { inPlaceUnary(.ceil) { $0.ceil() } }
+    public func ceil_() -> Tensor { inPlaceUnary(UnaryFn.Ceil.self) { $0.ceil() } }
     /// PyTorch: `tensor.round_()`.
     @discardableResult
-    public func round_() -> Tensor { inPlaceUnary(.round) { $0.round() } }
+    public func round_() -> Tensor { inPlaceUnary(UnaryFn.Round.self) { $0.round() } }
 }
 
 extension DType {

@@ -1,90 +1,92 @@
 import Foundation
 
 extension Tensor {
-    /// Runs a unary kernel: float-only ops promote integer inputs to float32; others keep the dtype.
-    func unaryForward(_ op: UnaryOp, floatOnly: Bool = true) -> Tensor {
+    /// Runs function `f` with constants `p`, `q`, `r`; nothing is recorded. Float-only functions
+    /// promote integer inputs to float32; others keep the dtype.
+    func unaryForward<Fn: UnaryFunction>(_ f: Fn.Type, floatOnly: Bool = true, p: Double = 0, q: Double = 0, r: Double = 0) -> Tensor {
         let rt: DType = floatOnly && !dtype.isFloatingPoint ? .float32 : dtype
         let ct = rt.computeType
         let out = Tensor(uninitializedShape: shape, dtype: ct)
-        unaryKernel(op, converted(ct), out)
+        unaryKernel(f, converted(ct), out, p: p, q: q, r: r)
         return out.converted(rt)
     }
 
     /// A float-only unary op with its backward, written with differentiable ops.
-    private func unary(_ op: UnaryOp, _ name: String, saveInput: Bool = true,
-                       _ backward: @escaping (_ g: Tensor, _ x: Tensor, _ out: Tensor) -> Tensor) -> Tensor {
-        unaryForward(op).recording(name, [self], saved: saveInput ? [self] : [], savesOutput: !saveInput) { [self] g, out in [backward(g, self, out)] }
+    func unary<Fn: UnaryFunction>(_ f: Fn.Type, _ name: String, p: Double = 0, q: Double = 0, r: Double = 0, saveInput: Bool = true,
+                                  _ backward: @escaping (_ g: Tensor, _ x: Tensor, _ out: Tensor) -> Tensor) -> Tensor {
+        unaryForward(f, p: p, q: q, r: r)
+            .recording(name, [self], saved: saveInput ? [self] : [], savesOutput: !saveInput) { [self] g, out in [backward(g, self, out)] }
     }
 
     /// PyTorch: `torch.neg`.
     public func neg() -> Tensor {
-        unaryForward(.neg, floatOnly: false).recording("NegBackward0", [self]) { g, _ in [-g] }
+        unaryForward(UnaryFn.Neg.self, floatOnly: false).recording("NegBackward0", [self]) { g, _ in [-g] }
     }
     /// PyTorch: `torch.abs`.
     public func abs() -> Tensor {
-        unaryForward(.abs, floatOnly: false).recording("AbsBackward0", [self], saved: [self]) { [self] g, _ in [g * self.sign()] }
+        unaryForward(UnaryFn.Abs.self, floatOnly: false).recording("AbsBackward0", [self], saved: [self]) { [self] g, _ in [g * self.sign()] }
     }
     /// PyTorch: `torch.sqrt`.
-    public func sqrt() -> Tensor { unary(.sqrt, "SqrtBackward0", saveInput: false) { g, _, out in g / (2.0 * out) } }
+    public func sqrt() -> Tensor { unary(UnaryFn.Sqrt.self, "SqrtBackward0", saveInput: false) { g, _, out in g / (2.0 * out) } }
     /// PyTorch: `torch.rsqrt`.
-    public func rsqrt() -> Tensor { unary(.rsqrt, "RsqrtBackward0", saveInput: false) { g, _, out in -0.5 * g * out * out * out } }
+    public func rsqrt() -> Tensor { unary(UnaryFn.Rsqrt.self, "RsqrtBackward0", saveInput: false) { g, _, out in -0.5 * g * out * out * out } }
     /// PyTorch: `torch.exp`.
-    public func exp() -> Tensor { unary(.exp, "ExpBackward0", saveInput: false) { g, _, out in g * out } }
+    public func exp() -> Tensor { unary(UnaryFn.Exp.self, "ExpBackward0", saveInput: false) { g, _, out in g * out } }
     /// PyTorch: `torch.exp2`.
-    public func exp2() -> Tensor { unary(.exp2, "Exp2Backward0", saveInput: false) { g, _, out in g * out * Foundation.log(2.0) } }
+    public func exp2() -> Tensor { unary(UnaryFn.Exp2.self, "Exp2Backward0", saveInput: false) { g, _, out in g * out * Foundation.log(2.0) } }
     /// PyTorch: `torch.log`.
-    public func log() -> Tensor { unary(.log, "LogBackward0") { g, x, _ in g / x } }
+    public func log() -> Tensor { unary(UnaryFn.Log.self, "LogBackward0") { g, x, _ in g / x } }
     /// PyTorch: `torch.log2`.
-    public func log2() -> Tensor { unary(.log2, "Log2Backward0") { g, x, _ in g / (x * Foundation.log(2.0)) } }
+    public func log2() -> Tensor { unary(UnaryFn.Log2.self, "Log2Backward0") { g, x, _ in g / (x * Foundation.log(2.0)) } }
     /// PyTorch: `torch.log10`.
-    public func log10() -> Tensor { unary(.log10, "Log10Backward0") { g, x, _ in g / (x * Foundation.log(10.0)) } }
+    public func log10() -> Tensor { unary(UnaryFn.Log10.self, "Log10Backward0") { g, x, _ in g / (x * Foundation.log(10.0)) } }
     /// PyTorch: `torch.log1p`.
-    public func log1p() -> Tensor { unary(.log1p, "Log1PBackward0") { g, x, _ in g / (x + 1.0) } }
+    public func log1p() -> Tensor { unary(UnaryFn.Log1p.self, "Log1PBackward0") { g, x, _ in g / (x + 1.0) } }
     /// PyTorch: `torch.expm1`.
-    public func expm1() -> Tensor { unary(.expm1, "Expm1Backward0", saveInput: false) { g, _, out in g * (out + 1.0) } }
+    public func expm1() -> Tensor { unary(UnaryFn.Expm1.self, "Expm1Backward0", saveInput: false) { g, _, out in g * (out + 1.0) } }
     /// PyTorch: `torch.sin`.
-    public func sin() -> Tensor { unary(.sin, "SinBackward0") { g, x, _ in g * x.cos() } }
+    public func sin() -> Tensor { unary(UnaryFn.Sin.self, "SinBackward0") { g, x, _ in g * x.cos() } }
     /// PyTorch: `torch.cos`.
-    public func cos() -> Tensor { unary(.cos, "CosBackward0") { g, x, _ in -g * x.sin() } }
+    public func cos() -> Tensor { unary(UnaryFn.Cos.self, "CosBackward0") { g, x, _ in -g * x.sin() } }
     /// PyTorch: `torch.tan`.
-    public func tan() -> Tensor { unary(.tan, "TanBackward0", saveInput: false) { g, _, out in g * (1.0 + out * out) } }
+    public func tan() -> Tensor { unary(UnaryFn.Tan.self, "TanBackward0", saveInput: false) { g, _, out in g * (1.0 + out * out) } }
     /// PyTorch: `torch.asin`.
-    public func asin() -> Tensor { unary(.asin, "AsinBackward0") { g, x, _ in g * (1.0 - x * x).rsqrt() } }
+    public func asin() -> Tensor { unary(UnaryFn.Asin.self, "AsinBackward0") { g, x, _ in g * (1.0 - x * x).rsqrt() } }
     /// PyTorch: `torch.acos`.
-    public func acos() -> Tensor { unary(.acos, "AcosBackward0") { g, x, _ in -g * (1.0 - x * x).rsqrt() } }
+    public func acos() -> Tensor { unary(UnaryFn.Acos.self, "AcosBackward0") { g, x, _ in -g * (1.0 - x * x).rsqrt() } }
     /// PyTorch: `torch.atan`.
-    public func atan() -> Tensor { unary(.atan, "AtanBackward0") { g, x, _ in g / (1.0 + x * x) } }
+    public func atan() -> Tensor { unary(UnaryFn.Atan.self, "AtanBackward0") { g, x, _ in g / (1.0 + x * x) } }
     /// PyTorch: `torch.sinh`.
-    public func sinh() -> Tensor { unary(.sinh, "SinhBackward0") { g, x, _ in g * x.cosh() } }
+    public func sinh() -> Tensor { unary(UnaryFn.Sinh.self, "SinhBackward0") { g, x, _ in g * x.cosh() } }
     /// PyTorch: `torch.cosh`.
-    public func cosh() -> Tensor { unary(.cosh, "CoshBackward0") { g, x, _ in g * x.sinh() } }
+    public func cosh() -> Tensor { unary(UnaryFn.Cosh.self, "CoshBackward0") { g, x, _ in g * x.sinh() } }
     /// PyTorch: `torch.tanh`.
-    public func tanh() -> Tensor { unary(.tanh, "TanhBackward0", saveInput: false) { g, _, out in g * (1.0 - out * out) } }
+    public func tanh() -> Tensor { unary(UnaryFn.Tanh.self, "TanhBackward0", saveInput: false) { g, _, out in g * (1.0 - out * out) } }
     /// PyTorch: `torch.asinh`.
-    public func asinh() -> Tensor { unary(.asinh, "AsinhBackward0") { g, x, _ in g * (x * x + 1.0).rsqrt() } }
+    public func asinh() -> Tensor { unary(UnaryFn.Asinh.self, "AsinhBackward0") { g, x, _ in g * (x * x + 1.0).rsqrt() } }
     /// PyTorch: `torch.acosh`.
-    public func acosh() -> Tensor { unary(.acosh, "AcoshBackward0") { g, x, _ in g * (x * x - 1.0).rsqrt() } }
+    public func acosh() -> Tensor { unary(UnaryFn.Acosh.self, "AcoshBackward0") { g, x, _ in g * (x * x - 1.0).rsqrt() } }
     /// PyTorch: `torch.atanh`.
-    public func atanh() -> Tensor { unary(.atanh, "AtanhBackward0") { g, x, _ in g / (1.0 - x * x) } }
+    public func atanh() -> Tensor { unary(UnaryFn.Atanh.self, "AtanhBackward0") { g, x, _ in g / (1.0 - x * x) } }
     /// PyTorch: `torch.sigmoid`.
-    public func sigmoid() -> Tensor { unary(.sigmoid, "SigmoidBackward0", saveInput: false) { g, _, out in g.sigmoidBackward(out) } }
+    public func sigmoid() -> Tensor { unary(UnaryFn.Sigmoid.self, "SigmoidBackward0", saveInput: false) { g, _, out in g.sigmoidBackward(out) } }
     /// PyTorch: `torch.nn.functional.logsigmoid`.
-    public func logSigmoid() -> Tensor { unary(.logSigmoid, "LogSigmoidBackward0") { g, x, _ in g * (-x).sigmoid() } }
+    public func logSigmoid() -> Tensor { unary(UnaryFn.LogSigmoid.self, "LogSigmoidBackward0") { g, x, _ in g * (-x).sigmoid() } }
     /// PyTorch: `torch.relu`.
     public func relu() -> Tensor {
-        unaryForward(.relu, floatOnly: false).recording("ReluBackward0", [self], savesOutput: true) { g, out in
+        unaryForward(UnaryFn.Relu.self, floatOnly: false).recording("ReluBackward0", [self], savesOutput: true) { g, out in
             [g.whereMaskPositive(out)]
         }
     }
     /// PyTorch: `torch.nn.functional.leaky_relu`.
     public func leakyRelu(_ negativeSlope: Double = 0.01) -> Tensor {
-        unary(.leakyRelu(negativeSlope), "LeakyReluBackward0") { g, x, _ in
+        unary(UnaryFn.LeakyRelu.self, "LeakyReluBackward0", p: negativeSlope) { g, x, _ in
             g * Tensor.where(x .> 0.0, Tensor.onesLike(x), Tensor.fullLike(x, negativeSlope))
         }
     }
     /// PyTorch: `torch.nn.functional.elu`.
     public func elu(alpha: Double = 1) -> Tensor {
-        unary(.elu(alpha: alpha), "EluBackward0") { g, x, _ in
+        unary(UnaryFn.Elu.self, "EluBackward0", p: alpha, q: 1) { g, x, _ in
             g * Tensor.where(x .> 0.0, Tensor.onesLike(x), alpha * x.exp())
         }
     }
@@ -92,14 +94,14 @@ extension Tensor {
     public func gelu(approximate: String = "none") -> Tensor {
         check(approximate == "none" || approximate == "tanh", "approximate argument must be either none or tanh.")
         if approximate == "tanh" {
-            return unary(.geluTanh, "GeluBackward0") { g, x, _ in
+            return unary(UnaryFn.GeluTanh.self, "GeluBackward0") { g, x, _ in
                 let k = (2.0 / Double.pi).squareRoot()
                 let inner = k * (x + 0.044715 * x * x * x)
                 let t = inner.tanh()
                 return g * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * k * (1.0 + 3 * 0.044715 * x * x))
             }
         }
-        return unary(.gelu, "GeluBackward0") { g, x, _ in
+        return unary(UnaryFn.Gelu.self, "GeluBackward0") { g, x, _ in
             let cdf = 0.5 * (1.0 + (x * (1 / 2.0.squareRoot())).erf())
             let pdf = (-0.5 * x * x).exp() * (1 / (2 * Double.pi).squareRoot())
             return g * (cdf + x * pdf)
@@ -107,53 +109,53 @@ extension Tensor {
     }
     /// PyTorch: `torch.nn.functional.silu`.
     public func silu() -> Tensor {
-        unary(.silu, "SiluBackward0") { g, x, _ in
+        unary(UnaryFn.Silu.self, "SiluBackward0") { g, x, _ in
             let s = x.sigmoid()
             return g * s * (1.0 + x * (1.0 - s))
         }
     }
     /// PyTorch: `torch.nn.functional.softplus`.
     public func softplus(beta: Double = 1, threshold: Double = 20) -> Tensor {
-        unary(.softplus(beta: beta, threshold: threshold), "SoftplusBackward0") { g, x, _ in
+        unary(UnaryFn.Softplus.self, "SoftplusBackward0", p: beta, q: threshold) { g, x, _ in
             g * Tensor.where(x * beta .> threshold, Tensor.onesLike(x), (x * beta).sigmoid())
         }
     }
     /// PyTorch: `torch.nn.functional.hardtanh`.
     public func hardtanh(minVal: Double = -1, maxVal: Double = 1) -> Tensor {
-        unary(.hardtanh(minVal, maxVal), "HardtanhBackward0") { g, x, _ in
+        unary(UnaryFn.Hardtanh.self, "HardtanhBackward0", p: minVal, q: maxVal) { g, x, _ in
             g * ((x .> minVal).logicalAnd(x .< maxVal)).to(g.dtype)
         }
     }
     /// PyTorch: `torch.erf`.
     public func erf() -> Tensor {
-        unary(.erf, "ErfBackward0") { g, x, _ in g * (2 / Double.pi.squareRoot()) * (-(x * x)).exp() }
+        unary(UnaryFn.Erf.self, "ErfBackward0") { g, x, _ in g * (2 / Double.pi.squareRoot()) * (-(x * x)).exp() }
     }
     /// PyTorch: `torch.erfc`.
     public func erfc() -> Tensor {
-        unary(.erfc, "ErfcBackward0") { g, x, _ in g * (-2 / Double.pi.squareRoot()) * (-(x * x)).exp() }
+        unary(UnaryFn.Erfc.self, "ErfcBackward0") { g, x, _ in g * (-2 / Double.pi.squareRoot()) * (-(x * x)).exp() }
     }
     /// PyTorch: `torch.reciprocal`.
-    public func reciprocal() -> Tensor { unary(.reciprocal, "ReciprocalBackward0", saveInput: false) { g, _, out in -g * out * out } }
+    public func reciprocal() -> Tensor { unary(UnaryFn.Reciprocal.self, "ReciprocalBackward0", saveInput: false) { g, _, out in -g * out * out } }
     /// PyTorch: `torch.square`.
     public func square() -> Tensor { pow(2) }
 
     /// Rounding ops have zero gradient, as in PyTorch.
-    private func piecewiseConstant(_ op: UnaryOp, _ name: String) -> Tensor {
-        unaryForward(op, floatOnly: false).recording(name, [self]) { g, _ in [Tensor.zerosLike(g)] }
+    private func piecewiseConstant<Fn: UnaryFunction>(_ f: Fn.Type, _ name: String) -> Tensor {
+        unaryForward(f, floatOnly: false).recording(name, [self]) { g, _ in [Tensor.zerosLike(g)] }
     }
     /// PyTorch: `torch.ceil`.
-    public func ceil() -> Tensor { piecewiseConstant(.ceil, "CeilBackward0") }
+    public func ceil() -> Tensor { piecewiseConstant(UnaryFn.Ceil.self, "CeilBackward0") }
     /// PyTorch: `torch.floor`.
-    public func floor() -> Tensor { piecewiseConstant(.floor, "FloorBackward0") }
+    public func floor() -> Tensor { piecewiseConstant(UnaryFn.Floor.self, "FloorBackward0") }
     /// Rounds half to even. PyTorch: `torch.round`.
-    public func round() -> Tensor { piecewiseConstant(.round, "RoundBackward0") }
+    public func round() -> Tensor { piecewiseConstant(UnaryFn.Round.self, "RoundBackward0") }
     /// PyTorch: `torch.trunc`.
-    public func trunc() -> Tensor { piecewiseConstant(.trunc, "TruncBackward0") }
+    public func trunc() -> Tensor { piecewiseConstant(UnaryFn.Trunc.self, "TruncBackward0") }
     /// PyTorch: `torch.sign`.
-    public func sign() -> Tensor { piecewiseConstant(.sign, "SignBackward0") }
+    public func sign() -> Tensor { piecewiseConstant(UnaryFn.Sign.self, "SignBackward0") }
     /// PyTorch: `torch.frac`.
     public func frac() -> Tensor {
-        unaryForward(.frac, floatOnly: false).recording("FracBackward0", [self]) { g, _ in [g] }
+        unaryForward(UnaryFn.Frac.self, floatOnly: false).recording("FracBackward0", [self]) { g, _ in [g] }
     }
 
     /// Limits values to `[min, max]`. PyTorch: `torch.clamp`. On integer and bool tensors a
@@ -161,7 +163,7 @@ extension Tensor {
     public func clamp(min: Double? = nil, max: Double? = nil) -> Tensor {
         check(min != nil || max != nil, "torch.clamp: At least one of 'min' or 'max' must not be None")
         let fractionalBound = [min, max].contains { $0.map { $0.rounded() != $0 } ?? false }
-        return unaryForward(.clamp(min: min, max: max), floatOnly: fractionalBound)
+        return unaryForward(UnaryFn.Clamp.self, floatOnly: fractionalBound, p: min ?? -.infinity, q: max ?? .infinity)
             .recording("ClampBackward1", [self], saved: [self]) { [self] g, _ in
                 var mask = Tensor.onesLike(self, dtype: .bool)
                 if let min { mask = mask.logicalAnd(self .>= min) }
@@ -179,13 +181,7 @@ extension Tensor {
             return self * (mask .> 0.0).to(dtype)
         }
         let out = Tensor(uninitializedShape: shape, dtype: dtype)
-        let g = contiguousRaw(), m = mask.contiguousRaw()
-        // Loops written out (not through `binaryLoop`, whose captured closure is called per element).
-        func run<T: BinaryFloatingPoint>(_: T.Type) {
-            let pg = g.pointer(as: T.self), pm = m.pointer(as: T.self), po = out.pointer(as: T.self)
-            parallelFor(out.numel) { r in for i in r { po[i] = pm[i] > 0 ? pg[i] : 0 } }
-        }
-        if dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        binaryKernel(BinaryFn.ThresholdBackward.self, self, mask, out)
         return out.recording("ThresholdBackwardBackward0", [self]) { gg, _ in [gg.whereMaskPositive(mask)] }
     }
 
@@ -196,12 +192,7 @@ extension Tensor {
             return self * (1.0 - y) * y
         }
         let out = Tensor(uninitializedShape: shape, dtype: dtype)
-        let g = contiguousRaw(), yc = y.contiguousRaw()
-        func run<T: BinaryFloatingPoint>(_: T.Type) {
-            let pg = g.pointer(as: T.self), py = yc.pointer(as: T.self), po = out.pointer(as: T.self)
-            parallelFor(out.numel) { r in for i in r { po[i] = pg[i] * (1 - py[i]) * py[i] } }
-        }
-        if dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        binaryKernel(BinaryFn.SigmoidBackward.self, self, y, out)
         return out.recording("SigmoidBackwardBackward0", [self, y]) { [self] gg, _ in
             [gg.sigmoidBackward(y), gg * self * (1.0 - 2.0 * y)]
         }
