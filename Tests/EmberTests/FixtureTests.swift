@@ -95,8 +95,17 @@ struct FixtureCase: Sendable, Decodable {
     let args: [String: JSONValue]
     let inputs: [FixtureTensor]
     let outputs: [FixtureTensor]
+    /// The op table's float64 gradients per input (`scripts/fixtures/ops.py`); absent elsewhere.
+    let grads: [FixtureTensor?]?
 
     func arg(_ key: String) -> JSONValue { args[key] ?? .null }
+
+    /// `inputs` seen as the op sees them: `args.perm` permutes inputs into strided
+    /// (non-contiguous) views before the op.
+    func permuted(_ inputs: [Tensor]) -> [Tensor] {
+        let perms = args["perm"]?.array.map(\.optionalInts) ?? []
+        return inputs.enumerated().map { k, x in k < perms.count ? perms[k].map { x.permute($0) } ?? x : x }
+    }
 }
 
 struct ReprCase: Sendable, Decodable {
@@ -189,13 +198,7 @@ func checkCase(_ name: String, in table: [String: FixtureCase] = fixtures.cases,
     if ProcessInfo.processInfo.environment["EMBER_FIXTURE_TRACE"] != nil {
         FileHandle.standardError.write(Data("fixture \(name)\n".utf8))
     }
-    // `perm` permutes inputs into strided (non-contiguous) views before the op.
-    let perms = c.args["perm"]?.array.map(\.optionalInts) ?? []
-    let inputs = c.inputs.enumerated().map { k, t in
-        let x = t.make()
-        return k < perms.count ? perms[k].map { x.permute($0) } ?? x : x
-    }
-    let outs = body(c, inputs)
+    let outs = body(c, c.permuted(c.inputs.map { $0.make() }))
     #expect(outs.count == c.outputs.count, "\(name): \(outs.count) outputs, expected \(c.outputs.count)")
     for (k, (o, e)) in zip(outs, c.outputs).enumerated() {
         expectMatches(o, e, c.outputs.count == 1 ? name : "\(name)[\(k)]", tolerance: tolerance)

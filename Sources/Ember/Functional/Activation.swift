@@ -86,6 +86,101 @@ extension F {
         input.softplus(beta: beta, threshold: threshold)
     }
 
+    /// SELU's alpha and scale, PyTorch's constants.
+    static let seluAlpha = 1.6732632423543772848170429916717
+    static let seluScale = 1.0507009873554804934193349852946
+
+    /// `scale · elu(x, alpha)` with SELU's constants. PyTorch: `torch.nn.functional.selu`.
+    public static func selu(_ input: Tensor) -> Tensor {
+        input.elu(alpha: seluAlpha, scale: seluScale, inputScale: 1, "EluBackward0")
+    }
+
+    /// `x > 0 ? x : alpha · (e^(x / alpha) − 1)`. PyTorch: `torch.nn.functional.celu`.
+    public static func celu(_ input: Tensor, alpha: Double = 1) -> Tensor {
+        check(alpha != 0, "ZeroDivisionError: alpha cannot be 0 for CELU")
+        return input.elu(alpha: alpha, scale: 1, inputScale: 1 / alpha, "CeluBackward0")
+    }
+
+    /// `clamp(x / 6 + 1/2, 0, 1)`. PyTorch: `torch.nn.functional.hardsigmoid`.
+    public static func hardsigmoid(_ input: Tensor) -> Tensor {
+        input.unary(UnaryFn.Hardsigmoid.self, "HardsigmoidBackward0") { g, x, _ in
+            // PyTorch's kernel multiplies by a float32 1/6 in every dtype.
+            g * ((x .> -3.0).logicalAnd(x .< 3.0)).to(g.dtype) * Double(Float(1) / 6)
+        }
+    }
+
+    /// `x · hardsigmoid(x)`. PyTorch: `torch.nn.functional.hardswish`.
+    public static func hardswish(_ input: Tensor) -> Tensor {
+        input.unary(UnaryFn.Hardswish.self, "HardswishBackward0") { g, x, _ in
+            // PyTorch's slopes: 0 below -3, x / 3 + 1/2 up to 3 (both ends included), 1 above.
+            let middle = x / 3.0 + 0.5
+            return g * Tensor.where(x .< -3.0, Tensor.zerosLike(x), Tensor.where(x .<= 3.0, middle, Tensor.onesLike(x)))
+        }
+    }
+
+    /// `x · tanh(softplus(x))`. PyTorch: `torch.nn.functional.mish`.
+    public static func mish(_ input: Tensor) -> Tensor {
+        input.unary(UnaryFn.Mish.self, "MishBackward0") { g, x, _ in
+            let t = x.softplus().tanh()
+            return g * (t + x * x.sigmoid() * (1.0 - t * t))
+        }
+    }
+
+    /// `x / (1 + |x|)`. PyTorch: `torch.nn.functional.softsign`.
+    public static func softsign(_ input: Tensor) -> Tensor { input / (input.abs() + 1.0) }
+
+    /// `x − tanh(x)`. PyTorch: `torch.nn.functional.tanhshrink`.
+    public static func tanhshrink(_ input: Tensor) -> Tensor { input - input.tanh() }
+
+    /// `x` where `x > threshold`, else `value`. PyTorch: `torch.nn.functional.threshold`.
+    public static func threshold(_ input: Tensor, threshold: Double, value: Double) -> Tensor {
+        input.unaryForward(UnaryFn.Threshold.self, floatOnly: false, p: threshold, q: value)
+            .recording("ThresholdBackward0", [input], saved: [input]) { g, _ in
+                [g * (input .> threshold).to(g.dtype)]
+            }
+    }
+
+    /// 0 inside `[-lambd, lambd]`, `x` outside. PyTorch: `torch.nn.functional.hardshrink`.
+    public static func hardshrink(_ input: Tensor, lambd: Double = 0.5) -> Tensor {
+        input.unary(UnaryFn.Hardshrink.self, "HardshrinkBackward0", p: lambd) { g, x, _ in
+            g * (x.abs() .> lambd).to(g.dtype)
+        }
+    }
+
+    /// `x ∓ lambd` outside `[-lambd, lambd]`, 0 inside. PyTorch: `torch.nn.functional.softshrink`.
+    public static func softshrink(_ input: Tensor, lambd: Double = 0.5) -> Tensor {
+        check(lambd >= 0, "lambda must be greater or equal to 0, but found to be \(PyRepr.float(lambd)).")
+        return input.unary(UnaryFn.Softshrink.self, "SoftshrinkBackward0", p: lambd) { g, x, _ in
+            g * (x.abs() .> lambd).to(g.dtype)
+        }
+    }
+
+    /// `softmax(−x)` along `dim`. PyTorch: `torch.nn.functional.softmin`.
+    public static func softmin(_ input: Tensor, dim: Int) -> Tensor { (-input).softmax(dim: dim) }
+
+    /// The gated linear unit: the input halved along `dim` into `a`, `b`, then `a · sigmoid(b)`.
+    /// PyTorch: `torch.nn.functional.glu`.
+    public static func glu(_ input: Tensor, dim: Int = -1) -> Tensor {
+        check(input.dim > 0, "glu does not support scalars because halving size must be even")
+        let d = input.normalizeDim(dim, "glu")
+        check(input.shape[d] % 2 == 0, "Halving dimension must be even, but dimension \(d) is size \(input.shape[d])")
+        let halves = input.chunk(2, dim: d)
+        return halves[0] * halves[1].sigmoid()
+    }
+
+    /// `x` where positive, `weight · x` elsewhere; `weight` holds one slope or one per channel
+    /// (dimension 1). PyTorch: `torch.nn.functional.prelu`.
+    public static func prelu(_ input: Tensor, weight: Tensor) -> Tensor {
+        check(weight.dim <= 1, "prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = \(weight.dim)")
+        let channels = input.dim >= 2 ? input.shape[1] : 1
+        check(weight.numel == 1 || weight.numel == channels,
+              "Mismatch of parameter numbers and input channel size. Found parameter numbers = \(weight.numel) and channel size = \(channels).")
+        var slopeShape = Array(repeating: 1, count: Swift.max(input.dim, 1))
+        if weight.numel > 1 { slopeShape[1] = channels }
+        let slope = weight.reshape(weight.numel == 1 && input.dim == 0 ? [] : slopeShape)
+        return Tensor.where(input .> 0.0, input, slope * input)
+    }
+
     /// Softmax along `dim`. PyTorch: `torch.nn.functional.softmax`.
     public static func softmax(_ input: Tensor, dim: Int) -> Tensor { input.softmax(dim: dim) }
 

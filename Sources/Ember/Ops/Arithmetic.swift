@@ -50,6 +50,20 @@ extension Tensor {
         }
     }
 
+    /// Division rounded as `roundingMode` says: nil is true division, `"trunc"` rounds toward zero
+    /// and `"floor"` toward minus infinity (both keep integer dtypes; their gradient is zero, as in
+    /// PyTorch). PyTorch: `torch.div(input, other, rounding_mode=)`.
+    public func div(_ other: Tensor, roundingMode: String?) -> Tensor {
+        guard let roundingMode else { return div(other) }
+        check(roundingMode == "trunc" || roundingMode == "floor",
+              "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '\(roundingMode)'")
+        let out = roundingMode == "trunc" ? Tensor.binaryForward(BinaryFn.DivTrunc.self, self, other)
+                                          : Tensor.binaryForward(BinaryFn.FloorDivide.self, self, other)
+        return out.recording("DivBackward2", [self, other]) { [self] g, _ in
+            [self.requiresGradFlag ? Tensor.zerosLike(self) : nil, other.requiresGradFlag ? Tensor.zerosLike(other) : nil]
+        }
+    }
+
     /// Element-wise division rounded toward minus infinity. PyTorch: `torch.floor_divide`.
     public func floorDivide(_ other: Tensor) -> Tensor {
         Tensor.binaryForward(BinaryFn.FloorDivide.self, self, other)

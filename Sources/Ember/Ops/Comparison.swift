@@ -103,14 +103,6 @@ extension Tensor {
     public static func .> (a: Tensor, s: Double) -> Tensor { a.gt(.wrapped(s, like: a)) }
     /// PyTorch: `a >= s`.
     public static func .>= (a: Tensor, s: Double) -> Tensor { a.ge(.wrapped(s, like: a)) }
-    /// PyTorch: `a & b` on bool tensors.
-    public static func & (a: Tensor, b: Tensor) -> Tensor { a.logicalAnd(b) }
-    /// PyTorch: `a | b` on bool tensors.
-    public static func | (a: Tensor, b: Tensor) -> Tensor { a.logicalOr(b) }
-    /// PyTorch: `a ^ b` on bool tensors.
-    public static func ^ (a: Tensor, b: Tensor) -> Tensor { a.logicalXor(b) }
-    /// PyTorch: `~a` on bool tensors.
-    public static prefix func ~ (a: Tensor) -> Tensor { a.logicalNot() }
 }
 
 /// Element-wise comparison operators that return tensors, as in SIMD types.

@@ -85,9 +85,13 @@ extension Tensor {
         }
     }
     /// PyTorch: `torch.nn.functional.elu`.
-    public func elu(alpha: Double = 1) -> Tensor {
-        unary(UnaryFn.Elu.self, "EluBackward0", p: alpha, q: 1) { g, x, _ in
-            g * Tensor.where(x .> 0.0, Tensor.onesLike(x), alpha * x.exp())
+    public func elu(alpha: Double = 1) -> Tensor { elu(alpha: alpha, scale: 1, inputScale: 1, "EluBackward0") }
+
+    /// `scale · (x > 0 ? x : alpha · (e^(inputScale · x) − 1))`, PyTorch's `elu` kernel behind ELU,
+    /// SELU and CELU.
+    func elu(alpha: Double, scale: Double, inputScale: Double, _ name: String) -> Tensor {
+        unary(UnaryFn.Elu.self, name, p: alpha, q: scale, r: inputScale) { g, x, _ in
+            g * Tensor.where(x .> 0.0, Tensor.fullLike(x, scale), (alpha * scale * inputScale) * (inputScale * x).exp())
         }
     }
     /// GELU, exact (`approximate: "none"`) or with the tanh approximation. PyTorch: `torch.nn.functional.gelu`.
@@ -139,6 +143,40 @@ extension Tensor {
     /// PyTorch: `torch.square`.
     public func square() -> Tensor { pow(2) }
 
+    /// The sign of each element (for real tensors, `sign`). PyTorch: `torch.sgn`.
+    public func sgn() -> Tensor { piecewiseConstant(UnaryFn.Sign.self, "SgnBackward0") }
+    /// Degrees to radians. PyTorch: `torch.deg2rad`.
+    public func deg2rad() -> Tensor { unary(UnaryFn.Deg2rad.self, "Deg2RadBackward0", saveInput: false) { g, _, _ in g * (Double.pi / 180) } }
+    /// Radians to degrees. PyTorch: `torch.rad2deg`.
+    public func rad2deg() -> Tensor { unary(UnaryFn.Rad2deg.self, "Rad2DegBackward0", saveInput: false) { g, _, _ in g * (180 / Double.pi) } }
+    /// The normalized sinc, `sin(πx) / (πx)`, 1 at 0. PyTorch: `torch.sinc`.
+    public func sinc() -> Tensor {
+        unary(UnaryFn.Sinc.self, "SincBackward0") { g, x, _ in
+            // (cos(πx) − sinc(x)) / x, 0 at 0; the zeros are replaced before dividing so no NaN is formed.
+            let zero = x .== 0.0
+            let safe = Tensor.where(zero, Tensor.onesLike(x), x)
+            return g * Tensor.where(zero, Tensor.zerosLike(x), ((Double.pi * safe).cos() - safe.sinc()) / safe)
+        }
+    }
+    /// `log(p / (1 − p))`, with the input clamped to `[eps, 1 − eps]` when `eps` is given.
+    /// PyTorch: `torch.logit`.
+    public func logit(eps: Double? = nil) -> Tensor {
+        unary(UnaryFn.Logit.self, "LogitBackward0", p: eps ?? 0, q: eps == nil ? 0 : 1) { g, x, _ in
+            let d = g / (x * (1.0 - x))
+            guard let eps else { return d }
+            return Tensor.where((x .< eps).logicalOr(x .> 1 - eps), Tensor.zerosLike(d), d)
+        }
+    }
+    /// Replaces NaN with `nan`, +∞ with `posinf` and −∞ with `neginf` (by default the dtype's
+    /// largest and lowest finite values). Integer and bool tensors are returned as a copy.
+    /// PyTorch: `torch.nan_to_num`.
+    public func nanToNum(nan: Double = 0, posinf: Double? = nil, neginf: Double? = nil) -> Tensor {
+        guard dtype.isFloatingPoint else { return clone() }
+        let big = dtype.largestFinite
+        return unaryForward(UnaryFn.NanToNum.self, p: nan, q: posinf ?? big, r: neginf ?? -big)
+            .recording("NanToNumBackward0", [self], saved: [self]) { [self] g, _ in [g * self.isfinite().to(g.dtype)] }
+    }
+
     /// Rounding ops have zero gradient, as in PyTorch.
     private func piecewiseConstant<Fn: UnaryFunction>(_ f: Fn.Type, _ name: String) -> Tensor {
         unaryForward(f, floatOnly: false).recording(name, [self]) { g, _ in [Tensor.zerosLike(g)] }
@@ -170,6 +208,40 @@ extension Tensor {
                 if let max { mask = mask.logicalAnd(self .<= max) }
                 return [g * mask.to(g.dtype)]
             }
+    }
+    /// Limits values to `[min, max]` element-wise, the bounds broadcast against `self`; NaN in `self`
+    /// stays NaN. The gradient goes to `self` inside the bounds and to the bound it was clamped to
+    /// outside. PyTorch: `torch.clamp(input, min=tensor, max=tensor)`.
+    public func clamp(min: Tensor?, max: Tensor?) -> Tensor {
+        check(min != nil || max != nil, "torch.clamp: At least one of 'min' or 'max' must not be None")
+        var out = noGrad { () -> Tensor in
+            var y = self
+            if let min { y = Tensor.where(y.isnan(), y, y.maximum(min)) }
+            if let max { y = Tensor.where(y.isnan(), y, y.minimum(max)) }
+            return y
+        }
+        let inputs = [self] + [min, max].compactMap { $0 }
+        out = out.recording("ClampBackward0", inputs, saved: inputs) { [self] g, _ in
+            var inside = Tensor.onesLike(self, dtype: .bool)
+            if let min { inside = inside.logicalAnd(self .>= min) }
+            if let max { inside = inside.logicalAnd(self .<= max) }
+            let zero = Tensor.zerosLike(g)
+            var grads: [Tensor?] = [Tensor.where(inside, g, zero).gradFor(self)]
+            // Where min > max the result is max, and so is the gradient.
+            let crossed = min.flatMap { lo in max.map { hi in lo .> hi } }
+            if let min {
+                var below = self .< min
+                if let crossed { below = below.logicalAnd(crossed.logicalNot()) }
+                grads.append(min.requiresGradFlag ? Tensor.where(below, g, zero).gradFor(min) : nil)
+            }
+            if let max {
+                var above = self .> max
+                if let crossed { above = above.logicalOr(crossed) }
+                grads.append(max.requiresGradFlag ? Tensor.where(above, g, zero).gradFor(max) : nil)
+            }
+            return grads
+        }
+        return out
     }
     /// PyTorch: `torch.clip`.
     public func clip(min: Double? = nil, max: Double? = nil) -> Tensor { clamp(min: min, max: max) }

@@ -65,6 +65,16 @@ public enum DType: Int, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
+    /// The largest finite value of a floating dtype. PyTorch: `torch.finfo(dtype).max`.
+    var largestFinite: Double {
+        switch self {
+        case .float16: 65504
+        case .bfloat16: 3.3895313892515355e38
+        case .float32: Double(Float.greatestFiniteMagnitude)
+        default: .greatestFiniteMagnitude
+        }
+    }
+
     /// The default floating type that integer inputs of float-only ops promote to.
     public static let defaultFloat: DType = .float32
 

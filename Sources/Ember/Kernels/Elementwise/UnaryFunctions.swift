@@ -128,11 +128,9 @@ enum UnaryFn {
     enum Hardswish: UnaryFunction { static func apply<T: RealFloat>(_ x: T, _: K<T>) -> T { x <= -3 ? 0 : (x >= 3 ? x : x * (x + 3) / 6) } }
     /// `p`: the negative slope.
     enum LeakyRelu: UnaryFunction { static func apply<T: RealFloat>(_ x: T, _ k: K<T>) -> T { x > 0 ? x : x * k.p } }
-    /// `q · (x > 0 ? x : p · (eᵡ − 1))`: ELU with alpha `p` and scale `q` (SELU's constants; CELU
-    /// divides the exponent by alpha in the op).
-    enum Elu: UnaryFunction { static let cost = libmCost; static func apply<T: RealFloat>(_ x: T, _ k: K<T>) -> T { x > 0 ? k.q * x : k.q * k.p * T.expMinusOne(x) } }
-    /// `p`: alpha; `x > 0 ? x : α · (e^(x/α) − 1)`.
-    enum Celu: UnaryFunction { static let cost = libmCost; static func apply<T: RealFloat>(_ x: T, _ k: K<T>) -> T { x > 0 ? x : k.p * T.expMinusOne(x / k.p) } }
+    /// `q · (x > 0 ? x : p · (e^(r·x) − 1))`: alpha `p`, scale `q`, input scale `r` (ELU: 1, 1;
+    /// SELU: its two constants and 1; CELU: 1 and 1 / alpha).
+    enum Elu: UnaryFunction { static let cost = libmCost; static func apply<T: RealFloat>(_ x: T, _ k: K<T>) -> T { x > 0 ? k.q * x : k.q * k.p * T.expMinusOne(x * k.r) } }
     /// `p`: beta, `q`: threshold.
     enum Softplus: UnaryFunction {
         static let cost = libmCost

@@ -1,0 +1,68 @@
+import Testing
+@testable import Ember
+
+/// PyTorch's values for the op table (`scripts/fixtures/ops.py`).
+struct OpFixtures: Sendable, Decodable {
+    let torch: String
+    let cases: [String: FixtureCase]
+}
+
+let opFixtures: OpFixtures = loadFixtures("ops.json")
+
+/// Relative tolerance of float64 gradients against PyTorch's: the two compute the same formulas,
+/// though not always in the same order.
+private let gradientTolerance = 1e-8
+
+/// The weights the fixture script gives an output's elements in the loss it differentiates.
+private func lossWeights(_ t: Tensor) -> Tensor {
+    Tensor((0..<t.numel).map { Double($0 % 5) - 1.5 }, shape: t.shape, dtype: .float64)
+}
+
+@Suite struct OpTableTests {
+    @Test func tableMatchesFixtures() {
+        let names = Set(opTable.map(\.name))
+        #expect(names.count == opTable.count, "a name appears twice in the op table")
+        #expect(names == Set(opFixtures.cases.keys),
+                "in the table only: \(names.subtracting(opFixtures.cases.keys).sorted()); in ops.json only: \(Set(opFixtures.cases.keys).subtracting(names).sorted())")
+    }
+
+    @Test(arguments: opTable)
+    func forward(_ entry: OpEntry) {
+        guard opFixtures.cases[entry.name] != nil else { return }
+        checkCase(entry.name, in: opFixtures.cases) { _, inputs in entry.f(inputs) }
+    }
+
+    @Test(arguments: opTable.filter { opFixtures.cases[$0.name]?.grads != nil })
+    func backward(_ entry: OpEntry) {
+        let c = opFixtures.cases[entry.name]!
+        let isFloat = c.inputs.map { $0.emberDType.isFloatingPoint }
+        let leaves = c.inputs.enumerated().map { k, t in isFloat[k] ? t.make().to(.float64).requiresGrad_() : t.make() }
+        let floatLeaves = leaves.indices.filter { isFloat[$0] }.map { leaves[$0] }
+        /// The entry's float outputs on `xs` (the float leaves, in order) and the other inputs.
+        func outputs(_ xs: [Tensor]) -> [Tensor] {
+            var it = xs.makeIterator()
+            let all = leaves.indices.map { isFloat[$0] ? it.next()! : leaves[$0] }
+            return entry.f(c.permuted(all)).filter { $0.dtype.isFloatingPoint }
+        }
+        let outs = outputs(floatLeaves)
+        guard outs.contains(where: \.requiresGrad) else {
+            Issue.record("\(entry.name): PyTorch records a gradient, Ember's outputs do not require grad")
+            return
+        }
+        let loss = outs.filter(\.requiresGrad).map { ($0 * lossWeights($0)).sum() }.reduce(Tensor(0.0, dtype: .float64), +)
+        let grads = autograd.grad(outputs: [loss], inputs: floatLeaves, allowUnused: true)
+        var k = 0
+        for (i, expected) in c.grads!.enumerated() where isFloat[i] {
+            let got = grads[k] ?? Tensor.zerosLike(floatLeaves[k])
+            k += 1
+            if let expected {
+                expectMatches(got, expected, "\(entry.name) gradient of input \(i)") { _ in gradientTolerance }
+            } else {
+                #expect(got.abs().sum().item() == 0, "\(entry.name): PyTorch gives input \(i) no gradient")
+            }
+        }
+        if entry.gradcheck {
+            expectGradcheck(entry.name, floatLeaves) { xs in Tensor.cat(outputs(xs).map { $0.reshape([-1]) }) }
+        }
+    }
+}
