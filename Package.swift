@@ -41,7 +41,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ember",
-            dependencies: ["Ember", "CDNNL", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Ember", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "EmberTests",

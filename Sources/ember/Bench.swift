@@ -1,5 +1,4 @@
 import ArgumentParser
-import CDNNL
 import Ember
 import Foundation
 
@@ -88,7 +87,7 @@ struct Bench: ParsableCommand {
                 var c = [Float](repeating: 0, count: n * n)
                 let pa = a.toFloats(), pb = b.toFloats()
                 func direct() {
-                    _ = dnnl_sgemm(78, 78, Int64(n), Int64(n), Int64(n), 1, pa, Int64(n), pb, Int64(n), 0, &c, Int64(n))
+                    rawSgemm(n: n, pa, pb, &c)
                 }
                 _ = a.matmul(b)
                 direct()

@@ -75,3 +75,10 @@ private func loopGemm<T: Numeric>(_: T.Type, _ a: Tensor, _ b: Tensor, _ out: Te
         }
     }
 }
+
+/// `c = a · b` for row-major `n × n` float32 buffers through oneDNN's `dnnl_sgemm` called
+/// directly: no tensors, no plan, no checks. The baseline `ember bench gemm` holds `matmul` to.
+public func rawSgemm(n: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
+    let notTransposed: CChar = 78  // "N"
+    _ = dnnl_sgemm(notTransposed, notTransposed, Int64(n), Int64(n), Int64(n), 1, a, Int64(n), b, Int64(n), 0, c, Int64(n))
+}

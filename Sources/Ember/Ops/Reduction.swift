@@ -44,14 +44,6 @@ extension Tensor {
         return out
     }
 
-    /// A contiguous copy not recorded by autograd (self when already contiguous).
-    func contiguousRaw() -> Tensor {
-        if isContiguous { return noGrad { self.detach() } }
-        let out = Tensor(uninitializedShape: shape, dtype: dtype)
-        copyElements(from: self, to: out)
-        return out
-    }
-
     /// Re-inserts reduced dims so a reduced gradient broadcasts against the input.
     func unsqueezeReduced(_ dims: [Int], keepDim: Bool) -> Tensor {
         if keepDim { return self }
