@@ -5,6 +5,13 @@ extension Tensor {
         var rt = resultType(a, b)
         if floatResult && !rt.isFloatingPoint { rt = .float32 }
         let ct = rt.computeType
+        // A zero-dim right operand of a contiguous float tensor's own dtype (`x * 2.0`): the scalar
+        // loop straight away, no broadcast view (the textbook's small steps pay per op).
+        if b.dim == 0 && a.isContiguous && a.dtype == ct && b.dtype == ct && (ct == .float32 || ct == .float64) {
+            let out = Tensor(uninitializedShape: a.shape, dtype: ct)
+            scalarBinaryKernel(f, a, b, out)
+            return out
+        }
         let shape = broadcastShapes(a.shape, b.shape)
         let out = Tensor(uninitializedShape: shape, dtype: ct)
         binaryKernel(f, a.converted(ct).broadcastView(shape), b.converted(ct).broadcastView(shape), out)
@@ -85,13 +92,14 @@ extension Tensor {
         if !dtype.isFloatingPoint && exponent.rounded() == exponent && exponent >= 0 {
             return Tensor.binaryForward(BinaryFn.Pow.self, self, Tensor.wrapped(Int(exponent), like: self))
         }
-        let f: any UnaryFunction.Type = switch exponent {
-        case 2: UnaryFn.Square.self
-        case 3: UnaryFn.Cube.self
-        case 0.5: UnaryFn.Sqrt.self
-        default: UnaryFn.PowScalar.self
+        // Each function named statically, so its loop is specialized.
+        let out = switch exponent {
+        case 2: unaryForward(UnaryFn.Square.self)
+        case 3: unaryForward(UnaryFn.Cube.self)
+        case 0.5: unaryForward(UnaryFn.Sqrt.self)
+        default: unaryForward(UnaryFn.PowScalar.self, p: exponent)
         }
-        return unaryForward(f, p: exponent).recording("PowBackward0", [self], saved: [self]) { [self] g, _ in
+        return out.recording("PowBackward0", [self], saved: [self]) { [self] g, _ in
             if exponent == 0 { return [Tensor.zerosLike(g)] }
             return [g * exponent * self.pow(exponent - 1)]
         }

@@ -150,7 +150,8 @@ extension Tensor {
     static func wrapped(_ v: Double, like other: Tensor) -> Tensor {
         let dt: DType = other.dtype.isFloatingPoint ? other.dtype : .float32
         let t = Tensor(uninitializedShape: [], dtype: dt.computeType)
-        t.dtype.dispatch(WriteScalars(values: [v], tensor: t))
+        // Written directly (a scalar operand is made per `a * 2.0`): float32 or float64.
+        if t.dtype == .float32 { t.pointer(as: Float.self).pointee = Float(v) } else { t.pointer(as: Double.self).pointee = v }
         t.isWrappedNumber = true
         return t
     }

@@ -8,10 +8,18 @@ protocol BinaryFunction {
     /// Cost per element against one arithmetic instruction, for splitting work across threads.
     static var cost: Int { get }
     static func apply<T: RealFloat>(_ x: T, _ y: T) -> T
+    /// Runs the int64 form over operands expanded to `out.shape` and returns true, or returns
+    /// false when the function has none (a requirement, so the choice is static and the loop
+    /// specialized, as for `UnaryFunction`).
+    static func runInteger(_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Bool
+    /// The same for bool operands.
+    static func runBool(_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Bool
 }
 
 extension BinaryFunction {
     static var cost: Int { 1 }
+    static func runInteger(_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Bool { false }
+    static func runBool(_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Bool { false }
 }
 
 /// A function that also keeps integer dtypes (computed in int64).
@@ -24,14 +32,41 @@ protocol BoolBinaryFunction: BinaryFunction {
     static func apply(_ x: Bool, _ y: Bool) -> Bool
 }
 
+extension IntegerBinaryFunction {
+    static func runInteger(_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Bool {
+        binaryLoop(a, b, out) { (x: Int64, y: Int64) in apply(x, y) }
+        return true
+    }
+}
+
+extension BoolBinaryFunction {
+    static func runBool(_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Bool {
+        binaryLoop(a, b, out) { (x: Bool, y: Bool) in apply(x, y) }
+        return true
+    }
+}
+
 /// A function of integers only (the shifts), computed in int64.
 protocol IntegerOnlyFunction {
     static func apply(_ x: Int64, _ y: Int64) -> Int64
+    /// Runs the bool form and returns true, or returns false when the function has none.
+    static func runBool(_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Bool
 }
 
 /// A bitwise function: integers, computed in int64, and bools.
 protocol BitwiseFunction: IntegerOnlyFunction {
     static func apply(_ x: Bool, _ y: Bool) -> Bool
+}
+
+extension IntegerOnlyFunction {
+    static func runBool(_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Bool { false }
+}
+
+extension BitwiseFunction {
+    static func runBool(_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Bool {
+        binaryLoop(a, b, out) { (x: Bool, y: Bool) in apply(x, y) }
+        return true
+    }
 }
 
 /// A comparison or logical function with a bool result. Bool operands are read as their bytes

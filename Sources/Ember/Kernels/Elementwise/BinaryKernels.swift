@@ -99,37 +99,28 @@ func binaryKernel<F: BinaryFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, _ out:
     switch out.dtype {
     case .float32: floatBinary(F.self, Float.self, a, b, out)
     case .float64: floatBinary(F.self, Double.self, a, b, out)
-    case .int64:
-        guard let I = F.self as? any IntegerBinaryFunction.Type else { fatalError("integer \(F.self) is computed in floating point") }
-        integerBinary(I, a, b, out)
-    case .bool:
-        guard let B = F.self as? any BoolBinaryFunction.Type else { fatalError("\(F.self): not supported for bool tensors") }
-        boolBinary(B, a, b, out)
+    case .int64: check(F.runInteger(a, b, out), "integer \(F.self) is computed in floating point")
+    case .bool: check(F.runBool(a, b, out), "\(F.self): not supported for bool tensors")
     default: fatalError("binary kernel: \(out.dtype) is not a compute dtype")
     }
 }
 
-private func integerBinary<F: IntegerBinaryFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
-    binaryLoop(a, b, out) { (x: Int64, y: Int64) in F.apply(x, y) }
-}
-
-private func boolBinary<F: BoolBinaryFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
-    binaryLoop(a, b, out) { (x: Bool, y: Bool) in F.apply(x, y) }
+/// Runs float `F` over contiguous `a` and the single value of `b` into contiguous `out`.
+func scalarBinaryKernel<F: BinaryFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
+    func run<T: RealFloat>(_: T.Type) {
+        let pa = a.pointer(as: T.self), po = out.pointer(as: T.self), v = b.pointer(as: T.self).pointee
+        parallelFor(out.numel, costPerItem: F.cost) { r in for i in r { po[i] = F.apply(pa[i], v) } }
+    }
+    if out.dtype == .float32 { run(Float.self) } else { run(Double.self) }
 }
 
 /// Runs an integer-only or bitwise `F` on int64 operands, or on bool ones where `F` is bitwise.
 func bitwiseKernel<F: IntegerOnlyFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
     switch out.dtype {
     case .int64: binaryLoop(a, b, out) { (x: Int64, y: Int64) in F.apply(x, y) }
-    case .bool:
-        guard let B = F.self as? any BitwiseFunction.Type else { fatalError("\(F.self): not supported for bool tensors") }
-        boolBitwise(B, a, b, out)
+    case .bool: check(F.runBool(a, b, out), "\(F.self): not supported for bool tensors")
     default: fatalError("bitwise kernel: \(out.dtype) is not a compute dtype")
     }
-}
-
-private func boolBitwise<F: BitwiseFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor) {
-    binaryLoop(a, b, out) { (x: Bool, y: Bool) in F.apply(x, y) }
 }
 
 /// Runs comparison `F` on operands of one compute dtype into a bool `out`; bool operands are

@@ -20,6 +20,9 @@ protocol UnaryFunction {
     /// Cost per element against one arithmetic instruction, for splitting work across threads.
     static var cost: Int { get }
     static func apply<T: RealFloat>(_ x: T, _ k: UnaryParams<T>) -> T
+    static func runVector(_ a: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) -> Bool
+    static func runInteger(_ a: Tensor, _ out: Tensor, _ k: UnaryParams<Int64>) -> Bool
+    static var keepsBool: Bool { get }
 }
 
 extension UnaryFunction {
@@ -34,9 +37,43 @@ protocol IntegerUnaryFunction: UnaryFunction {
 /// An integer function that is the identity on bool (PyTorch's rounding, `abs` and `relu` of bools).
 protocol BoolIdentityFunction: IntegerUnaryFunction {}
 
+// The forms a function has are protocol requirements with defaults, so `unaryKernel` chooses
+// statically and runs specialized loops: a dynamic cast to the refined protocols looked the
+// conformance up on every call and ran the loop unspecialized.
+extension UnaryFunction {
+    /// Runs the int64 form and returns true, or returns false when the function has none.
+    static func runInteger(_ a: Tensor, _ out: Tensor, _ k: UnaryParams<Int64>) -> Bool { false }
+    /// Whether the function is the identity on bool.
+    static var keepsBool: Bool { false }
+}
+
+extension IntegerUnaryFunction {
+    static func runInteger(_ a: Tensor, _ out: Tensor, _ k: UnaryParams<Int64>) -> Bool {
+        unaryLoop(a, out) { (x: Int64) in apply(x, k) }
+        return true
+    }
+}
+
+extension BoolIdentityFunction {
+    static var keepsBool: Bool { true }
+}
+
 /// A function with a vector form for contiguous float32 (see `VectorMath`).
 protocol VectorizedUnaryFunction: UnaryFunction {
     associatedtype Vector: VectorUnaryOp
+}
+
+extension UnaryFunction {
+    /// Runs the vector form over `n` contiguous floats and returns true, or returns false when the
+    /// function has none.
+    static func runVector(_ a: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) -> Bool { false }
+}
+
+extension VectorizedUnaryFunction {
+    static func runVector(_ a: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) -> Bool {
+        vectorUnary(Vector.self, a, out, n)
+        return true
+    }
 }
 
 /// Cost of a libm call per element, against 1 for arithmetic.

@@ -40,12 +40,6 @@ private func mapFloats<F: UnaryFunction, T: RealFloat>(_: F.Type, _ a: Tensor, _
     }
 }
 
-/// Runs integer `F` over int64 `a` into `out`.
-@inline(__always)
-private func mapIntegers<F: IntegerUnaryFunction>(_: F.Type, _ a: Tensor, _ out: Tensor, _ k: UnaryParams<Int64>) {
-    unaryLoop(a, out) { (x: Int64) in F.apply(x, k) }
-}
-
 /// A parameter from an op, saturated into int64 (an absent clamp bound is ±∞).
 private func saturatingInt64(_ d: Double) -> Int64 {
     d.isNaN ? 0 : (d >= 9.2e18 ? .max : (d <= -9.2e18 ? .min : Int64(d)))
@@ -57,27 +51,18 @@ private func saturatingInt64(_ d: Double) -> Int64 {
 func unaryKernel<F: UnaryFunction>(_ f: F.Type, _ a: Tensor, _ out: Tensor, p: Double = 0, q: Double = 0, r: Double = 0) {
     switch a.dtype {
     case .float32:
-        if let V = F.self as? any VectorizedUnaryFunction.Type, a.isContiguous && out.isContiguous {
-            return vectorKernel(V, a, out)
-        }
+        if a.isContiguous && out.isContiguous
+            && F.runVector(UnsafePointer(a.pointer(as: Float.self)), out.pointer(as: Float.self), out.numel) { return }
         mapFloats(F.self, a, out, UnaryParams(p: Float(p), q: Float(q), r: Float(r)))
     case .float64:
         mapFloats(F.self, a, out, UnaryParams(p: p, q: q, r: r))
     case .int64:
-        guard let I = F.self as? any IntegerUnaryFunction.Type else { fatalError("\(F.self) is computed in floating point") }
-        integerKernel(I, a, out, UnaryParams(p: saturatingInt64(p), q: saturatingInt64(q), r: saturatingInt64(r)))
+        check(F.runInteger(a, out, UnaryParams(p: saturatingInt64(p), q: saturatingInt64(q), r: saturatingInt64(r))),
+              "\(F.self) is computed in floating point")
     case .bool:
-        guard F.self is any BoolIdentityFunction.Type else { fatalError("\(F.self) is not implemented for bool tensors") }
+        check(F.keepsBool, "\(F.self) is not implemented for bool tensors")
         unaryLoop(a, out) { (x: Bool) in x }
     default:
         fatalError("unary kernel: \(a.dtype) is not a compute dtype")
     }
-}
-
-private func vectorKernel<F: VectorizedUnaryFunction>(_: F.Type, _ a: Tensor, _ out: Tensor) {
-    vectorUnary(F.Vector.self, UnsafePointer(a.pointer(as: Float.self)), out.pointer(as: Float.self), out.numel)
-}
-
-private func integerKernel<F: IntegerUnaryFunction>(_: F.Type, _ a: Tensor, _ out: Tensor, _ k: UnaryParams<Int64>) {
-    mapIntegers(F.self, a, out, k)
 }
