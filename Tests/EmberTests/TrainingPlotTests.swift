@@ -91,4 +91,12 @@ import Testing
         image.line(-5, 5, 20, 5, red)
         #expect(image[0, 5] == red && image[9, 5] == red && image[5, 0] != red)
     }
+
+    /// Lowercase letters start at x-height (row 2): the axis reads "epoch", not "ePoch".
+    @Test func lowercaseGlyphsSitAtXHeight() {
+        for letter in "acenoprsuy" {
+            let rows = BitmapFont.glyphs[letter]!
+            #expect(rows[0] == "....." && rows[1] == ".....", "\(letter) has ink above x-height")
+        }
+    }
 }
