@@ -11,13 +11,12 @@ struct Bench: ParsableCommand {
     struct Options: ParsableArguments {
         @Option(help: "Also write the JSON result to this file.")
         var json: String?
-        @Option(help: "Kernel threads.")
-        var threads: Int = 2
+        @OptionGroup var threading: ThreadOptions
 
         func emit(_ result: [String: Any]) throws {
             var r = result
             r["peak_rss_mib"] = RunInfo.peakRSSMiB()
-            r["threads"] = threads
+            r["threads"] = threading.threads
             let data = try JSONSerialization.data(withJSONObject: r, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
             if let json { try writeJSON(r, to: json) }
@@ -33,7 +32,7 @@ struct Bench: ParsableCommand {
 
         func run() throws {
             guard epochs > 0, batch > 0 else { throw ValidationError("--epochs and --batch must be positive") }
-            setNumThreads(options.threads)
+            options.threading.apply()
             manualSeed(0)
             let trueW = Tensor([1.1, -4.5, 1.4]), trueB = 1.1919810
             let x = Tensor.normal(mean: 0, std: 1, [2000, 3])
@@ -80,7 +79,7 @@ struct Bench: ParsableCommand {
 
         func run() throws {
             guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
-            setNumThreads(options.threads)
+            options.threading.apply()
             var ember: [String: Double] = [:], raw: [String: Double] = [:]
             for n in [256, 512, 1024, 2048] {
                 let a = Tensor.rand(n, n), b = Tensor.rand(n, n)
@@ -140,7 +139,7 @@ struct Bench: ParsableCommand {
             if let layer, !Layers.layers.contains(where: { $0.0 == layer }) {
                 throw ValidationError("--layer: no layer named '\(layer)'; the layers are \(Layers.layers.map(\.0).joined(separator: ", "))")
             }
-            setNumThreads(options.threads)
+            options.threading.apply()
             manualSeed(0)
             var rows: [String: Any] = [:]
             for (name, l) in Layers.layers where layer == nil || name == layer {

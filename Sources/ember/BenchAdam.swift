@@ -29,7 +29,7 @@ extension Bench {
 
         func run() throws {
             guard reps > 0 else { throw ValidationError("--reps must be positive") }
-            setNumThreads(options.threads)
+            options.threading.apply()
             manualSeed(0)
             let params = AdamStep.shapes.map { shape in
                 let p = Tensor.uniform(-0.1, 0.1, shape, requiresGrad: true)

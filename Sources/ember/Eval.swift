@@ -13,15 +13,14 @@ struct Eval: ParsableCommand {
     @Option(help: "The workload the weights belong to, when the file does not say.") var workload: Workload?
     @Option(help: "Fashion-MNIST directory (IDX files, gzipped or not).") var data = FashionMNIST.defaultRoot
     @Option(help: "Batch size.") var batchSize = 1000
-    @Option(help: "Kernel threads.") var threads = 2
+    @OptionGroup var threading: ThreadOptions
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
     }
 
     func run() throws {
-        setNumThreads(threads)
+        threading.apply()
         let trained = try TrainedModel(path: checkpoint, workload: workload)
         let w = trained.workload
         try trained.requireClassifier(for: "eval", path: checkpoint)

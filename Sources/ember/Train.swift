@@ -22,7 +22,7 @@ struct Train: ParsableCommand {
     @Option(help: "Background threads preparing batches.") var workers = 0
     @Option(help: "Random seed, as torch.manual_seed's: the same seed gives torch_ref.py's initial weights and shuffles.")
     var seed: UInt64 = 0
-    @Option(help: "Kernel threads.") var threads = 2
+    @OptionGroup var threading: ThreadOptions
     @Option(help: "Output directory (default: runs/WORKLOAD).") var out: String?
     @Option(help: "Resume from a checkpoint.safetensors written by an earlier run.") var resume: String?
     @Option(help: "Also write the final result as JSON (the keys of shared/bench/torch_ref.py).") var json: String?
@@ -32,7 +32,6 @@ struct Train: ParsableCommand {
             if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value)") }
         }
         if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
         guard workers >= 0 else { throw ValidationError("--workers must not be negative, got \(workers)") }
         if let json {
             let dir = URL(fileURLWithPath: json).deletingLastPathComponent().path
@@ -51,7 +50,7 @@ struct Train: ParsableCommand {
     var outDir: String { out ?? "runs/" + workload.rawValue }
 
     func run() throws {
-        setNumThreads(threads)
+        threading.apply()
         manualSeed(seed)
         Interrupt.install()
         let result = try workload == .linreg ? LinearRegressionRun(recipe: recipe, out: outDir).run()

@@ -142,6 +142,10 @@ struct CommandLineTests {
                 (["train", "mlp", "--resume", garbage], garbage),
                 (["eval", garbage], garbage),
                 (["predict", garbage, dir + "/none.png"], garbage),
+                (["train", "mlp", "--threads", "0"], "--threads"),
+                (["eval", garbage, "--threads", "-1"], "--threads"),
+                (["bench", "linreg", "--threads", "0"], "--threads"),
+                (["bench", "gemm", "--threads", "0"], "--threads"),
             ]
             for (k, c) in cases.enumerated() {
                 let out = "\(dir)/out\(k)"

@@ -4,12 +4,12 @@
 /// (the red, green and blue planes). A sample is the uint8 image `[3, 32, 32]` and its int64
 /// label, after `transform` and `targetTransform`. torchvision: `torchvision.datasets.CIFAR10`
 /// (which reads the Python pickles and yields HWC images instead).
-public struct CIFAR10: Dataset {
+public struct CIFAR10: ImageClassificationDataset {
     /// torchvision's class names. PyTorch: `CIFAR10.classes`.
     public static let classes = ["airplane", "automobile", "bird", "cat", "deer",
                                  "dog", "frog", "horse", "ship", "truck"]
     private static let recordSize = 1 + 3 * 32 * 32
-    private let split: LabeledImages
+    public let split: LabeledImages
 
     /// Reads the training batches, or the test batch when `train` is false.
     public init(root: String, train: Bool = true, transform: (any Transform)? = nil,
@@ -44,15 +44,4 @@ public struct CIFAR10: Dataset {
         split = LabeledImages(images: images, labels: labels, transform: transform, targetTransform: targetTransform)
     }
 
-    /// The class names, indexed by label.
-    public var classes: [String] { Self.classes }
-    /// All images, uint8 `[N, 3, 32, 32]`. PyTorch: `dataset.data` (which is `[N, 32, 32, 3]`).
-    public var images: Tensor { split.images }
-    /// All labels, int64 `[N]`. PyTorch: `dataset.targets`.
-    public var labels: Tensor { split.labels }
-    /// All images as float32 `[N, 3, 32, 32]` in [0, 1], as `ToTensor` makes them.
-    public func floatImages() -> Tensor { split.floatImages() }
-
-    public var count: Int { split.count }
-    public subscript(index: Int) -> (Tensor, Tensor) { split[index] }
 }

@@ -1,6 +1,6 @@
 /// Images and their class labels held in memory, shared by the image-classification datasets:
 /// a sample is a view of one image (and its label) with the transforms applied.
-struct LabeledImages: Sendable {
+public struct LabeledImages: Sendable {
     /// uint8, one image per row of the first dimension.
     let images: Tensor
     /// int64 class indices, one per image.
@@ -45,4 +45,28 @@ struct LabeledImages: Sendable {
         let x = unitFloats(images)
         return x.dim == 3 ? x.unsqueeze(1) : x
     }
+}
+
+/// A dataset of labeled images held in memory (MNIST, Fashion-MNIST, CIFAR-10): the accessors
+/// torchvision's datasets have, read from `split`.
+public protocol ImageClassificationDataset: Dataset where Sample == (Tensor, Tensor) {
+    /// torchvision's class names, indexed by label. PyTorch: `dataset.classes`.
+    static var classes: [String] { get }
+    /// The images and labels in memory.
+    var split: LabeledImages { get }
+}
+
+extension ImageClassificationDataset {
+    /// The class names, indexed by label.
+    public var classes: [String] { Self.classes }
+    /// All images, uint8 `[N, H, W]` (gray) or `[N, C, H, W]`, for indexing whole batches at once.
+    /// PyTorch: `dataset.data`.
+    public var images: Tensor { split.images }
+    /// All labels, int64 `[N]`. PyTorch: `dataset.targets`.
+    public var labels: Tensor { split.labels }
+    /// All images as float32 `[N, C, H, W]` in [0, 1], as `ToTensor` makes them.
+    public func floatImages() -> Tensor { split.floatImages() }
+
+    public var count: Int { split.count }
+    public subscript(index: Int) -> (Tensor, Tensor) { split[index] }
 }

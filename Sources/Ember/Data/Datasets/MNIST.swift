@@ -2,11 +2,11 @@
 /// read from the IDX files (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-...`,
 /// each optionally gzipped) in `root`. A sample is the uint8 image `[28, 28]` and its int64 label,
 /// after `transform` and `targetTransform`. torchvision: `torchvision.datasets.MNIST`.
-public struct MNIST: Dataset {
+public struct MNIST: ImageClassificationDataset {
     /// torchvision's class names. PyTorch: `MNIST.classes`.
     public static let classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four",
                                  "5 - five", "6 - six", "7 - seven", "8 - eight", "9 - nine"]
-    private let split: LabeledImages
+    public let split: LabeledImages
 
     /// Reads the training split, or the test split when `train` is false.
     public init(root: String, train: Bool = true, transform: (any Transform)? = nil,
@@ -14,31 +14,19 @@ public struct MNIST: Dataset {
         split = try LabeledImages(idxRoot: root, prefix: train ? "train" : "t10k", classCount: Self.classes.count,
                                   transform: transform, targetTransform: targetTransform)
     }
-
-    /// The class names, indexed by label.
-    public var classes: [String] { Self.classes }
-    /// All images, uint8 `[N, 28, 28]`, for indexing whole batches at once. PyTorch: `dataset.data`.
-    public var images: Tensor { split.images }
-    /// All labels, int64 `[N]`. PyTorch: `dataset.targets`.
-    public var labels: Tensor { split.labels }
-    /// All images as float32 `[N, 1, 28, 28]` in [0, 1], as `ToTensor` makes them.
-    public func floatImages() -> Tensor { split.floatImages() }
-
-    public var count: Int { split.count }
-    public subscript(index: Int) -> (Tensor, Tensor) { split[index] }
 }
 
 /// Fashion-MNIST: 60,000 training and 10,000 test images of clothing, 28×28 gray pixels in ten
 /// classes, in MNIST's IDX files (optionally gzipped) in `root`. A sample is the uint8 image
 /// `[28, 28]` and its int64 label, after `transform` and `targetTransform`. torchvision:
 /// `torchvision.datasets.FashionMNIST`.
-public struct FashionMNIST: Dataset {
+public struct FashionMNIST: ImageClassificationDataset {
     /// Where `scripts/bootstrap` installs the data.
     public static let defaultRoot = "/usr/share/datasets/fashion-mnist"
     /// torchvision's class names. PyTorch: `FashionMNIST.classes`.
     public static let classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                  "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
-    private let split: LabeledImages
+    public let split: LabeledImages
 
     /// Reads the training split, or the test split when `train` is false.
     public init(root: String = FashionMNIST.defaultRoot, train: Bool = true, transform: (any Transform)? = nil,
@@ -46,16 +34,4 @@ public struct FashionMNIST: Dataset {
         split = try LabeledImages(idxRoot: root, prefix: train ? "train" : "t10k", classCount: Self.classes.count,
                                   transform: transform, targetTransform: targetTransform)
     }
-
-    /// The class names, indexed by label.
-    public var classes: [String] { Self.classes }
-    /// All images, uint8 `[N, 28, 28]`, for indexing whole batches at once. PyTorch: `dataset.data`.
-    public var images: Tensor { split.images }
-    /// All labels, int64 `[N]`. PyTorch: `dataset.targets`.
-    public var labels: Tensor { split.labels }
-    /// All images as float32 `[N, 1, 28, 28]` in [0, 1], as `ToTensor` makes them.
-    public func floatImages() -> Tensor { split.floatImages() }
-
-    public var count: Int { split.count }
-    public subscript(index: Int) -> (Tensor, Tensor) { split[index] }
 }
