@@ -44,7 +44,7 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
         ConvCase(n: 2, cin: 65, h: 4, w: 6, cout: 70, k: 3),
         ConvCase(n: 2, cin: 64, h: 1, w: 2, cout: 66, k: 3, padding: 2),
         ConvCase(n: 2, cin: 64, h: 1, w: 1, cout: 64, k: 3, padding: 1),
-        // Winograd F(2×2, 3×3) on 17-36-pixel maps (WinogradConv): ResNet-18's stage 3 (6×6,
+        // Winograd F(2×2, 3×3) on 17-36-pixel maps (Winograd2x2Conv): ResNet-18's stage 3 (6×6,
         // padding 1), odd sides whose last tiles hang past the edge, padding 2, and no padding.
         ConvCase(n: 2, cin: 64, h: 6, w: 6, cout: 72, k: 3, padding: 1),
         ConvCase(n: 3, cin: 80, h: 5, w: 7, cout: 64, k: 3, padding: 1),
@@ -53,19 +53,28 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
     ]
 
     /// The 5×5, small-map and Winograd cases above take `SplitKernelConv`, `SmallMapConv` and
-    /// `WinogradConv`; strided, dilated, grouped or narrow ones do not.
-    @Test func specialKernelsTakeTheirLayers() {
-        func geometry(_ c: ConvCase) -> ConvGeometry {
+    /// `Winograd2x2Conv` in all three passes; strided, dilated, grouped or narrow ones do not; the
+    /// few-channel layers take `FewChannelConv` except for their input gradient; float64 the
+    /// reference loops.
+    @Test func theChooserGivesEachLayerItsKernel() {
+        func geometry(_ c: ConvCase, dtype: DType = .float32) -> ConvGeometry {
             ConvGeometry(n: c.n, cin: c.cin, h: c.h, w: c.w, cout: c.cout, kh: c.k, kw: c.k, stride: [c.stride, c.stride],
                          padL: [c.padding, c.padding], padR: [c.padding, c.padding], dilation: [c.dilation, c.dilation],
-                         groups: c.groups, dtype: .float32)
+                         groups: c.groups, dtype: dtype)
         }
-        #expect(Self.cases.filter { SplitKernelConv.applies(to: geometry($0)) }.count == 3)
-        #expect(Self.cases.filter { SmallMapConv.applies(to: geometry($0)) }.count == 4)
-        #expect(Self.cases.filter { WinogradConv.applies(to: geometry($0)) }.count == 4)
-        #expect(!WinogradConv.applies(to: geometry(ConvCase(n: 1, cin: 64, h: 6, w: 6, cout: 66, k: 3, padding: 1))))
-        #expect(!SplitKernelConv.applies(to: geometry(ConvCase(n: 3, cin: 6, h: 14, w: 14, cout: 16, k: 5))))
-        #expect(!SplitKernelConv.applies(to: geometry(ConvCase(n: 1, cin: 32, h: 20, w: 20, cout: 32, k: 5, stride: 2))))
+        func count(_ algorithm: ConvAlgorithm) -> Int {
+            Self.cases.filter { c in ConvPass.allCases.allSatisfy { geometry(c).algorithm(for: $0) == algorithm } }.count
+        }
+        #expect(count(.fiveByFive) == 3)
+        #expect(count(.smallMap) == 4)
+        #expect(count(.winograd2x2) == 4)
+        #expect(geometry(ConvCase(n: 1, cin: 64, h: 6, w: 6, cout: 66, k: 3, padding: 1)).algorithm(for: .forward) == .oneDNNAuto)
+        #expect(geometry(ConvCase(n: 3, cin: 6, h: 14, w: 14, cout: 16, k: 5)).algorithm(for: .forward) == .oneDNNDirect)
+        #expect(geometry(ConvCase(n: 1, cin: 32, h: 20, w: 20, cout: 32, k: 5, stride: 2)).algorithm(for: .forward) == .oneDNNDirect)
+        let lenetConv1 = geometry(ConvCase(n: 2, cin: 1, h: 28, w: 28, cout: 6, k: 5, padding: 2))
+        #expect(lenetConv1.algorithm(for: .forward) == .fewChannel && lenetConv1.algorithm(for: .weightGradient) == .fewChannel)
+        #expect(lenetConv1.algorithm(for: .inputGradient) == .oneDNNDirect)
+        #expect(ConvPass.allCases.allSatisfy { geometry(Self.cases[0], dtype: .float64).algorithm(for: $0) == .reference })
     }
 
     /// The float32 paths (oneDNN, or FewChannelConv for few input channels) agree with the direct

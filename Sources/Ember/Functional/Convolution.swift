@@ -16,24 +16,24 @@ enum Conv {
         var geometry = g
         geometry.dtype = xc.dtype
         let out = Tensor(uninitializedShape: geometry.dstDims, dtype: xc.dtype)
-        if xc.dtype == .float32 {
-            if FewChannelConv.applies(to: geometry) {
-                let b = bias.map(compute)
-                FewChannelConv(g: geometry).forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self),
-                                                    b.map { UnsafePointer($0.pointer(as: Float.self)) }, out.pointer(as: Float.self))
-            } else {
-                let b = bias.map(compute) ?? Tensor.zeros([g.cout])
-                if let kernel = geometry.ownKernel {
-                    kernel.forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self), b.pointer(as: Float.self), out.pointer(as: Float.self))
-                } else {
-                    ConvPlan.plan(geometry).runForward(src: xc.pointer, weights: wc.pointer, bias: b.pointer, dst: out.pointer)
-                }
-            }
-        } else {
+        let algorithm = geometry.algorithm(for: .forward)
+        switch algorithm {
+        case .reference:
             let b = bias.map(compute)
             DirectConv<Double>(g: geometry).forward(xc.pointer(as: Double.self), wc.pointer(as: Double.self),
                                                     b.map { UnsafePointer($0.pointer(as: Double.self)) },
                                                     out.pointer(as: Double.self))
+        case .fewChannel:
+            let b = bias.map(compute)
+            FewChannelConv(g: geometry).forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self),
+                                                b.map { UnsafePointer($0.pointer(as: Float.self)) }, out.pointer(as: Float.self))
+        case .fiveByFive, .smallMap, .winograd2x2:
+            let b = bias.map(compute) ?? Tensor.zeros([g.cout])
+            geometry.ownKernel(algorithm)!.forward(xc.pointer(as: Float.self), wc.pointer(as: Float.self), b.pointer(as: Float.self),
+                                                   out.pointer(as: Float.self))
+        case .oneDNNDirect, .oneDNNAuto, .oneDNNWinograd:
+            let b = bias.map(compute) ?? Tensor.zeros([g.cout])
+            ConvPlan.plan(geometry).runForward(src: xc.pointer, weights: wc.pointer, bias: b.pointer, dst: out.pointer)
         }
         let inputs = [x, w] + (bias.map { [$0] } ?? [])
         return out.converted(x.dtype).recording("ConvolutionBackward0", inputs, saved: [x, w]) { gOut, _ in
@@ -54,13 +54,18 @@ enum Conv {
         var geometry = g
         geometry.dtype = dc.dtype
         let out = Tensor(uninitializedShape: geometry.srcDims, dtype: dc.dtype)
-        if let kernel = geometry.ownKernel {
-            kernel.backwardData(dc.pointer(as: Float.self), wc.pointer(as: Float.self), out.pointer(as: Float.self), token: token)
-        } else if dc.dtype == .float32 {
-            ConvPlan.plan(geometry).runBackwardData(diffDst: dc.pointer, weights: wc.pointer, diffSrc: out.pointer, token: token)
-        } else {
+        let algorithm = geometry.algorithm(for: .inputGradient)
+        switch algorithm {
+        case .reference:
             DirectConv<Double>(g: geometry).backwardData(dc.pointer(as: Double.self), wc.pointer(as: Double.self),
                                                          out.pointer(as: Double.self))
+        case .fiveByFive, .smallMap, .winograd2x2:
+            geometry.ownKernel(algorithm)!.backwardData(dc.pointer(as: Float.self), wc.pointer(as: Float.self),
+                                                        out.pointer(as: Float.self), token: token)
+        case .fewChannel:
+            preconditionFailure("FewChannelConv has no input gradient: algorithm(for:) gives oneDNN's")
+        case .oneDNNDirect, .oneDNNAuto, .oneDNNWinograd:
+            ConvPlan.plan(geometry).runBackwardData(diffDst: dc.pointer, weights: wc.pointer, diffSrc: out.pointer, token: token)
         }
         return out.converted(gOut.dtype).recording("ConvolutionBackwardBackward0", [gOut, w], saved: [gOut, w]) { gg, _ in
             [gOut.requiresGradFlag ? forward(gg, w, nil, g) : nil, w.requiresGradFlag ? weights(gg, gOut, g).weight.gradFor(w) : nil]
@@ -77,25 +82,27 @@ enum Conv {
         let shape = [g.cout, g.cin / g.groups, g.kh, g.kw]
         let out = Tensor(uninitializedShape: shape, dtype: xc.dtype)
         var biasGrad: Tensor? = nil
-        if xc.dtype == .float32 {
+        let algorithm = geometry.algorithm(for: .weightGradient)
+        if algorithm == .reference {
+            DirectConv<Double>(g: geometry).backwardWeights(xc.pointer(as: Double.self), dc.pointer(as: Double.self),
+                                                            out.pointer(as: Double.self))
+            if wantBias { biasGrad = gOut.sum(dims: [0, 2, 3]) }
+        } else {
             let b = wantBias ? Tensor(uninitializedShape: [g.cout], dtype: .float32) : nil
-            if FewChannelConv.applies(to: geometry) {
+            switch algorithm {
+            case .fewChannel:
                 FewChannelConv(g: geometry).backwardWeights(xc.pointer(as: Float.self), dc.pointer(as: Float.self),
                                                             out.pointer(as: Float.self), b?.pointer(as: Float.self))
-            } else if let kernel = geometry.ownKernel {
-                kernel.backwardWeights(xc.pointer(as: Float.self), dc.pointer(as: Float.self), out.pointer(as: Float.self),
-                                       b?.pointer(as: Float.self), token: token)
-            } else {
+            case .fiveByFive, .smallMap, .winograd2x2:
+                geometry.ownKernel(algorithm)!.backwardWeights(xc.pointer(as: Float.self), dc.pointer(as: Float.self),
+                                                               out.pointer(as: Float.self), b?.pointer(as: Float.self), token: token)
+            default:
                 ConvPlan.plan(geometry).runBackwardWeights(src: xc.pointer, diffDst: dc.pointer, diffWeights: out.pointer,
                                                            diffBias: b?.pointer, token: token)
             }
             biasGrad = b.map { $0.converted(gOut.dtype).recording("ConvolutionBackwardBackward0", [gOut]) { gb, _ in
                 [gb.view(1, -1, 1, 1).expand(gOut.shape)]
             } }
-        } else {
-            DirectConv<Double>(g: geometry).backwardWeights(xc.pointer(as: Double.self), dc.pointer(as: Double.self),
-                                                            out.pointer(as: Double.self))
-            if wantBias { biasGrad = gOut.sum(dims: [0, 2, 3]) }
         }
         let weight = out.converted(x.dtype).recording("ConvolutionBackwardBackward0", [x, gOut], saved: [x, gOut]) { gw, _ in
             [x.requiresGradFlag ? data(gOut, gw, g).gradFor(x) : nil, gOut.requiresGradFlag ? forward(x, gw, nil, g) : nil]

@@ -22,14 +22,6 @@ struct FewChannelConv {
         rowLength = (ow + Self.width - 1) / Self.width * Self.width
     }
 
-    /// Whether this kernel takes the convolution: float32, groups 1, at most three input channels
-    /// and sixteen output channels. Measured against oneDNN on LeNet's and BN-LeNet's first layer
-    /// (1 → 6 channels, BENCHMARKS.md); the layers with more outputs that `layers` benchmarks
-    /// (ResNet stem 1 → 64, AlexNet 1 → 96) stay on oneDNN, which is faster than PyTorch there.
-    static func applies(to g: ConvGeometry) -> Bool {
-        g.dtype == .float32 && g.groups == 1 && g.cin <= 3 && g.cout <= 16
-    }
-
     private typealias V = SIMD8<Float>
     private static let width = V.scalarCount
     /// Columns per step of the inner loops: two vectors.

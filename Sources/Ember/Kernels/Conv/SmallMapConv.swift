@@ -32,15 +32,7 @@ final class SmallMapConv: OwnConvKernel, @unchecked Sendable {
 
     private static let cache = PlanCache<ConvGeometry, SmallMapConv>(SmallMapConv.init)
 
-    /// Whether this kernel takes the convolution: float32, groups 1, stride and dilation 1, 3×3,
-    /// at least 64 channels in and out, at most 16 output pixels (on 6×6 maps the same products
-    /// lose to oneDNN's Winograd kernel).
-    static func applies(to g: ConvGeometry) -> Bool {
-        g.dtype == .float32 && g.groups == 1 && g.stride == [1, 1] && g.dilation == [1, 1] && g.kh == 3 && g.kw == 3
-            && g.cin >= 64 && g.cout >= 64 && g.outH * g.outW <= 16 && g.outH > 0 && g.outW > 0
-    }
-
-    /// The cached kernel for `geometry`, which `applies(to:)`.
+    /// The cached kernel for `geometry` (one `algorithm(for:)` gives `.smallMap`).
     static func plan(_ geometry: ConvGeometry) -> SmallMapConv { cache.plan(geometry) }
 
     private init(_ g: ConvGeometry) {

@@ -15,7 +15,7 @@ import Foundation
 /// The input gradient is the same product over the output gradient with the filters turned by
 /// 180° and their channels swapped; the weight gradient is the transposed product of the
 /// transformed input and the output gradient transformed by the transpose of the output's map.
-final class WinogradConv: OwnConvKernel, @unchecked Sendable {
+final class Winograd2x2Conv: OwnConvKernel, @unchecked Sendable {
     typealias V = SIMD8<Float>
     let geometry: ConvGeometry
     private let lock = NSLock()
@@ -43,20 +43,10 @@ final class WinogradConv: OwnConvKernel, @unchecked Sendable {
         var paddedW: Int { 2 * columns + 2 }
     }
 
-    private static let cache = PlanCache<ConvGeometry, WinogradConv>(WinogradConv.init)
+    private static let cache = PlanCache<ConvGeometry, Winograd2x2Conv>(Winograd2x2Conv.init)
 
-    /// Whether this kernel takes the convolution: float32, groups 1, stride and dilation 1, 3×3,
-    /// padding at most 2 on each side, channels in and out multiples of 8 and at least 64, and
-    /// 17–36 output pixels (smaller maps take `SmallMapConv`; larger ones oneDNN's F(4×4, 3×3),
-    /// whose tiles then fit).
-    static func applies(to g: ConvGeometry) -> Bool {
-        g.dtype == .float32 && g.groups == 1 && g.stride == [1, 1] && g.dilation == [1, 1] && g.kh == 3 && g.kw == 3
-            && (g.padL + g.padR).allSatisfy { $0 <= 2 } && g.cin % 8 == 0 && g.cout % 8 == 0 && g.cin >= 64 && g.cout >= 64
-            && g.outH > 0 && g.outW > 0 && (17...36).contains(g.outH * g.outW)
-    }
-
-    /// The cached kernel for `geometry`, which `applies(to:)`.
-    static func plan(_ geometry: ConvGeometry) -> WinogradConv { cache.plan(geometry) }
+    /// The cached kernel for `geometry` (one `algorithm(for:)` gives `.winograd2x2`).
+    static func plan(_ geometry: ConvGeometry) -> Winograd2x2Conv { cache.plan(geometry) }
 
     private init(_ g: ConvGeometry) {
         geometry = g

@@ -1,50 +1,6 @@
 import CDNNL
 import Foundation
 
-/// Everything that identifies one 2-D convolution: shapes, strides, paddings, groups, dtype.
-struct ConvGeometry: Hashable {
-    var n, cin, h, w, cout, kh, kw: Int
-    var stride: [Int], padL: [Int], padR: [Int], dilation: [Int]
-    var groups: Int
-    var dtype: DType
-    /// Winograd whatever the shape (the stacked convolution of `SplitKernelConv`).
-    var winograd = false
-
-    var outH: Int { (h + padL[0] + padR[0] - dilation[0] * (kh - 1) - 1) / stride[0] + 1 }
-    var outW: Int { (w + padL[1] + padR[1] - dilation[1] * (kw - 1) - 1) / stride[1] + 1 }
-    var srcDims: [Int] { [n, cin, h, w] }
-    var dstDims: [Int] { [n, cout, outH, outW] }
-    /// Weights as oneDNN sees them: `goihw` when grouped (the same memory as PyTorch's `[O, I/g, kh, kw]`).
-    var weightDims: [Int] {
-        groups == 1 ? [cout, cin, kh, kw] : [groups, cout / groups, cin / groups, kh, kw]
-    }
-
-    /// The layout asked of oneDNN for an activation: its preferred (blocked) one, except in the
-    /// backward passes of
-    /// - single-channel first layers: plain NCHW, where the blocked layout pads one channel to
-    ///   sixteen (measured here: ResNet stem backward 1.7×, LeNet conv1 1.4× faster);
-    /// - other ungrouped layers with fewer than sixteen input channels: channels-last (nhwc).
-    ///   oneDNN 2.6 computes their weight gradient in a blocked layout on its AVX2 kernel, in
-    ///   blocks of eight channels (seen for 6, 8 and 12 channels; from 16 on, also for 20, 24 and
-    ///   40, it is AVX-512); in nhwc it is AVX-512 (LeNet's conv2, 6 → 16 channels: weight
-    ///   gradient 1.2–1.6 → 0.5–0.6 ms, input gradient 1.2 → 1.1 ms).
-    func activationDesc(_ dims: [Int], backward: Bool = false) -> dnnl_memory_desc_t {
-        guard backward else { return DNNL.anyDesc(dims, dtype) }
-        if cin == 1 { return DNNL.plainDesc(dims, dtype) }
-        return cin < 16 && groups == 1 ? DNNL.channelsLastDesc(dims, dtype) : DNNL.anyDesc(dims, dtype)
-    }
-
-    /// Winograd (oneDNN's `auto` choice) for 3×3 stride-1 layers with enough channels and pixels,
-    /// where it measured 1.5–2.8× faster than direct here; direct elsewhere, where `auto` picked
-    /// slower kernels (5×5 filters, 3×3-pixel maps); Winograd in any case when `winograd` is set.
-    var algorithm: dnnl_alg_kind_t {
-        if winograd { return dnnl_convolution_winograd }
-        let suitsWinograd = kh == 3 && kw == 3 && stride == [1, 1] && dilation == [1, 1] && groups == 1
-            && cin >= 32 && cout >= 32 && h >= 6 && w >= 6
-        return suitsWinograd ? dnnl_convolution_auto : dnnl_convolution_direct
-    }
-}
-
 /// oneDNN primitives for one convolution geometry, created on first use and cached for the
 /// process, so a training loop builds them once. Each keeps the layouts the primitive chose and
 /// scratch buffers for the reordered data. Shared across threads (two models with the same layer
@@ -92,7 +48,7 @@ final class ConvPlan: @unchecked Sendable {
         var desc = dnnl_convolution_desc_t()
         var (s, d, l, r) = dims
         DNNL.expectSuccess(dnnl_dilated_convolution_forward_desc_init(
-            &desc, dnnl_forward_training, g.algorithm, &src, &wei, &bias, &dst, &s, &d, &l, &r), "conv forward desc")
+            &desc, dnnl_forward_training, g.oneDNNAlgorithm, &src, &wei, &bias, &dst, &s, &d, &l, &r), "conv forward desc")
         return desc
     }
 
@@ -207,7 +163,7 @@ final class ConvPlan: @unchecked Sendable {
             var desc = dnnl_convolution_desc_t()
             var (s, d, l, r) = dims
             DNNL.expectSuccess(dnnl_dilated_convolution_backward_data_desc_init(
-                &desc, g.algorithm, &src, &wei, &dst, &s, &d, &l, &r), "conv backward data desc")
+                &desc, g.oneDNNAlgorithm, &src, &wei, &dst, &s, &d, &l, &r), "conv backward data desc")
             let pd = primitiveDesc(&desc, hint: hint)
             backwardData = (primitive(pd, "conv backward data"), layout(pd, dnnl_query_diff_src_md, g.srcDims), layout(pd, dnnl_query_weights_md, g.weightDims),
                             layout(pd, dnnl_query_diff_dst_md, g.dstDims), DNNL.scratchpad(of: pd))
@@ -234,7 +190,7 @@ final class ConvPlan: @unchecked Sendable {
             var desc = dnnl_convolution_desc_t()
             var (s, d, l, r) = dims
             DNNL.expectSuccess(dnnl_dilated_convolution_backward_weights_desc_init(
-                &desc, g.algorithm, &src, &wei, &bias, &dst, &s, &d, &l, &r), "conv backward weights desc")
+                &desc, g.oneDNNAlgorithm, &src, &wei, &bias, &dst, &s, &d, &l, &r), "conv backward weights desc")
             let pd = primitiveDesc(&desc, hint: hint)
             backwardWeights = (primitive(pd, "conv backward weights"), layout(pd, dnnl_query_src_md, g.srcDims), layout(pd, dnnl_query_diff_weights_md, g.weightDims),
                                layout(pd, dnnl_query_diff_dst_md, g.dstDims), DNNL.scratchpad(of: pd))
@@ -249,40 +205,5 @@ final class ConvPlan: @unchecked Sendable {
                                 (DNNL_ARG_DIFF_BIAS, DNNL.plainDesc([geometry.cout], geometry.dtype), db),
                                 scratchpadArg(b.scratchpad, slot: 12)])
         finish(b.diffWeights, dw, diffWeights, stream)
-    }
-}
-
-/// A float32 convolution of Ember's own, for the shapes where it measured faster than oneDNN's
-/// primitives: all three passes on plain NCHW buffers. `token` numbers one output gradient
-/// across the two backward passes of a step, for kernels that share its copy between them.
-protocol OwnConvKernel: AnyObject {
-    func forward(_ src: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
-                 _ dst: UnsafeMutablePointer<Float>)
-    func backwardData(_ diffDst: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ diffSrc: UnsafeMutablePointer<Float>,
-                      token: Int?)
-    func backwardWeights(_ src: UnsafePointer<Float>, _ diffDst: UnsafePointer<Float>, _ diffWeights: UnsafeMutablePointer<Float>,
-                         _ diffBias: UnsafeMutablePointer<Float>?, token: Int?)
-}
-
-extension ConvGeometry {
-    /// The cached kernel of Ember's own that takes this convolution, if one does: 5×5
-    /// (`SplitKernelConv`), 3×3 over ≤ 16 pixels (`SmallMapConv`) or over 17–36 (`WinogradConv`).
-    var ownKernel: (any OwnConvKernel)? {
-        if SplitKernelConv.applies(to: self) { return SplitKernelConv.plan(self) }
-        if SmallMapConv.applies(to: self) { return SmallMapConv.plan(self) }
-        if WinogradConv.applies(to: self) { return WinogradConv.plan(self) }
-        return nil
-    }
-}
-
-/// `sums[c]` = the sum of channel `c` of an NCHW buffer (`n` images of `channels × pixels`): a
-/// convolution's bias gradient.
-func channelSums(_ x: UnsafePointer<Float>, n: Int, channels: Int, pixels: Int, _ sums: UnsafeMutablePointer<Float>) {
-    parallelFor(channels, costPerItem: n * pixels) { range in
-        for c in range {
-            var s: Float = 0
-            for i in 0..<n { for p in 0..<pixels { s += x[(i * channels + c) * pixels + p] } }
-            sums[c] = s
-        }
     }
 }

@@ -26,22 +26,14 @@ final class SplitKernelConv: OwnConvKernel, @unchecked Sendable {
     private static let offsets = [(0, 0), (0, 3), (3, 0), (3, 3)]
     private static let cache = PlanCache<ConvGeometry, SplitKernelConv>(SplitKernelConv.init)
 
-    /// Whether this kernel takes the convolution: float32, groups 1, 5×5, stride and dilation 1,
-    /// at least 32 channels in and out and 8×8 outputs (the shapes where oneDNN's Winograd kernel
-    /// applies; measured on AlexNet's layer, see BENCHMARKS.md).
-    static func applies(to g: ConvGeometry) -> Bool {
-        g.dtype == .float32 && g.groups == 1 && g.kh == 5 && g.kw == 5 && g.stride == [1, 1]
-            && g.dilation == [1, 1] && g.cin >= 32 && g.cout >= 32 && g.outH >= 8 && g.outW >= 8
-    }
-
-    /// The cached kernel for `geometry`, which `applies(to:)`.
+    /// The cached kernel for `geometry` (one `algorithm(for:)` gives `.fiveByFive`).
     static func plan(_ geometry: ConvGeometry) -> SplitKernelConv { cache.plan(geometry) }
 
     private init(_ g: ConvGeometry) {
         geometry = g
         inner = ConvGeometry(n: g.n, cin: 4 * g.cin, h: g.outH + 2, w: g.outW + 2, cout: g.cout, kh: 3, kw: 3,
                              stride: [1, 1], padL: [0, 0], padR: [0, 0], dilation: [1, 1], groups: 1, dtype: .float32,
-                             winograd: true)
+                             forceOneDNNWinograd: true)
         stacked = .allocate(capacity: inner.n * inner.cin * inner.h * inner.w)
         stackedWeights = .allocate(capacity: inner.cout * inner.cin * 9)
     }
