@@ -275,10 +275,10 @@ extension Tensor {
 
     /// The gradient of a view op: zeros of `shape` with `self` written into the region `region`
     /// selects. Differentiable: its own backward applies `region` again.
-    func scatterIntoZeros(_ shape: [Int], _ region: @escaping (Tensor) -> Tensor) -> Tensor {
+    func scatterIntoZeros(_ shape: [Int], name: String = "SliceBackwardBackward0", _ region: @escaping (Tensor) -> Tensor) -> Tensor {
         let z = Tensor.zeros(shape, dtype: dtype)
         noGrad { copyElements(from: self.expandTo(region(z).shape), to: region(z)) }
-        return z.recording("SliceBackwardBackward0", [self]) { g, _ in [region(g)] }
+        return z.recording(name, [self]) { g, _ in [region(g)] }
     }
 
     /// Broadcast without recording (internal helper for kernels).
