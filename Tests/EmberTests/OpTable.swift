@@ -212,4 +212,32 @@ let opTable: [OpEntry] = [
     OpEntry("searchsorted_rows") { $0[0].searchsorted($0[1]) },
     OpEntry("bucketize") { $0[0].bucketize($0[1]) },
     OpEntry("bucketize_right") { $0[0].bucketize($0[1], right: true) },
+
+    // Distances and losses.
+    OpEntry("cosine_similarity") { F.cosineSimilarity($0[0], $0[1]) },
+    OpEntry("cosine_similarity_dim0_broadcast") { F.cosineSimilarity($0[0], $0[1], dim: 0) },
+    OpEntry("pairwise_distance") { F.pairwiseDistance($0[0], $0[1]) },
+    OpEntry("pairwise_distance_p1_keepdim") { F.pairwiseDistance($0[0], $0[1], p: 1, keepDim: true) },
+    OpEntry("normalize") { F.normalize($0[0]) },
+    OpEntry("normalize_p1_dim0") { F.normalize($0[0], p: 1, dim: 0) },
+    OpEntry("margin_ranking_loss") { MarginRankingLoss(margin: 0.3)($0[0], $0[1], $0[2]) },
+    OpEntry("hinge_embedding_loss") { HingeEmbeddingLoss(margin: 0.8)($0[0], $0[1]) },
+    OpEntry("hinge_embedding_loss_none") { F.hingeEmbeddingLoss($0[0], $0[1], reduction: .none) },
+    OpEntry("soft_margin_loss") { SoftMarginLoss()($0[0], $0[1]) },
+    OpEntry("multilabel_soft_margin_loss") { MultiLabelSoftMarginLoss()($0[0], $0[1]) },
+    OpEntry("multilabel_soft_margin_loss_weight") { F.multilabelSoftMarginLoss($0[0], $0[1], weight: $0[2], reduction: .sum) },
+    OpEntry("multilabel_margin_loss") { MultiLabelMarginLoss()($0[0], $0[1]) },
+    OpEntry("multilabel_margin_loss_1d") { F.multilabelMarginLoss($0[0], $0[1], reduction: .none) },
+    OpEntry("multi_margin_loss") { MultiMarginLoss()($0[0], $0[1]) },
+    OpEntry("multi_margin_loss_p2_weight") { F.multiMarginLoss($0[0], $0[1], p: 2, margin: 0.5, weight: $0[2], reduction: .none) },
+    OpEntry("cosine_embedding_loss") { CosineEmbeddingLoss(margin: 0.1)($0[0], $0[1], $0[2]) },
+    OpEntry("triplet_margin_loss") { TripletMarginLoss()($0[0], $0[1], $0[2]) },
+    OpEntry("triplet_margin_loss_swap_p1") { F.tripletMarginLoss($0[0], $0[1], $0[2], margin: 2, p: 1, swap: true, reduction: .none) },
+    OpEntry("triplet_margin_with_distance_loss") {
+        TripletMarginWithDistanceLoss(distanceFunction: { 1.0 - F.cosineSimilarity($0, $1) }, margin: 0.5)($0[0], $0[1], $0[2])
+    },
+    OpEntry("poisson_nll_loss") { PoissonNLLLoss()($0[0], $0[1]) },
+    OpEntry("poisson_nll_loss_full") { F.poissonNLLLoss($0[0], $0[1], logInput: false, full: true, reduction: .sum) },
+    OpEntry("gaussian_nll_loss") { GaussianNLLLoss()($0[0], $0[1], $0[2]) },
+    OpEntry("gaussian_nll_loss_full_per_sample") { F.gaussianNLLLoss($0[0], $0[1], $0[2], full: true, reduction: .none) },
 ]

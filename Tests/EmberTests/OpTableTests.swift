@@ -35,8 +35,14 @@ private func lossWeights(_ t: Tensor) -> Tensor {
     @Test(arguments: opTable.filter { opFixtures.cases[$0.name]?.grads != nil })
     func backward(_ entry: OpEntry) {
         let c = opFixtures.cases[entry.name]!
-        let isFloat = c.inputs.map { $0.emberDType.isFloatingPoint }
-        let leaves = c.inputs.enumerated().map { k, t in isFloat[k] ? t.make().to(.float64).requiresGrad_() : t.make() }
+        // The float inputs, in float64; those the fixture marks constant (targets PyTorch does not
+        // differentiate) do not require grad.
+        let constant = Set(c.args["constant"]?.ints ?? [])
+        let isFloat = c.inputs.enumerated().map { k, t in t.emberDType.isFloatingPoint && !constant.contains(k) }
+        let leaves = c.inputs.enumerated().map { k, t in
+            let x = t.make()
+            return isFloat[k] ? x.to(.float64).requiresGrad_() : (x.dtype.isFloatingPoint ? x.to(.float64) : x)
+        }
         let floatLeaves = leaves.indices.filter { isFloat[$0] }.map { leaves[$0] }
         /// The entry's float outputs on `xs` (the float leaves, in order) and the other inputs.
         func outputs(_ xs: [Tensor]) -> [Tensor] {

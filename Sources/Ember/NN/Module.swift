@@ -36,12 +36,23 @@ open class Module: CustomStringConvertible {
         return input
     }
 
+    /// The computation of a three-input module (a triplet or ranking loss); subclasses override it.
+    open func forward(_ input: Tensor, _ second: Tensor, _ third: Tensor) -> Tensor {
+        check(false, "Module [\(typeName)] is missing the required \"forward\" function for three inputs")
+        return input
+    }
+
     /// Runs `forward(input)`, then the forward hooks. PyTorch: `module(input)`.
     public func callAsFunction(_ input: Tensor) -> Tensor { runHooks([input], forward(input)) }
 
     /// Runs `forward(input, other)`, then the forward hooks. PyTorch: `module(input, target)`.
     public func callAsFunction(_ input: Tensor, _ other: Tensor) -> Tensor {
         runHooks([input, other], forward(input, other))
+    }
+
+    /// Runs `forward(input, second, third)`, then the forward hooks. PyTorch: `module(a, b, c)`.
+    public func callAsFunction(_ input: Tensor, _ second: Tensor, _ third: Tensor) -> Tensor {
+        runHooks([input, second, third], forward(input, second, third))
     }
 
     private func runHooks(_ inputs: [Tensor], _ output: Tensor) -> Tensor {
