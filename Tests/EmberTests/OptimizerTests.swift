@@ -75,6 +75,22 @@ func makeOptimizer(_ c: OptimFixtures.OptimizerCase, _ params: [Tensor]) -> Opti
     case "Adagrad":
         return Adagrad(groups, lr: d("lr", 1e-2), lrDecay: d("lr_decay", 0), weightDecay: d("weight_decay", 0),
                        initialAccumulatorValue: d("initial_accumulator_value", 0), eps: d("eps", 1e-10))
+    case "Adadelta":
+        return Adadelta(groups, lr: d("lr", 1), rho: d("rho", 0.9), eps: d("eps", 1e-6), weightDecay: d("weight_decay", 0))
+    case "Adamax":
+        return Adamax(groups, lr: d("lr", 2e-3), betas: (betas[0], betas[1]), eps: d("eps", 1e-8), weightDecay: d("weight_decay", 0))
+    case "NAdam":
+        return NAdam(groups, lr: d("lr", 2e-3), betas: (betas[0], betas[1]), eps: d("eps", 1e-8), weightDecay: d("weight_decay", 0),
+                     momentumDecay: d("momentum_decay", 4e-3), decoupledWeightDecay: flag("decoupled_weight_decay"))
+    case "RAdam":
+        return RAdam(groups, lr: d("lr", 1e-3), betas: (betas[0], betas[1]), eps: d("eps", 1e-8), weightDecay: d("weight_decay", 0),
+                     decoupledWeightDecay: flag("decoupled_weight_decay"))
+    case "ASGD":
+        return ASGD(groups, lr: d("lr", 1e-2), lambd: d("lambd", 1e-4), alpha: d("alpha", 0.75), t0: d("t0", 1e6),
+                    weightDecay: d("weight_decay", 0))
+    case "Rprop":
+        let etas = k["etas"]?.array.map(\.double) ?? [0.5, 1.2], sizes = k["step_sizes"]?.array.map(\.double) ?? [1e-6, 50]
+        return Rprop(groups, lr: d("lr", 1e-2), etas: (etas[0], etas[1]), stepSizes: (sizes[0], sizes[1]))
     default:
         fatalError("unknown optimizer \(c.optimizer)")
     }

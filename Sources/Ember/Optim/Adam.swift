@@ -8,11 +8,7 @@ public class Adam: Optimizer {
     /// amsgrad=False, decoupled_weight_decay=False)`.
     public init(_ groups: [ParamGroup], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
                 weightDecay: Double = 0, amsgrad: Bool = false, decoupledWeightDecay: Bool = false) {
-        check(lr >= 0, "Invalid learning rate: \(lr)")
-        check(eps >= 0, "Invalid epsilon value: \(eps)")
-        check(betas.0 >= 0 && betas.0 < 1, "Invalid beta parameter at index 0: \(betas.0)")
-        check(betas.1 >= 0 && betas.1 < 1, "Invalid beta parameter at index 1: \(betas.1)")
-        check(weightDecay >= 0, "Invalid weight_decay value: \(weightDecay)")
+        Optimizer.checkAdamOptions(lr: lr, eps: eps, betas: betas, weightDecay: weightDecay)
         super.init(groups, defaults: ["lr": .double(lr), "betas": .doubles([betas.0, betas.1]), "eps": .double(eps),
                                       "weight_decay": .double(weightDecay), "amsgrad": .bool(amsgrad),
                                       "decoupled_weight_decay": .bool(decoupledWeightDecay)])

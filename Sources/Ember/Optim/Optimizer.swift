@@ -93,6 +93,15 @@ public class Optimizer {
         return Double(p.pointee)
     }
 
+    /// PyTorch's checks of the Adam family's options (Adam, AdamW, Adamax, NAdam, RAdam), in its words.
+    static func checkAdamOptions(lr: Double, eps: Double, betas: (Double, Double), weightDecay: Double) {
+        check(lr >= 0, "Invalid learning rate: \(lr)")
+        check(eps >= 0, "Invalid epsilon value: \(eps)")
+        check(betas.0 >= 0 && betas.0 < 1, "Invalid beta parameter at index 0: \(betas.0)")
+        check(betas.1 >= 0 && betas.1 < 1, "Invalid beta parameter at index 1: \(betas.1)")
+        check(weightDecay >= 0, "Invalid weight_decay value: \(weightDecay)")
+    }
+
     /// A fresh contiguous copy of `t` in `dtype`.
     static func contiguousCopy(_ t: Tensor, _ dtype: DType) -> Tensor {
         let c = Tensor.empty(t.shape, dtype: dtype)
