@@ -37,6 +37,7 @@ struct OptimFixtures: Sendable, Decodable {
     let optimizers: [String: OptimizerCase]
     let schedulers: [String: SchedulerCase]
     let clip: [String: ClipCase]
+    let repr: [String: String]
 }
 
 let optimFixtures: OptimFixtures = loadFixtures("optim.json")
@@ -132,6 +133,19 @@ func train(_ opt: Optimizer, _ loss: () -> Tensor, steps: Int, after: (Int) -> V
                 if let g = got[key] { expectMatches(g, t, "\(name) state[\(i)][\(key)]") }
             }
         }
+    }
+
+    /// `print(optimizer)` gives PyTorch's text.
+    @Test func printsLikePyTorch() {
+        func params() -> [Tensor] { [Tensor.zeros(2, requiresGrad: true), Tensor.zeros(1, requiresGrad: true)] }
+        let made: [String: Optimizer] = [
+            "sgd_momentum": SGD(params(), lr: 0.1, momentum: 0.9),
+            "adam_two_groups": { let p = params(); return Adam([ParamGroup([p[0]]), ParamGroup([p[1]], lr: 0.5)]) }(),
+            "adamw": AdamW(params()), "adagrad": Adagrad(params()), "rmsprop": RMSprop(params()),
+            "adadelta": Adadelta(params()), "nadam": NAdam(params()), "asgd": ASGD(params()), "rprop": Rprop(params()),
+        ]
+        #expect(Set(made.keys) == Set(optimFixtures.repr.keys))
+        for (name, opt) in made { #expect(opt.description == optimFixtures.repr[name], "\(name)") }
     }
 
     @Test(arguments: ["sgd_nesterov_wd_float32", "adam_amsgrad_wd_float32", "adamw_amsgrad_groups_float64",

@@ -6,16 +6,15 @@ import Testing
 // (see scripts/fixtures/optim.py). Rates are compared with relative tolerance 1e-12: the recursive
 // forms round as PyTorch's do, so they agree to the last bit or two.
 
-/// The fixture's scheduler on `opt`, stepped with `step()` (all but ReduceLROnPlateau).
-private func makeScheduler(_ c: OptimFixtures.SchedulerCase, _ opt: Optimizer) -> LRScheduler {
-    let a = c.args
+/// A scheduler of the fixture's kind `kind` with arguments `a` on `opt`.
+private func makeLRScheduler(_ kind: String, _ a: [String: JSONValue], _ opt: Optimizer) -> LRScheduler {
     func d(_ key: String, _ fallback: Double) -> Double { a[key]?.double ?? fallback }
     func doubles(_ key: String, _ fallback: Double) -> [Double] {
         guard let v = a[key] else { return [fallback] }
         if case .array(let xs) = v { return xs.map(\.double) }
         return [v.double]
     }
-    switch c.scheduler {
+    switch kind {
     case "StepLR": return StepLR(opt, stepSize: a["step_size"]!.int, gamma: d("gamma", 0.1))
     case "MultiStepLR": return MultiStepLR(opt, milestones: a["milestones"]!.ints, gamma: d("gamma", 0.1))
     case "ExponentialLR": return ExponentialLR(opt, gamma: d("gamma", 0))
@@ -29,7 +28,33 @@ private func makeScheduler(_ c: OptimFixtures.SchedulerCase, _ opt: Optimizer) -
                           baseMomentum: doubles("base_momentum", 0.85), maxMomentum: doubles("max_momentum", 0.95),
                           divFactor: d("div_factor", 25), finalDivFactor: d("final_div_factor", 1e4),
                           threePhase: a["three_phase"]?.bool ?? false)
-    default: fatalError("unknown scheduler \(c.scheduler)")
+    case "LinearLR":
+        return LinearLR(opt, startFactor: d("start_factor", 1.0 / 3), endFactor: d("end_factor", 1), totalIters: a["total_iters"]?.int ?? 5)
+    case "ConstantLR": return ConstantLR(opt, factor: d("factor", 1.0 / 3), totalIters: a["total_iters"]?.int ?? 5)
+    case "PolynomialLR": return PolynomialLR(opt, totalIters: a["total_iters"]?.int ?? 5, power: d("power", 1))
+    case "CosineAnnealingWarmRestarts":
+        return CosineAnnealingWarmRestarts(opt, t0: a["T_0"]!.int, tMult: a["T_mult"]?.int ?? 1, etaMin: d("eta_min", 0))
+    case "CyclicLR":
+        return CyclicLR(opt, baseLr: doubles("base_lr", 0), maxLr: doubles("max_lr", 0), stepSizeUp: a["step_size_up"]?.int ?? 2000,
+                        stepSizeDown: a["step_size_down"]?.int, mode: CyclicLR.Mode(rawValue: a["mode"]?.string ?? "triangular")!,
+                        gamma: d("gamma", 1))
+    default: fatalError("unknown scheduler \(kind)")
+    }
+}
+
+/// The fixture's scheduler on `opt` as its `step()` and `getLastLr()` (all but ReduceLROnPlateau).
+private func makeScheduler(_ c: OptimFixtures.SchedulerCase, _ opt: Optimizer) -> (step: () -> Void, lastLr: () -> [Double]) {
+    let parts = { c.args["schedulers"]!.array.map { makeLRScheduler($0.array[0].string, $0.array[1].object, opt) } }
+    switch c.scheduler {
+    case "SequentialLR":
+        let s = SequentialLR(opt, schedulers: parts(), milestones: c.args["milestones"]!.ints)
+        return (s.step, s.getLastLr)
+    case "ChainedScheduler":
+        let s = ChainedScheduler(parts())
+        return (s.step, s.getLastLr)
+    default:
+        let s = makeLRScheduler(c.scheduler, c.args, opt)
+        return ({ s.step() }, s.getLastLr)
     }
 }
 
@@ -70,12 +95,57 @@ private func expectClose(_ got: [[Double]], _ want: [[Double]], _ label: String)
             for _ in 1..<c.lrs.count {
                 opt.step()
                 s.step()
-                lrs.append(s.getLastLr())
+                lrs.append(s.lastLr())
                 moms.append(momenta())
             }
         }
         expectClose(lrs, c.lrs, "\(name) lr")
         if let want = c.momenta { expectClose(moms, want, "\(name) momentum") }
+    }
+
+    /// A schedule stopped after 5 steps and resumed from the optimizer's and the scheduler's state
+    /// dicts on fresh objects continues exactly as the uninterrupted one.
+    @Test(arguments: ["step", "warm_restarts", "cyclic_triangular2_down", "onecycle_sgd", "linear", "polynomial"])
+    func stateDictResumesTheSchedule(_ name: String) {
+        let c = optimFixtures.schedulers[name]!
+        func fresh() -> (Optimizer, (step: () -> Void, lastLr: () -> [Double]), LRScheduler?) {
+            let groups = [ParamGroup([Tensor.zeros([2], dtype: .float64, requiresGrad: true)], lr: 0.1),
+                          ParamGroup([Tensor.zeros([2], dtype: .float64, requiresGrad: true)], lr: 0.01)]
+            let opt: Optimizer = c.optimizer == "SGD" ? SGD(groups, momentum: 0.9) : Adam(groups)
+            let s = makeLRScheduler(c.scheduler, c.args, opt)
+            return (opt, ({ s.step() }, s.getLastLr), s)
+        }
+        let (straightOpt, straight, _) = fresh()
+        var expected: [[Double]] = []
+        for _ in 0..<10 { straightOpt.step(); straight.step(); expected.append(straight.lastLr()) }
+
+        let (firstOpt, first, firstScheduler) = fresh()
+        for _ in 0..<5 { firstOpt.step(); first.step() }
+        let (optimizerState, schedulerState) = (firstOpt.stateDict(), firstScheduler!.stateDict())
+        let (resumedOpt, resumed, resumedScheduler) = fresh()
+        #expect(throws: Never.self) { try resumedOpt.loadStateDict(optimizerState) }
+        resumedScheduler!.loadStateDict(schedulerState)
+        var got = Array(expected.prefix(5))
+        for _ in 5..<10 { resumedOpt.step(); resumed.step(); got.append(resumed.lastLr()) }
+        expectClose(got, expected, "\(name) resumed")
+    }
+
+    @Test func plateauStateDictResumes() {
+        func fresh() -> (SGD, ReduceLROnPlateau) {
+            let opt = SGD([Tensor.zeros([1], requiresGrad: true)], lr: 0.1)
+            return (opt, ReduceLROnPlateau(opt, factor: 0.5, patience: 1))
+        }
+        let metrics = [1.0, 0.9, 0.95, 0.96, 0.97, 0.8, 0.85, 0.9]
+        let (o1, straight) = fresh()
+        for m in metrics { o1.step(); straight.step(m) }
+        let (o2, first) = fresh()
+        for m in metrics.prefix(3) { o2.step(); first.step(m) }
+        let (o3, resumed) = fresh()
+        #expect(throws: Never.self) { try o3.loadStateDict(o2.stateDict()) }
+        resumed.loadStateDict(first.stateDict())
+        for m in metrics.dropFirst(3) { o3.step(); resumed.step(m) }
+        #expect(resumed.getLastLr() == straight.getLastLr())
+        #expect(resumed.best == straight.best && resumed.numBadEpochs == straight.numBadEpochs)
     }
 
     @Test func schedulerRecordsInitialLr() {

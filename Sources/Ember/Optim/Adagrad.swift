@@ -3,6 +3,11 @@
 /// State per parameter, created with the optimizer as in PyTorch: `step` (a float32 scalar) and
 /// `sum`, starting at `initial_accumulator_value`.
 public final class Adagrad: Optimizer {
+    override class var pythonIntegerOptions: Set<String> { ["initial_accumulator_value", "lr_decay", "weight_decay"] }
+    override class var unsupportedFlags: [String: String] {
+        ["differentiable": "False", "foreach": "None", "fused": "None", "maximize": "False"]
+    }
+
     /// PyTorch: `torch.optim.Adagrad(param_groups, lr=1e-2, lr_decay=0, weight_decay=0,
     /// initial_accumulator_value=0, eps=1e-10)`.
     public init(_ groups: [ParamGroup], lr: Double = 1e-2, lrDecay: Double = 0, weightDecay: Double = 0,

@@ -4,6 +4,10 @@
 /// State per parameter: `step` (a float32 scalar), `exp_avg`, `exp_avg_sq`, and `max_exp_avg_sq`
 /// with AMSGrad.
 public class Adam: Optimizer {
+    override class var unsupportedFlags: [String: String] {
+        ["capturable": "False", "differentiable": "False", "foreach": "None", "fused": "None", "maximize": "False"]
+    }
+
     /// PyTorch: `torch.optim.Adam(param_groups, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
     /// amsgrad=False, decoupled_weight_decay=False)`.
     public init(_ groups: [ParamGroup], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,

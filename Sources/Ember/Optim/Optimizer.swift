@@ -3,7 +3,7 @@
 ///
 /// Each subclass updates a parameter with one fused kernel pass over its elements (see
 /// `OptimizerKernels.swift`), under no-grad, bumping the parameter's version counter.
-public class Optimizer {
+public class Optimizer: CustomStringConvertible {
     /// The parameter groups with their options. PyTorch: `optimizer.param_groups`.
     public var paramGroups: [ParamGroup]
     /// The options a group added without them gets. PyTorch: `optimizer.defaults`.
@@ -91,6 +91,40 @@ public class Optimizer {
         let p = t.pointer(as: Float.self)
         p.pointee += 1
         return Double(p.pointee)
+    }
+
+    /// Options whose PyTorch default is a Python int, printed `0` rather than `0.0` when integral
+    /// (a tuple's integral elements too).
+    class var pythonIntegerOptions: Set<String> { ["weight_decay"] }
+
+    /// The flags PyTorch's groups hold for features Ember does not take (`maximize`, `foreach`…),
+    /// with the values PyTorch prints for them.
+    class var unsupportedFlags: [String: String] {
+        ["capturable": "False", "differentiable": "False", "foreach": "None", "maximize": "False"]
+    }
+
+    /// PyTorch's text: the class name, then each group's options sorted by name.
+    /// PyTorch: `print(optimizer)` (`Optimizer.__repr__`).
+    public var description: String {
+        let integers = Self.pythonIntegerOptions
+        func python(_ key: String, _ v: OptimizerValue) -> String {
+            func number(_ d: Double) -> String {
+                integers.contains(key) && d.rounded() == d && Swift.abs(d) < 1e15 ? "\(Int(d))" : "\(d)"
+            }
+            switch v {
+            case .double(let d): return number(d)
+            case .doubles(let ds): return "(" + ds.map(number).joined(separator: ", ") + ")"
+            default: return v.description
+            }
+        }
+        var text = "\(type(of: self)) ("
+        for (i, group) in paramGroups.enumerated() {
+            var lines = group.options.map { ($0.key, python($0.key, $0.value)) }
+            for (key, value) in Self.unsupportedFlags where group.options[key] == nil { lines.append((key, value)) }
+            text += (i == 0 ? "\n" : "\n\n") + "Parameter Group \(i)"
+            for (key, value) in lines.sorted(by: { $0.0 < $1.0 }) { text += "\n    \(key): \(value)" }
+        }
+        return text + "\n)"
     }
 
     /// PyTorch's checks of the Adam family's options (Adam, AdamW, Adamax, NAdam, RAdam), in its words.

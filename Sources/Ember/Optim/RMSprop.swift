@@ -4,6 +4,8 @@
 /// State per parameter: `step` (a float32 scalar), `square_avg`, `momentum_buffer` with momentum,
 /// `grad_avg` when centered.
 public final class RMSprop: Optimizer {
+    override class var pythonIntegerOptions: Set<String> { ["momentum", "weight_decay"] }
+
     /// PyTorch: `torch.optim.RMSprop(param_groups, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False)`.
     public init(_ groups: [ParamGroup], lr: Double = 1e-2, alpha: Double = 0.99, eps: Double = 1e-8,
                 weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false) {

@@ -3,6 +3,8 @@
 ///
 /// State per parameter: `step` (a float32 scalar), `prev`, `step_size`. Written with tensor ops.
 public final class Rprop: Optimizer {
+    override class var pythonIntegerOptions: Set<String> { ["step_sizes"] }
+
     /// PyTorch: `torch.optim.Rprop(param_groups, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50))`.
     public init(_ groups: [ParamGroup], lr: Double = 1e-2, etas: (Double, Double) = (0.5, 1.2),
                 stepSizes: (Double, Double) = (1e-6, 50)) {

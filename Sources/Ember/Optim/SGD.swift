@@ -3,6 +3,11 @@
 ///
 /// State per parameter: `momentum_buffer` (with momentum), filled with the first gradient.
 public final class SGD: Optimizer {
+    override class var pythonIntegerOptions: Set<String> { ["dampening", "momentum", "weight_decay"] }
+    override class var unsupportedFlags: [String: String] {
+        ["differentiable": "False", "foreach": "None", "fused": "None", "maximize": "False"]
+    }
+
     /// PyTorch: `torch.optim.SGD(param_groups, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False)`.
     public init(_ groups: [ParamGroup], lr: Double = 1e-3, momentum: Double = 0, dampening: Double = 0,
                 weightDecay: Double = 0, nesterov: Bool = false) {

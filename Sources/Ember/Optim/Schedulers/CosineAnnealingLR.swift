@@ -30,4 +30,8 @@ public final class CosineAnnealingLR: LRScheduler {
             (1 + cos(Double.pi * e / t)) / (1 + cos(Double.pi * (e - 1) / t)) * (lr - etaMin) + etaMin
         }
     }
+
+    override func closedFormLr() -> [Double]? {
+        baseLrs.map { etaMin + ($0 - etaMin) * (1 + cos(Double.pi * Double(lastEpoch) / Double(tMax))) / 2 }
+    }
 }

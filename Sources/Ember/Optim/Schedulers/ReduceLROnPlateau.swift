@@ -109,4 +109,21 @@ public final class ReduceLROnPlateau {
 
     /// The rates after the latest step, one per group. PyTorch: `scheduler.get_last_lr()`.
     public func getLastLr() -> [Double] { lastLr }
+
+    /// The counters resuming needs, under PyTorch's names. PyTorch: `scheduler.state_dict()`.
+    public func stateDict() -> [String: OptimizerValue] {
+        ["best": .double(best), "num_bad_epochs": .double(Double(numBadEpochs)),
+         "cooldown_counter": .double(Double(cooldownCounter)), "last_epoch": .double(Double(lastEpoch)),
+         "min_lrs": .doubles(minLrs), "_last_lr": .doubles(lastLr)]
+    }
+
+    /// Restores a `stateDict()`. PyTorch: `scheduler.load_state_dict(state_dict)`.
+    public func loadStateDict(_ state: [String: OptimizerValue]) {
+        if let v = state["best"] { best = v.double }
+        if let v = state["num_bad_epochs"] { numBadEpochs = Int(v.double) }
+        if let v = state["cooldown_counter"] { cooldownCounter = Int(v.double) }
+        if let v = state["last_epoch"] { lastEpoch = Int(v.double) }
+        if let v = state["min_lrs"] { minLrs = v.doubles }
+        if let v = state["_last_lr"] { lastLr = v.doubles }
+    }
 }

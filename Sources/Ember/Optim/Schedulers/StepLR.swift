@@ -19,6 +19,10 @@ public final class StepLR: LRScheduler {
         if lastEpoch == 0 || lastEpoch % stepSize != 0 { return currentLrs }
         return currentLrs.map { $0 * gamma }
     }
+
+    override func closedFormLr() -> [Double]? {
+        baseLrs.map { $0 * Foundation.pow(gamma, Double(lastEpoch / stepSize)) }
+    }
 }
 
 /// Multiplies the rates by `gamma` at each milestone epoch (by `gamma^k` at a milestone listed
@@ -40,6 +44,11 @@ public final class MultiStepLR: LRScheduler {
         guard let k = milestones[lastEpoch] else { return currentLrs }
         return currentLrs.map { $0 * Foundation.pow(gamma, Double(k)) }
     }
+
+    override func closedFormLr() -> [Double]? {
+        let passed = milestones.filter { $0.key <= lastEpoch }.values.reduce(0, +)
+        return baseLrs.map { $0 * Foundation.pow(gamma, Double(passed)) }
+    }
 }
 
 /// Multiplies the rates by `gamma` every epoch. PyTorch: `torch.optim.lr_scheduler.ExponentialLR`.
@@ -56,4 +65,6 @@ public final class ExponentialLR: LRScheduler {
     override func getLr() -> [Double] {
         isInitial ? currentLrs : currentLrs.map { $0 * gamma }
     }
+
+    override func closedFormLr() -> [Double]? { baseLrs.map { $0 * Foundation.pow(gamma, Double(lastEpoch)) } }
 }
