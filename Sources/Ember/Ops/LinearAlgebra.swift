@@ -107,8 +107,8 @@ extension Tensor {
         return a3.bmm(b3).reshape(outShape)
     }
 
-    /// Einstein summation over the letters of `equation` (no repeated letters within one operand,
-    /// no ellipsis). PyTorch: `torch.einsum`.
+    /// Einstein summation over the letters of `equation`; a letter repeated within one operand
+    /// takes that operand's diagonal (`"ii->"` is the trace). No ellipsis. PyTorch: `torch.einsum`.
     public static func einsum(_ equation: String, _ operands: Tensor...) -> Tensor { einsum(equation, operands) }
 
     /// Einstein summation. PyTorch: `torch.einsum(equation, operands)`.
@@ -125,13 +125,23 @@ extension Tensor {
         for term in inputs { for c in term where !letters.contains(c) { letters.append(c) } }
         var sizes: [Character: Int] = [:]
         var product: Tensor? = nil
-        for (term, t) in zip(inputs, operands) {
-            check(term.count == t.dim,
-                         "einsum(): the number of subscripts in the equation (\(term.count)) does not match the number of dimensions (\(t.dim)) for operand \(operands.firstIndex { $0 === t }!) and no ellipsis was given")
-            check(Set(term).count == term.count, "einsum: repeated subscripts within one operand are not supported")
+        for (k, (subscripts, operand)) in zip(inputs, operands).enumerated() {
+            check(subscripts.count == operand.dim,
+                         "einsum(): the number of subscripts in the equation (\(subscripts.count)) does not match the number of dimensions (\(operand.dim)) for operand \(k) and no ellipsis was given")
+            // A repeated letter reads the diagonal of its two dims, which moves to the end.
+            var term = subscripts, t = operand
+            while let c = term.first(where: { c in term.filter { $0 == c }.count > 1 }) {
+                let i = term.firstIndex(of: c)!, j = term[(i + 1)...].firstIndex(of: c)!
+                check(t.shape[i] == t.shape[j],
+                      "einsum(): subscript \(c) is repeated for operand \(k) but the sizes don't match, \(t.shape[j]) != \(t.shape[i])")
+                t = t.diagonal(offset: 0, dim1: i, dim2: j)
+                term.remove(at: j)
+                term.remove(at: i)
+                term.append(c)
+            }
             for (c, s) in zip(term, t.shape) {
                 if let known = sizes[c], known != s, known != 1, s != 1 {
-                    fatalError("einsum(): operands do not broadcast with remapped shapes (original->remapped): subscript \(c) has size \(s) for operand \(operands.firstIndex { $0 === t }!) which does not broadcast with previously seen size \(known)")
+                    fatalError("einsum(): operands do not broadcast with remapped shapes (original->remapped): subscript \(c) has size \(s) for operand \(k) which does not broadcast with previously seen size \(known)")
                 }
                 sizes[c] = Swift.max(sizes[c] ?? 1, s)
             }
