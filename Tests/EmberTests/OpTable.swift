@@ -286,4 +286,59 @@ let opTable: [OpEntry] = [
     OpEntry("matrix_norm_2") { linalg.matrixNorm($0[0], ord: 2) },
     OpEntry("linalg_norm_vector") { linalg.norm($0[0]) },
     OpEntry("linalg_norm_matrix_fro") { linalg.norm($0[0]) },
+
+    // nn functional.
+    OpEntry("sdpa") { F.scaledDotProductAttention($0[0], $0[1], $0[2]) },
+    OpEntry("sdpa_causal_scale") { F.scaledDotProductAttention($0[0], $0[1], $0[2], isCausal: true, scale: 0.3) },
+    OpEntry("sdpa_bool_mask") { F.scaledDotProductAttention($0[0], $0[1], $0[2], attnMask: $0[3]) },
+    OpEntry("sdpa_float_mask") { F.scaledDotProductAttention($0[0], $0[1], $0[2], attnMask: $0[3]) },
+    OpEntry("pixel_shuffle") { F.pixelShuffle($0[0], upscaleFactor: 2) },
+    OpEntry("pixel_unshuffle") { F.pixelUnshuffle($0[0], downscaleFactor: 2) },
+    OpEntry("unfold") { F.unfold($0[0], kernelSize: [2]) },
+    OpEntry("unfold_params") { F.unfold($0[0], kernelSize: [2, 3], dilation: [1, 2], padding: [1], stride: [2, 1]) },
+    OpEntry("fold") { F.fold($0[0], outputSize: [4, 5], kernelSize: [2]) },
+    OpEntry("fold_params") { F.fold($0[0], outputSize: [5, 6], kernelSize: [2, 3], dilation: [1, 2], padding: [1], stride: [2, 1]) },
+    OpEntry("instance_norm") { F.instanceNorm($0[0]) },
+    OpEntry("instance_norm_affine") { F.instanceNorm($0[0], weight: $0[1], bias: $0[2], eps: 1e-3) },
+    OpEntry("local_response_norm") { F.localResponseNorm($0[0], size: 3) },
+    OpEntry("local_response_norm_params") { F.localResponseNorm($0[0], size: 4, alpha: 0.1, beta: 0.5, k: 2) },
+    OpEntry("embedding_bag_2d") { F.embeddingBag($0[0], $0[1]) },
+    OpEntry("embedding_bag_offsets_sum") { F.embeddingBag($0[0], $0[1], offsets: $0[2], mode: .sum) },
+    OpEntry("embedding_bag_max") { F.embeddingBag($0[0], $0[1], offsets: $0[2], mode: .max) },
+    OpEntry("embedding_bag_weights_last") {
+        F.embeddingBag($0[0], $0[1], offsets: $0[2], mode: .sum, perSampleWeights: $0[3], includeLastOffset: true)
+    },
+    OpEntry("embedding_bag_padding") { F.embeddingBag($0[0], $0[1], offsets: $0[2], paddingIdx: 2) },
+    OpEntry("max_pool3d") { F.maxPool3d($0[0], kernelSize: [2]) },
+    OpEntry("max_pool3d_params") { F.maxPool3d($0[0], kernelSize: [3, 2, 2], stride: [2, 1, 2], padding: [1]) },
+    OpEntry("avg_pool3d") { F.avgPool3d($0[0], kernelSize: [2]) },
+    OpEntry("avg_pool3d_params") { F.avgPool3d($0[0], kernelSize: [3, 2, 2], stride: [2, 1, 2], padding: [1]) },
+    OpEntry("adaptive_avg_pool1d") { F.adaptiveAvgPool1d($0[0], outputSize: 3) },
+    OpEntry("adaptive_max_pool1d") { F.adaptiveMaxPool1d($0[0], outputSize: 4) },
+    OpEntry("adaptive_avg_pool3d") { F.adaptiveAvgPool3d($0[0], outputSize: [2, 3, 4]) },
+    OpEntry("lp_pool2d") { F.lpPool2d($0[0], normType: 2, kernelSize: [2]) },
+    OpEntry("lp_pool1d") { F.lpPool1d($0[0], normType: 3, kernelSize: 3, stride: 2) },
+    OpEntry("max_unpool2d") {
+        let (out, indices) = F.maxPool2dWithIndices($0[0], kernelSize: [2])
+        return F.maxUnpool2d(out, indices: indices, kernelSize: [2])
+    },
+    OpEntry("max_unpool2d_size") {
+        let (out, indices) = F.maxPool2dWithIndices($0[0], kernelSize: [2], stride: [2])
+        return F.maxUnpool2d(out, indices: indices, kernelSize: [2], outputSize: [5, 7])
+    },
+    OpEntry("conv3d") { F.conv3d($0[0], $0[1], $0[2]) },
+    OpEntry("conv3d_params") { F.conv3d($0[0], $0[1], stride: [2, 1, 2], padding: [1, 1, 0], dilation: [1, 2, 1], groups: 2) },
+    OpEntry("conv_transpose1d") { F.convTranspose1d($0[0], $0[1], $0[2], stride: 2, padding: 1, outputPadding: 1) },
+    OpEntry("conv_transpose3d") {
+        F.convTranspose3d($0[0], $0[1], $0[2], stride: [2, 1, 2], padding: [1, 0, 1], outputPadding: [1, 0, 0])
+    },
+    OpEntry("interpolate_nearest_3d") { F.interpolate($0[0], size: [7]) },
+    OpEntry("interpolate_nearest_5d") { F.interpolate($0[0], scaleFactor: [2, 1.5, 1]) },
+    OpEntry("interpolate_linear") { F.interpolate($0[0], size: [7], mode: "linear") },
+    OpEntry("interpolate_linear_corners") { F.interpolate($0[0], scaleFactor: [2.5], mode: "linear", alignCorners: true) },
+    OpEntry("interpolate_trilinear") { F.interpolate($0[0], size: [3, 4, 5], mode: "trilinear") },
+    OpEntry("interpolate_bicubic") { F.interpolate($0[0], size: [5, 7], mode: "bicubic") },
+    OpEntry("interpolate_bicubic_corners") { F.interpolate($0[0], scaleFactor: [1.5], mode: "bicubic", alignCorners: true) },
+    OpEntry("interpolate_area") { F.interpolate($0[0], size: [2, 3], mode: "area") },
+    OpEntry("interpolate_area_1d") { F.interpolate($0[0], size: [3], mode: "area") },
 ]
