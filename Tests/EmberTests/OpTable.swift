@@ -300,6 +300,12 @@ let opTable: [OpEntry] = [
     OpEntry("fold_params") { F.fold($0[0], outputSize: [5, 6], kernelSize: [2, 3], dilation: [1, 2], padding: [1], stride: [2, 1]) },
     OpEntry("instance_norm") { F.instanceNorm($0[0]) },
     OpEntry("instance_norm_affine") { F.instanceNorm($0[0], weight: $0[1], bias: $0[2], eps: 1e-3) },
+    // The running statistics follow the input outside autograd, so finite differences see them move.
+    OpEntry("instance_norm_running", gradcheck: false, outputs: { x in
+        let (mean, variance) = (x[1].clone(), x[2].clone())
+        return [F.instanceNorm(x[0], runningMean: mean, runningVar: variance, momentum: 0.2), mean, variance]
+    }),
+    OpEntry("instance_norm_eval") { F.instanceNorm($0[0], runningMean: $0[1], runningVar: $0[2], useInputStats: false) },
     OpEntry("local_response_norm") { F.localResponseNorm($0[0], size: 3) },
     OpEntry("local_response_norm_params") { F.localResponseNorm($0[0], size: 4, alpha: 0.1, beta: 0.5, k: 2) },
     OpEntry("embedding_bag_2d") { F.embeddingBag($0[0], $0[1]) },

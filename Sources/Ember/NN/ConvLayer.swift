@@ -161,3 +161,60 @@ public final class ConvTranspose2d: ConvLayer {
                                  outputPadding: outputPadding, groups: groups, dilation: dilation)
     }
 }
+
+/// 3-D convolution over `(N, C, D, H, W)` or `(C, D, H, W)` input (zero padding). PyTorch: `torch.nn.Conv3d`.
+public final class Conv3d: ConvLayer {
+    /// PyTorch: `nn.Conv3d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True)`.
+    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: IntOrTuple, stride: IntOrTuple = 1,
+                padding: IntOrTuple = 0, dilation: IntOrTuple = 1, groups: Int = 1, bias: Bool = true,
+                dtype: DType = .float32, generator: Generator? = nil) {
+        super.init("Conv3d", dims: 3, inChannels, outChannels, kernelSize: kernelSize, stride: stride,
+                   padding: .explicit(padding.expanded(3, "padding", "Conv3d")), dilation: dilation, groups: groups,
+                   bias: bias, paddingMode: "zeros", transposed: false, dtype: dtype, generator: generator)
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        checkConvInput(input, spatialDims: 3)
+        return F.conv3d(input, weight, bias, stride: stride, padding: explicitPadding, dilation: dilation, groups: groups)
+    }
+}
+
+/// 1-D transposed convolution, weight `(in, out/groups, k)`. PyTorch: `torch.nn.ConvTranspose1d`.
+public final class ConvTranspose1d: ConvLayer {
+    /// PyTorch: `nn.ConvTranspose1d(in_channels, out_channels, kernel_size, stride=1, padding=0,
+    /// output_padding=0, groups=1, bias=True, dilation=1)`.
+    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: IntOrTuple, stride: IntOrTuple = 1,
+                padding: IntOrTuple = 0, outputPadding: IntOrTuple = 0, groups: Int = 1, bias: Bool = true,
+                dilation: IntOrTuple = 1, dtype: DType = .float32, generator: Generator? = nil) {
+        super.init("ConvTranspose1d", dims: 1, inChannels, outChannels, kernelSize: kernelSize, stride: stride,
+                   padding: .explicit(padding.expanded(1, "padding", "ConvTranspose1d")), dilation: dilation,
+                   groups: groups, bias: bias, paddingMode: "zeros", outputPadding: outputPadding, transposed: true,
+                   dtype: dtype, generator: generator)
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        checkConvInput(input, spatialDims: 1)
+        return F.convTranspose1d(input, weight, bias, stride: stride[0], padding: explicitPadding[0],
+                                 outputPadding: outputPadding[0], groups: groups, dilation: dilation[0])
+    }
+}
+
+/// 3-D transposed convolution, weight `(in, out/groups, kD, kH, kW)`. PyTorch: `torch.nn.ConvTranspose3d`.
+public final class ConvTranspose3d: ConvLayer {
+    /// PyTorch: `nn.ConvTranspose3d(in_channels, out_channels, kernel_size, stride=1, padding=0,
+    /// output_padding=0, groups=1, bias=True, dilation=1)`.
+    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: IntOrTuple, stride: IntOrTuple = 1,
+                padding: IntOrTuple = 0, outputPadding: IntOrTuple = 0, groups: Int = 1, bias: Bool = true,
+                dilation: IntOrTuple = 1, dtype: DType = .float32, generator: Generator? = nil) {
+        super.init("ConvTranspose3d", dims: 3, inChannels, outChannels, kernelSize: kernelSize, stride: stride,
+                   padding: .explicit(padding.expanded(3, "padding", "ConvTranspose3d")), dilation: dilation,
+                   groups: groups, bias: bias, paddingMode: "zeros", outputPadding: outputPadding, transposed: true,
+                   dtype: dtype, generator: generator)
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        checkConvInput(input, spatialDims: 3)
+        return F.convTranspose3d(input, weight, bias, stride: stride, padding: explicitPadding,
+                                 outputPadding: outputPadding, groups: groups, dilation: dilation)
+    }
+}
