@@ -347,4 +347,19 @@ let opTable: [OpEntry] = [
     OpEntry("interpolate_bicubic_corners") { F.interpolate($0[0], scaleFactor: [1.5], mode: "bicubic", alignCorners: true) },
     OpEntry("interpolate_area") { F.interpolate($0[0], size: [2, 3], mode: "area") },
     OpEntry("interpolate_area_1d") { F.interpolate($0[0], size: [3], mode: "area") },
+
+    // Scatter with reductions; resizing.
+    OpEntry("scatter_reduce_sum") { $0[0].scatterReduce(0, $0[1], $0[2], reduce: .sum) },
+    OpEntry("scatter_reduce_sum_exclude") { $0[0].scatterReduce(1, $0[1], $0[2], reduce: .sum, includeSelf: false) },
+    OpEntry("scatter_reduce_prod") { $0[0].scatterReduce(0, $0[1], $0[2], reduce: .prod) },
+    OpEntry("scatter_reduce_prod_exclude") { $0[0].scatterReduce(1, $0[1], $0[2], reduce: .prod, includeSelf: false) },
+    OpEntry("scatter_reduce_mean") { $0[0].scatterReduce(0, $0[1], $0[2], reduce: .mean) },
+    OpEntry("scatter_reduce_mean_exclude") { $0[0].scatterReduce(1, $0[1], $0[2], reduce: .mean, includeSelf: false) },
+    OpEntry("scatter_reduce_amax") { $0[0].scatterReduce(0, $0[1], $0[2], reduce: .amax) },
+    OpEntry("scatter_reduce_amax_exclude") { $0[0].scatterReduce(1, $0[1], $0[2], reduce: .amax, includeSelf: false) },
+    OpEntry("scatter_reduce_amin") { $0[0].scatterReduce(0, $0[1], $0[2], reduce: .amin) },
+    OpEntry("scatter_reduce_amin_exclude") { $0[0].scatterReduce(1, $0[1], $0[2], reduce: .amin, includeSelf: false) },
+    OpEntry("scatter_reduce_int_mean") { $0[0].scatterReduce(0, $0[1], $0[2], reduce: .mean) },
+    OpEntry("resize_shrink") { $0[0].clone().resize_([2, 2]) },
+    OpEntry("resize_transposed_storage") { $0[0].t().clone().resize_([3, 2]) },
 ]

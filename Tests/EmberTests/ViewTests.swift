@@ -80,4 +80,16 @@ import Testing
         #expect(x.shape == [3, 2])
         #expect(x.contiguous().toInts() == [0, 3, 1, 4, 2, 5])
     }
+
+    /// Growing past the storage keeps the stored elements in row-major order (the new ones are
+    /// zeros here; PyTorch leaves them uninitialized); shrinking keeps the storage.
+    @Test func resizeKeepsStoredElements() {
+        let x = Tensor.arange(6).float()
+        x.resize_([3, 3])
+        #expect(x.shape == [3, 3] && x.strides == [3, 1])
+        #expect(Array(x.toDoubles().prefix(6)) == [0, 1, 2, 3, 4, 5] && x.toDoubles().suffix(3) == [0, 0, 0])
+        let storage = x.storage
+        x.resize_([2])
+        #expect(x.storage === storage && x.toDoubles() == [0, 1])
+    }
 }

@@ -83,7 +83,7 @@ extension Tensor {
         }
     }
 
-    private func checkScatter(_ d: Int, _ index: Tensor, _ src: Tensor, _ op: String) -> Int {
+    func checkScatter(_ d: Int, _ index: Tensor, _ src: Tensor, _ op: String) -> Int {
         let dd = normalizeDim(d, op)
         check(index.dtype == .int64, "\(op)(): Expected dtype int64 for index")
         check(index.dim == dim, "Index tensor must have the same number of dimensions as self tensor")

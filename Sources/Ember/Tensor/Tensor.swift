@@ -9,8 +9,8 @@
 /// Stored properties skip Swift's dynamic exclusivity checks (`@exclusivity(unchecked)`): they cost
 /// several percent of a small op, and a tensor is mutated by one thread at a time anyway.
 public final class Tensor: @unchecked Sendable {
-    /// The memory this tensor views. A `var` only so that `ownsStorageAlone` can ask whether it
-    /// is shared; never reassigned.
+    /// The memory this tensor views. A `var` so that `ownsStorageAlone` can ask whether it is
+    /// shared; reassigned only by `resize_` when it grows.
     @exclusivity(unchecked) public private(set) var storage: Storage
     /// Sizes of each dimension. PyTorch: `tensor.shape`.
     @exclusivity(unchecked) public internal(set) var shape: [Int]
@@ -43,6 +43,9 @@ public final class Tensor: @unchecked Sendable {
         self.storageOffset = offset
         self.dtype = dtype
     }
+
+    /// Points this tensor at `storage` (for `resize_` growing it).
+    func replaceStorage(_ storage: Storage) { self.storage = storage }
 
     /// Whether no other tensor (view, detached alias) refers to this tensor's storage.
     var ownsStorageAlone: Bool { isKnownUniquelyReferenced(&storage) }

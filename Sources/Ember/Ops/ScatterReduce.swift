@@ -1,0 +1,102 @@
+extension Tensor {
+    /// How `scatterReduce` combines the values that meet at one position. PyTorch: `reduce`.
+    public enum ScatterReduction: String, Sendable { case sum, prod, mean, amax, amin }
+
+    /// A copy of `self` where each element of `src` is combined by `reduce` into the position
+    /// `index` names along `dim` (the other coordinates its own); with `includeSelf` false the
+    /// values of `self` at the positions written to take no part. PyTorch: `torch.scatter_reduce`.
+    public func scatterReduce(_ d: Int, _ index: Tensor, _ src: Tensor, reduce: ScatterReduction,
+                              includeSelf: Bool = true) -> Tensor {
+        let dd = checkScatter(d, index, src, "scatter_reduce")
+        check(src.dtype == dtype, "scatter_reduce(): Expected self.dtype to be equal to src.dtype")
+        // Combined in doubles, position by position, in row-major order of `index`.
+        var values = contiguous().toDoubles()
+        let sources = src.contiguous().toDoubles(), targets = index.contiguous().toInts()
+        let outStrides = Tensor.contiguousStrides(shape), srcStrides = Tensor.contiguousStrides(src.shape)
+        var counts = Array(repeating: includeSelf ? 1 : 0, count: values.count)
+        var touched = Array(repeating: false, count: values.count)
+        for (k, target) in targets.enumerated() {
+            // The position of index element k: its coordinates, `dim` replaced by the target.
+            var rest = k, outPos = 0, srcPos = 0
+            for axis in 0..<index.dim {
+                let size = index.shape[index.dim - 1 - axis], a = index.dim - 1 - axis
+                let coordinate = rest % size
+                rest /= size
+                outPos += (a == dd ? target : coordinate) * outStrides[a]
+                srcPos += coordinate * srcStrides[a]
+            }
+            let v = sources[srcPos]
+            if !includeSelf && !touched[outPos] {
+                values[outPos] = v
+            } else {
+                switch reduce {
+                case .sum, .mean: values[outPos] += v
+                case .prod: values[outPos] *= v
+                case .amax: values[outPos] = v.isNaN || values[outPos].isNaN ? .nan : Swift.max(values[outPos], v)
+                case .amin: values[outPos] = v.isNaN || values[outPos].isNaN ? .nan : Swift.min(values[outPos], v)
+                }
+            }
+            touched[outPos] = true
+            counts[outPos] += 1
+        }
+        if reduce == .mean {
+            for i in values.indices where counts[i] > 0 {
+                values[i] = dtype.isFloatingPoint ? values[i] / Double(counts[i]) : (values[i] / Double(counts[i])).rounded(.down)
+            }
+        }
+        let out = Tensor(values, shape: shape, dtype: dtype)
+        let written = Tensor(touched, shape: shape, dtype: .bool), count = Tensor(counts.map(Double.init), shape: shape, dtype: dtype)
+        return out.recording("ScatterReduceBackward0", [self, src], saved: [self, src], savesOutput: true) { [self] g, out in
+            let zero = Tensor.zerosLike(g)
+            // Where `self` takes part: everywhere with includeSelf, else where nothing was written.
+            let selfPart = includeSelf ? Tensor.onesLike(written) : written.logicalNot()
+            switch reduce {
+            case .sum:
+                return [Tensor.where(selfPart, g, zero), g.gather(dd, index).padLeading(src.shape)]
+            case .mean:
+                let share = g / count.clamp(min: 1)
+                return [Tensor.where(selfPart, share, zero), share.gather(dd, index).padLeading(src.shape)]
+            case .prod:
+                // The product of the others: out / value (inputs assumed nonzero).
+                let gOut = g * out
+                return [Tensor.where(selfPart, gOut / self, zero), (gOut.gather(dd, index) / src.narrowTo(index.shape)).padLeading(src.shape)]
+            case .amax, .amin:
+                // Split evenly among the values equal to the result, as PyTorch does.
+                let selfIsResult = (self .== out).logicalAnd(selfPart).to(g.dtype)
+                let picked = out.gather(dd, index)
+                let srcIsResult = (src.narrowTo(index.shape) .== picked).to(g.dtype)
+                let shares = selfIsResult.scatterAdd(dd, index, srcIsResult)
+                let each = g / shares.clamp(min: 1)
+                return [selfIsResult * each, (srcIsResult * each.gather(dd, index)).padLeading(src.shape)]
+            }
+        }
+    }
+
+    /// The leading corner of `self` of `shape` (what an index smaller than `src` reads).
+    private func narrowTo(_ target: [Int]) -> Tensor {
+        var r = self
+        for (d, n) in target.enumerated() where n != shape[d] { r = r.narrow(d, 0, n) }
+        return r
+    }
+
+    /// Reshapes in place to contiguous `shape` over the same storage from the same offset, as
+    /// PyTorch does: the stored elements are kept in place and read row-major; storage that is
+    /// too small is replaced by a larger one holding the old bytes, the rest zeros (PyTorch
+    /// leaves them uninitialized and grows the storage its views share; views of this tensor
+    /// keep the old storage here). PyTorch: `tensor.resize_(*sizes)`.
+    @discardableResult
+    public func resize_(_ newShape: [Int]) -> Tensor {
+        check(!requiresGradFlag, "cannot resize variables that require grad")
+        for s in newShape { check(s >= 0, "Trying to create tensor with negative dimension \(s): \(shapeString(newShape))") }
+        let needed = (storageOffset + newShape.reduce(1, *)) * dtype.itemSize
+        if needed > storage.byteCount {
+            let grown = Storage(zeroedByteCount: needed)
+            grown.data.copyMemory(from: storage.data, byteCount: storage.byteCount)
+            replaceStorage(grown)
+        }
+        shape = newShape
+        strides = Tensor.contiguousStrides(newShape)
+        bumpVersion()
+        return self
+    }
+}
