@@ -362,4 +362,20 @@ let opTable: [OpEntry] = [
     OpEntry("scatter_reduce_int_mean") { $0[0].scatterReduce(0, $0[1], $0[2], reduce: .mean) },
     OpEntry("resize_shrink") { $0[0].clone().resize_([2, 2]) },
     OpEntry("resize_transposed_storage") { $0[0].t().clone().resize_([3, 2]) },
+
+    // Affine grids and grid sampling.
+    OpEntry("affine_grid") { F.affineGrid($0[0], size: [2, 3, 4, 5]) },
+    OpEntry("affine_grid_corners") { F.affineGrid($0[0], size: [2, 3, 4, 5], alignCorners: true) },
+    OpEntry("grid_sample_bilinear_zeros_centers") { F.gridSample($0[0], $0[1], mode: "bilinear", paddingMode: "zeros", alignCorners: false) },
+    OpEntry("grid_sample_bilinear_zeros_corners") { F.gridSample($0[0], $0[1], mode: "bilinear", paddingMode: "zeros", alignCorners: true) },
+    OpEntry("grid_sample_bilinear_border_centers") { F.gridSample($0[0], $0[1], mode: "bilinear", paddingMode: "border", alignCorners: false) },
+    OpEntry("grid_sample_bilinear_border_corners") { F.gridSample($0[0], $0[1], mode: "bilinear", paddingMode: "border", alignCorners: true) },
+    OpEntry("grid_sample_bilinear_reflection_centers") { F.gridSample($0[0], $0[1], mode: "bilinear", paddingMode: "reflection", alignCorners: false) },
+    OpEntry("grid_sample_bilinear_reflection_corners") { F.gridSample($0[0], $0[1], mode: "bilinear", paddingMode: "reflection", alignCorners: true) },
+    OpEntry("grid_sample_nearest_zeros_centers") { F.gridSample($0[0], $0[1], mode: "nearest", paddingMode: "zeros", alignCorners: false) },
+    OpEntry("grid_sample_nearest_zeros_corners") { F.gridSample($0[0], $0[1], mode: "nearest", paddingMode: "zeros", alignCorners: true) },
+    OpEntry("grid_sample_nearest_border_centers") { F.gridSample($0[0], $0[1], mode: "nearest", paddingMode: "border", alignCorners: false) },
+    OpEntry("grid_sample_nearest_border_corners") { F.gridSample($0[0], $0[1], mode: "nearest", paddingMode: "border", alignCorners: true) },
+    OpEntry("grid_sample_nearest_reflection_centers") { F.gridSample($0[0], $0[1], mode: "nearest", paddingMode: "reflection", alignCorners: false) },
+    OpEntry("grid_sample_nearest_reflection_corners") { F.gridSample($0[0], $0[1], mode: "nearest", paddingMode: "reflection", alignCorners: true) },
 ]
