@@ -378,4 +378,19 @@ let opTable: [OpEntry] = [
     OpEntry("grid_sample_nearest_border_corners") { F.gridSample($0[0], $0[1], mode: "nearest", paddingMode: "border", alignCorners: true) },
     OpEntry("grid_sample_nearest_reflection_centers") { F.gridSample($0[0], $0[1], mode: "nearest", paddingMode: "reflection", alignCorners: false) },
     OpEntry("grid_sample_nearest_reflection_corners") { F.gridSample($0[0], $0[1], mode: "nearest", paddingMode: "reflection", alignCorners: true) },
+
+    // CTC.
+    OpEntry("ctc_loss") { CTCLoss()($0[0].logSoftmax(dim: 2), $0[1], inputLengths: [6, 5], targetLengths: [3, 2]) },
+    OpEntry("ctc_loss_concatenated_sum") {
+        F.ctcLoss($0[0].logSoftmax(dim: 2), $0[1], inputLengths: [6, 6], targetLengths: [2, 3], blank: 3, reduction: .sum)
+    },
+    OpEntry("ctc_loss_none_empty_target") {
+        F.ctcLoss($0[0].logSoftmax(dim: 2), $0[1], inputLengths: [4, 6], targetLengths: [0, 2], reduction: .none)
+    },
+    OpEntry("ctc_loss_impossible_zero_infinity") {
+        F.ctcLoss($0[0].logSoftmax(dim: 2), $0[1], inputLengths: [2, 6], targetLengths: [3, 1], reduction: .none, zeroInfinity: true)
+    },
+    OpEntry("ctc_loss_impossible") {
+        F.ctcLoss($0[0].logSoftmax(dim: 2), $0[1], inputLengths: [2, 6], targetLengths: [3, 1], reduction: .none)
+    },
 ]

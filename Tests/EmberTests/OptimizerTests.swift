@@ -92,6 +92,8 @@ func makeOptimizer(_ c: OptimFixtures.OptimizerCase, _ params: [Tensor]) -> Opti
     case "Rprop":
         let etas = k["etas"]?.array.map(\.double) ?? [0.5, 1.2], sizes = k["step_sizes"]?.array.map(\.double) ?? [1e-6, 50]
         return Rprop(groups, lr: d("lr", 1e-2), etas: (etas[0], etas[1]), stepSizes: (sizes[0], sizes[1]))
+    case "LBFGS":
+        return LBFGS(groups[0].params, lr: d("lr", 1), maxIter: k["max_iter"]?.int ?? 20, historySize: k["history_size"]?.int ?? 100)
     default:
         fatalError("unknown optimizer \(c.optimizer)")
     }
@@ -121,9 +123,21 @@ func train(_ opt: Optimizer, _ loss: () -> Tensor, steps: Int, after: (Int) -> V
         let c = optimFixtures.optimizers[name]!
         let (params, loss) = optimProblem(c.dtype)
         let opt = makeOptimizer(c, params)
-        train(opt, loss, steps: c.trajectory.count) { k in
-            expectMatches(params[0], c.trajectory[k][0], "\(name) step \(k + 1) W")
-            expectMatches(params[1], c.trajectory[k][1], "\(name) step \(k + 1) b")
+        // L-BFGS in float32 near convergence: its curvature history amplifies the rounding of
+        // the dot products (summed in another order than BLAS's sdot): 3e-4 by the third step here.
+        let loose = c.optimizer == "LBFGS"
+        let tolerance = { (dtype: DType) -> Double? in loose && dtype == .float32 ? 1e-3 : relativeTolerance(dtype) }
+        let expect = { (k: Int) in
+            expectMatches(params[0], c.trajectory[k][0], "\(name) step \(k + 1) W", tolerance: tolerance)
+            expectMatches(params[1], c.trajectory[k][1], "\(name) step \(k + 1) b", tolerance: tolerance)
+        }
+        if c.optimizer == "LBFGS" {
+            for k in c.trajectory.indices {
+                opt.step { opt.zeroGrad(); let l = loss(); l.backward(); return l }
+                expect(k)
+            }
+        } else {
+            train(opt, loss, steps: c.trajectory.count, after: expect)
         }
         let state = opt.stateDict().state
         for (i, expected) in c.state {

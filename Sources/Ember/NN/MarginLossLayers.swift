@@ -160,3 +160,21 @@ public final class GaussianNLLLoss: Module {
         F.gaussianNLLLoss(input, target, variance, full: full, eps: eps, reduction: reduction)
     }
 }
+
+/// The CTC loss, called as `loss(logProbs, targets, inputLengths: ..., targetLengths: ...)`.
+/// PyTorch: `torch.nn.CTCLoss`.
+public final class CTCLoss: Module {
+    public let blank: Int
+    public let reduction: F.Reduction
+    public let zeroInfinity: Bool
+    /// PyTorch: `nn.CTCLoss(blank=0, reduction='mean', zero_infinity=False)`.
+    public init(blank: Int = 0, reduction: F.Reduction = .mean, zeroInfinity: Bool = false) {
+        (self.blank, self.reduction, self.zeroInfinity) = (blank, reduction, zeroInfinity)
+        super.init()
+    }
+    /// PyTorch: `loss(log_probs, targets, input_lengths, target_lengths)`.
+    public func callAsFunction(_ logProbs: Tensor, _ targets: Tensor, inputLengths: [Int], targetLengths: [Int]) -> Tensor {
+        F.ctcLoss(logProbs, targets, inputLengths: inputLengths, targetLengths: targetLengths, blank: blank,
+                  reduction: reduction, zeroInfinity: zeroInfinity)
+    }
+}
