@@ -275,46 +275,6 @@ func scalarOp(_ fn: String, _ x: Tensor, _ s: JSONValue, isInt: Bool, reverse: B
     }
 }
 
-func unaryOp(_ fn: String, _ x: Tensor) -> Tensor {
-    switch fn {
-    case "abs": x.abs()
-    case "neg": x.neg()
-    case "sqrt": x.sqrt()
-    case "rsqrt": x.rsqrt()
-    case "exp": x.exp()
-    case "exp2": x.exp2()
-    case "log": x.log()
-    case "log2": x.log2()
-    case "log10": x.log10()
-    case "log1p": x.log1p()
-    case "expm1": x.expm1()
-    case "sin": x.sin()
-    case "cos": x.cos()
-    case "tan": x.tan()
-    case "asin": x.asin()
-    case "acos": x.acos()
-    case "atan": x.atan()
-    case "sinh": x.sinh()
-    case "cosh": x.cosh()
-    case "tanh": x.tanh()
-    case "sigmoid": x.sigmoid()
-    case "logsigmoid": x.logSigmoid()
-    case "relu": x.relu()
-    case "silu": x.silu()
-    case "erf": x.erf()
-    case "erfc": x.erfc()
-    case "ceil": x.ceil()
-    case "floor": x.floor()
-    case "round": x.round()
-    case "trunc": x.trunc()
-    case "frac": x.frac()
-    case "sign": x.sign()
-    case "reciprocal": x.reciprocal()
-    case "square": x.square()
-    default: fatalError("unknown unary op \(fn)")
-    }
-}
-
 func reduction(_ c: FixtureCase, _ x: Tensor) -> [Tensor] {
     let fn = c.arg("fn").string
     let kd = c.args["keepdim"]?.bool ?? false
@@ -402,11 +362,6 @@ func subscriptOp(_ c: FixtureCase, _ inputs: [Tensor]) -> Tensor {
         checkCase(name) { c, x in
             c.op == "where" ? [Tensor.where(x[0], x[1], x[2])] : [Tensor.where(x[0], x[1], c.arg("scalar").double)]
         }
-    }
-
-    @Test(arguments: caseNames("unary"))
-    func unary(_ name: String) {
-        checkCase(name) { c, x in [unaryOp(c.arg("fn").string, x[0])] }
     }
 
     @Test(arguments: caseNames("leaky_relu", "gelu", "softplus", "elu", "hardtanh", "clamp"))

@@ -1,8 +1,9 @@
 import Testing
 @testable import Ember
 
-// Float64 finite-difference checks (`gradcheck`, PyTorch's `torch.autograd.gradcheck`) of every
-// op that records a backward, with broadcasting and non-contiguous inputs, plus second-order
+// Float64 finite-difference checks (`gradcheck`, PyTorch's `torch.autograd.gradcheck`) of the
+// ops that record a backward and are not yet in the op table (`OpTable.swift`, which checks its
+// ops' gradients itself), with broadcasting and non-contiguous inputs, plus second-order
 // checks (`gradgradcheck`-style) of a few ops. Inputs are tiny and seeded; values are kept away
 // from points where an op is not differentiable (kinks, ties, domain edges).
 
@@ -149,56 +150,19 @@ struct UnaryCase: Sendable, CustomTestStringConvertible {
 }
 
 let unaryCases: [UnaryCase] = [
-    UnaryCase("neg") { -$0 },
-    UnaryCase("abs", .kinks) { $0.abs() },
-    UnaryCase("sqrt", .positive) { $0.sqrt() },
-    UnaryCase("rsqrt", .positive) { $0.rsqrt() },
-    UnaryCase("exp") { $0.exp() },
-    UnaryCase("exp2") { $0.exp2() },
-    UnaryCase("log", .positive) { $0.log() },
-    UnaryCase("log2", .positive) { $0.log2() },
-    UnaryCase("log10", .positive) { $0.log10() },
-    UnaryCase("log1p", .uniform(-0.5, 2)) { $0.log1p() },
-    UnaryCase("expm1") { $0.expm1() },
-    UnaryCase("sin") { $0.sin() },
-    UnaryCase("cos") { $0.cos() },
-    UnaryCase("tan", .uniform(-1.2, 1.2)) { $0.tan() },
-    UnaryCase("asin", .unit) { $0.asin() },
-    UnaryCase("acos", .unit) { $0.acos() },
-    UnaryCase("atan") { $0.atan() },
-    UnaryCase("sinh") { $0.sinh() },
-    UnaryCase("cosh") { $0.cosh() },
-    UnaryCase("tanh") { $0.tanh() },
-    UnaryCase("asinh") { $0.asinh() },
-    UnaryCase("acosh", .uniform(1.2, 3)) { $0.acosh() },
-    UnaryCase("atanh", .unit) { $0.atanh() },
-    UnaryCase("sigmoid") { $0.sigmoid() },
-    UnaryCase("logSigmoid") { $0.logSigmoid() },
-    UnaryCase("relu", .kinks) { $0.relu() },
     UnaryCase("leakyRelu", .kinks) { $0.leakyRelu(0.1) },
     UnaryCase("elu", .kinks) { $0.elu() },
     UnaryCase("elu(alpha: 0.7)", .kinks) { $0.elu(alpha: 0.7) },
     UnaryCase("gelu") { $0.gelu() },
     UnaryCase("gelu(tanh)") { $0.gelu(approximate: "tanh") },
-    UnaryCase("silu") { $0.silu() },
     UnaryCase("softplus") { $0.softplus() },
     UnaryCase("softplus(beta: 2)") { $0.softplus(beta: 2) },
     UnaryCase("hardtanh", .kinks) { $0.hardtanh() },
     UnaryCase("hardtanh(-0.5, 1.5)", .kinks) { $0.hardtanh(minVal: -0.5, maxVal: 1.5) },
-    UnaryCase("erf") { $0.erf() },
-    UnaryCase("erfc") { $0.erfc() },
-    UnaryCase("reciprocal", .awayFromZero) { $0.reciprocal() },
-    UnaryCase("square") { $0.square() },
     UnaryCase("clamp(min, max)", .kinks) { $0.clamp(min: -0.5, max: 1) },
     UnaryCase("clamp(min)", .kinks) { $0.clamp(min: 0) },
     UnaryCase("clamp(max)", .kinks) { $0.clamp(max: 0.5) },
     UnaryCase("clip", .kinks) { $0.clip(min: -1, max: 0.5) },
-    UnaryCase("floor", .kinks) { $0.floor() },
-    UnaryCase("ceil", .kinks) { $0.ceil() },
-    UnaryCase("round", .kinks) { $0.round() },
-    UnaryCase("trunc", .kinks) { $0.trunc() },
-    UnaryCase("sign", .kinks) { $0.sign() },
-    UnaryCase("frac", .kinks) { $0.frac() },
     UnaryCase("pow(2.5)", .positive) { $0.pow(2.5) },
     UnaryCase("pow(3)") { $0 ** 3 },
     UnaryCase("pow(-1.5)", .positive) { $0.pow(-1.5) },

@@ -1,15 +1,15 @@
-import Testing
 @testable import Ember
 
-// The op table: one line registers an op's case for every check. The name is the case's key in
-// `scripts/fixtures/ops.py`, whose line beside it gives PyTorch's function and the inputs; the
-// closure is what Ember computes from those inputs. `OpTableTests` compares the outputs with
-// PyTorch's, the float64 gradients with PyTorch's, and runs a finite-difference gradcheck of the
-// same closure on the same inputs. Adding an op: a line here, a line there, then regenerate
-// `Tests/Fixtures/ops.json` with `scripts/fixtures/ops.py`.
+// The op table: one line registers an op for every check. The name is the family the cases of
+// `scripts/fixtures/ops.py` name (by default a case's own name): those lines give PyTorch's
+// function and the inputs, one case each; the closure is what Ember computes from the inputs.
+// `OpTableTests` runs every case: the outputs against PyTorch's, the float64 gradients against
+// PyTorch's, and a finite-difference gradcheck of the same closure on the same inputs. Adding an
+// op: a line here, its cases there, then regenerate `Tests/Fixtures/ops.json` with
+// `scripts/fixtures/ops.py`.
 
 /// One case of the op table.
-struct OpEntry: Sendable, CustomTestStringConvertible {
+struct OpEntry: Sendable {
     let name: String
     /// Whether the finite-difference gradcheck runs where PyTorch has a gradient (off where the
     /// inputs sit on a kink on purpose; PyTorch's gradients are compared regardless).
@@ -26,10 +26,48 @@ struct OpEntry: Sendable, CustomTestStringConvertible {
         self.f = f
     }
 
-    var testDescription: String { name }
 }
 
 let opTable: [OpEntry] = [
+    // Unary element-wise ops (each family has value, special-value, dtype and gradient cases).
+    OpEntry("abs") { $0[0].abs() },
+    OpEntry("neg") { -$0[0] },
+    OpEntry("sqrt") { $0[0].sqrt() },
+    OpEntry("rsqrt") { $0[0].rsqrt() },
+    OpEntry("exp") { $0[0].exp() },
+    OpEntry("exp2") { $0[0].exp2() },
+    OpEntry("log") { $0[0].log() },
+    OpEntry("log2") { $0[0].log2() },
+    OpEntry("log10") { $0[0].log10() },
+    OpEntry("log1p") { $0[0].log1p() },
+    OpEntry("expm1") { $0[0].expm1() },
+    OpEntry("sin") { $0[0].sin() },
+    OpEntry("cos") { $0[0].cos() },
+    OpEntry("tan") { $0[0].tan() },
+    OpEntry("asin") { $0[0].asin() },
+    OpEntry("acos") { $0[0].acos() },
+    OpEntry("atan") { $0[0].atan() },
+    OpEntry("sinh") { $0[0].sinh() },
+    OpEntry("cosh") { $0[0].cosh() },
+    OpEntry("tanh") { $0[0].tanh() },
+    OpEntry("asinh") { $0[0].asinh() },
+    OpEntry("acosh") { $0[0].acosh() },
+    OpEntry("atanh") { $0[0].atanh() },
+    OpEntry("sigmoid") { $0[0].sigmoid() },
+    OpEntry("logsigmoid") { $0[0].logSigmoid() },
+    OpEntry("relu") { $0[0].relu() },
+    OpEntry("silu") { $0[0].silu() },
+    OpEntry("erf") { $0[0].erf() },
+    OpEntry("erfc") { $0[0].erfc() },
+    OpEntry("ceil") { $0[0].ceil() },
+    OpEntry("floor") { $0[0].floor() },
+    OpEntry("round") { $0[0].round() },
+    OpEntry("trunc") { $0[0].trunc() },
+    OpEntry("frac") { $0[0].frac() },
+    OpEntry("sign") { $0[0].sign() },
+    OpEntry("reciprocal") { $0[0].reciprocal() },
+    OpEntry("square") { $0[0].square() },
+
     // Element-wise unary.
     OpEntry("sgn") { $0[0].sgn() },
     OpEntry("sgn_int") { $0[0].sgn() },
