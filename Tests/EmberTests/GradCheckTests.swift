@@ -295,21 +295,6 @@ struct BinaryCase: Sendable, CustomTestStringConvertible {
 }
 
 let binaryCases: [BinaryCase] = [
-    BinaryCase("add") { $0 + $1 },
-    BinaryCase("add(alpha: 2)") { $0.add($1, alpha: 2) },
-    BinaryCase("sub") { $0 - $1 },
-    BinaryCase("sub(alpha: -0.5)") { $0.sub($1, alpha: -0.5) },
-    BinaryCase("mul") { $0 * $1 },
-    BinaryCase("div", .real, .awayFromZero) { $0 / $1 },
-    BinaryCase("pow", .positive, .real) { $0 ** $1 },
-    // a / b stays inside (1, 2) (or (-2, -1)), clear of the jumps at integers.
-    BinaryCase("remainder", .uniform(2.5, 3.5), .uniform(2.1, 2.4)) { $0 % $1 },
-    BinaryCase("remainder (negative dividend)", .uniform(-3.5, -2.5), .uniform(2.1, 2.4)) { $0.remainder($1) },
-    BinaryCase("fmod", .uniform(2.5, 3.5), .uniform(2.1, 2.4)) { $0.fmod($1) },
-    BinaryCase("fmod (negative dividend)", .uniform(-3.5, -2.5), .uniform(2.1, 2.4)) { $0.fmod($1) },
-    BinaryCase("maximum") { $0.maximum($1) },
-    BinaryCase("minimum") { $0.minimum($1) },
-    BinaryCase("atan2", .awayFromZero, .awayFromZero) { $0.atan2($1) },
     BinaryCase("where(a > b)") { Tensor.where($0 .> $1, $0, $1 * 2.0) },
     BinaryCase("where(mask)") { a, b in
         Tensor.where(Tensor([true, false, true], dtype: .bool), a.exp(), b)
