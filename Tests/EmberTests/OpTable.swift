@@ -456,4 +456,14 @@ let opTable: [OpEntry] = [
     OpEntry("ctc_loss_impossible") {
         F.ctcLoss($0[0].logSoftmax(dim: 2), $0[1], inputLengths: [2, 6], targetLengths: [3, 1], reduction: .none)
     },
+
+    // Edge cases found in review.
+    OpEntry("linalg_norm_dims_3d") { linalg.norm($0[0], ord: 1, dims: [2, 0]) },
+    OpEntry("linalg_norm_dims_keepdim") { linalg.norm($0[0], ord: .infinity, dims: [0, 2], keepDim: true) },
+    OpEntry("solve_broadcast_matrix") { linalg.solve($0[0], $0[1]) },
+    OpEntry("lstsq_broadcast") { linalg.lstsq($0[0], $0[1]).solution },
+    OpEntry("slogdet_tiny", outputs: { let r = linalg.slogdet($0[0]); return [r.sign, r.logabsdet] }),
+    OpEntry("scatter_reduce_prod_zero_untouched") { $0[0].scatterReduce(0, $0[1], $0[2], reduce: .prod) },
+    OpEntry("grid_sample_nan") { F.gridSample($0[0], $0[1]) },
+    OpEntry("combinations_empty") { $0[0].combinations() },
 ]

@@ -19,6 +19,16 @@ extension F {
               "ctc_loss: expected input_lengths and target_lengths to have \(n) entries, got \(inputLengths.count) and \(targetLengths.count)")
         check(blank >= 0 && blank < c, "blank must be in label range")
         let flatTargets = targets.toInts(), padded = targets.dim == 2
+        for label in flatTargets { check(label >= 0 && label < c, "ctc_loss: target label \(label) is out of range for \(c) classes") }
+        if padded {
+            check(targets.shape[0] == n, "Expected tensor to have size at least \(n) at dimension 0, but got size \(targets.shape[0]) for argument #2 'targets' (while checking arguments for ctc_loss_cpu)")
+            for length in targetLengths {
+                check(length >= 0 && length <= targets.shape[1], "Expected tensor to have size at least \(length) at dimension 1, but got size \(targets.shape[1]) for argument #2 'targets' (while checking arguments for ctc_loss_cpu)")
+            }
+        } else {
+            check(targetLengths.allSatisfy { $0 >= 0 } && targetLengths.reduce(0, +) <= flatTargets.count,
+                  "ctc_loss: the target lengths add up to more than the \(flatTargets.count) concatenated targets")
+        }
         var offset = 0
         let losses = (0..<n).map { b -> Tensor in
             let length = targetLengths[b], steps = inputLengths[b]

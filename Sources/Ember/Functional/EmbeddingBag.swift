@@ -22,16 +22,21 @@ extension F {
         } else {
             check(offsets != nil && offsets!.dim == 1, "offsets has to be a 1D Tensor")
             starts = offsets!.toInts()
+            check(!starts.isEmpty || !includeLastOffset, "include_last_offset: number of offsets should be at least 1")
             if includeLastOffset { starts.removeLast() }
+            check(starts.first.map { $0 == 0 } ?? true, "offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. However, got \(starts[0])")
+            check(zip(starts, starts.dropFirst()).allSatisfy { $0 <= $1 } && (starts.last ?? 0) <= flat.shape[0],
+                  "offsets must be non-decreasing and at most the input's length \(flat.shape[0])")
         }
         // The last bag runs to the end of the input (PyTorch ignores the value of an included last offset).
         let ends = Array(starts.dropFirst()) + [flat.shape[0]]
         let rows = embedding(flat, weight)
         let scaled = perSampleWeights.map { rows * $0.reshape([-1, 1]) } ?? rows
         let indices = flat.toInts()
+        let padding = paddingIdx.map { $0 < 0 ? $0 + weight.shape[0] : $0 }
         let dimension = weight.shape[1]
         let bags = zip(starts, ends).map { start, end -> Tensor in
-            let kept = (start..<end).filter { paddingIdx == nil || indices[$0] != paddingIdx! }
+            let kept = (start..<end).filter { padding == nil || indices[$0] != padding! }
             guard !kept.isEmpty else { return Tensor.zeros([dimension], dtype: weight.dtype) }
             let members = scaled.indexSelect(0, Tensor(kept, shape: [kept.count], dtype: .int64))
             switch mode {

@@ -39,6 +39,7 @@ extension F {
         let taps = k[0] * k[1], n = x.shape[0]
         check(x.shape[1] % taps == 0, "Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)=\(x.shape[1]) and kernel_size=(\(k[0]), \(k[1])).")
         let oh = windows(o[0], k[0], d[0], p[0], s[0]), ow = windows(o[1], k[1], d[1], p[1], s[1])
+        check(oh > 0 && ow > 0, "Given output_size=(\(o[0]), \(o[1])), kernel_size=(\(k[0]), \(k[1])), dilation=(\(d[0]), \(d[1])), padding=(\(p[0]), \(p[1])), stride=(\(s[0]), \(s[1])), calculated shape of the array of sliding blocks as (\(oh), \(ow)), which is invalid.")
         check(x.shape[2] == oh * ow, "Given output_size=(\(o[0]), \(o[1])), kernel_size=(\(k[0]), \(k[1])), dilation=(\(d[0]), \(d[1])), padding=(\(p[0]), \(p[1])), stride=(\(s[0]), \(s[1])), expected size of input's dimension 2 to match the calculated number of sliding blocks \(oh) * \(ow) = \(oh * ow), but got input.size(2)=\(x.shape[2]).")
         let c = x.shape[1] / taps
         let blocks = x.reshape([n, c, taps, oh, ow])

@@ -23,7 +23,7 @@ extension F {
     /// PyTorch: `torch.nn.functional.grid_sample`.
     public static func gridSample(_ input: Tensor, _ grid: Tensor, mode: String = "bilinear", paddingMode: String = "zeros",
                                   alignCorners: Bool = false) -> Tensor {
-        check(mode == "bilinear" || mode == "nearest", "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: '\(mode)'")
+        check(mode == "bilinear" || mode == "nearest", "nn.functional.grid_sample(): expected mode to be 'bilinear' or 'nearest' (bicubic is not supported), but got: '\(mode)'")
         check(["zeros", "border", "reflection"].contains(paddingMode),
               "nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: '\(paddingMode)'")
         check(input.dim == 4 && grid.dim == 4 && grid.shape[3] == 2 && grid.shape[0] == input.shape[0],
@@ -36,8 +36,10 @@ extension F {
         let planes = input.reshape([n, c, h * w])
         /// The input at integer points `(px, py)` (shaped like the grid), zero outside.
         func read(_ px: Tensor, _ py: Tensor) -> Tensor {
+            // NaN points compare false, so they read as outside; their index is made finite first.
             let inside = (px .>= 0.0).logicalAnd(px .<= Double(w - 1)).logicalAnd(py .>= 0.0).logicalAnd(py .<= Double(h - 1))
-            let flat = (py.clamp(min: 0, max: Double(h - 1)) * Double(w) + px.clamp(min: 0, max: Double(w - 1))).to(.int64)
+            let (cx, cy) = noGrad { (px.nanToNum(nan: 0).clamp(min: 0, max: Double(w - 1)), py.nanToNum(nan: 0).clamp(min: 0, max: Double(h - 1))) }
+            let flat = (cy * Double(w) + cx).to(.int64)
             let picked = planes.gather(2, flat.reshape([n, 1, ho * wo]).expand([n, c, ho * wo])).reshape([n, c, ho, wo])
             return Tensor.where(inside.unsqueeze(1), picked, Tensor.zeros([], dtype: input.dtype))
         }

@@ -14,7 +14,7 @@ extension F {
         check(size != nil || scaleFactor != nil, "either size or scale_factor should be defined")
         let interpolating = ["linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5]
         check(interpolating[mode] != nil || mode == "nearest" || mode == "area",
-              "Input Error: Only 3D, 4D and 5D input Tensors supported (got \(input.dim)D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got \(mode))")
+              "interpolate: mode \(mode) is not supported; expected nearest, linear, bilinear, bicubic, trilinear or area")
         check(interpolating[mode] != nil || alignCorners == nil,
               "align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear")
         check(input.dim >= 3 && input.dim <= 5,

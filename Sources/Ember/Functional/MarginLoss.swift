@@ -96,8 +96,8 @@ extension F {
     public static func tripletMarginLoss(_ anchor: Tensor, _ positive: Tensor, _ negative: Tensor, margin: Double = 1,
                                          p: Double = 2, eps: Double = 1e-6, swap: Bool = false,
                                          reduction: Reduction = .mean) -> Tensor {
-        tripletMarginWithDistanceLoss(anchor, positive, negative, distanceFunction: { pairwiseDistance($0, $1, p: p, eps: eps) },
-                                      margin: margin, swap: swap, reduction: reduction)
+        tripletLoss(anchor, positive, negative, { pairwiseDistance($0, $1, p: p, eps: eps) }, margin: margin, swap: swap,
+                    reduction: reduction)
     }
 
     /// The triplet margin loss with any distance (by default `pairwiseDistance`).
@@ -107,7 +107,12 @@ extension F {
                                                      margin: Double = 1, swap: Bool = false,
                                                      reduction: Reduction = .mean) -> Tensor {
         check(margin > 0, "triplet_margin_with_distance_loss: expected margin to be greater than 0, got \(margin) instead")
-        let distance = distanceFunction ?? { pairwiseDistance($0, $1) }
+        return tripletLoss(anchor, positive, negative, distanceFunction ?? { pairwiseDistance($0, $1) }, margin: margin,
+                           swap: swap, reduction: reduction)
+    }
+
+    private static func tripletLoss(_ anchor: Tensor, _ positive: Tensor, _ negative: Tensor, _ distance: (Tensor, Tensor) -> Tensor,
+                                    margin: Double, swap: Bool, reduction: Reduction) -> Tensor {
         let toPositive = distance(anchor, positive)
         var toNegative = distance(anchor, negative)
         if swap { toNegative = toNegative.minimum(distance(positive, negative)) }

@@ -46,11 +46,6 @@ extension F {
         return input.dim == 4 ? out.squeeze(0) : out
     }
 
-    /// The `[start, end)` input range of each adaptive-pooling output position, as PyTorch splits.
-    private static func adaptiveRanges(_ n: Int, _ m: Int) -> [(Int, Int)] {
-        (0..<m).map { i in (i * n / m, ((i + 1) * n + m - 1) / m) }
-    }
-
     /// 1-D adaptive average pooling of `(N, C, L)` or `(C, L)` to `outputSize` positions.
     /// PyTorch: `torch.nn.functional.adaptive_avg_pool1d`.
     public static func adaptiveAvgPool1d(_ input: Tensor, outputSize: Int) -> Tensor {
@@ -73,7 +68,8 @@ extension F {
         let x = input.dim == 4 ? input.unsqueeze(0) : input
         let o = triple(outputSize, "output_size", "adaptive_avg_pool3d")
         let planes = perDepthSlice(x) { adaptiveAvgPool2d($0, outputSize: [o[1], o[2]]) }
-        let out = Tensor.stack(adaptiveRanges(x.shape[2], o[0]).map { planes.narrow(2, $0.0, $0.1 - $0.0).mean(dim: 2) }, dim: 2)
+        let depth = PoolWindows(adaptiveInput: x.shape[2], output: o[0])
+        let out = Tensor.stack((0..<o[0]).map { planes.narrow(2, depth.start[$0], depth.size($0)).mean(dim: 2) }, dim: 2)
         return input.dim == 4 ? out.squeeze(0) : out
     }
 

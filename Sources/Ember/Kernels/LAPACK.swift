@@ -75,6 +75,21 @@ enum LAPACK {
         return det
     }
 
+    /// The sign and the log of the absolute value of a square matrix's determinant, from its LU
+    /// factors (a singular matrix gives sign 0 and −∞).
+    static func logDeterminant(_ a: [Double], _ n: Int) -> (sign: Double, logAbs: Double) {
+        let (f, pivots, _) = lu(a, n)
+        var sign = 1.0, logAbs = 0.0
+        for i in 0..<n {
+            let u = f[i * n + i]
+            if u == 0 { return (0, -.infinity) }
+            if u < 0 { sign = -sign }
+            if pivots[i] != Int32(i + 1) { sign = -sign }
+            logAbs += Foundation.log(Swift.abs(u))
+        }
+        return (sign, logAbs)
+    }
+
     /// The solution `X` of `A X = B` for square `A` (`n × n`) and `B` (`n × k`), or nil when `A`
     /// is singular.
     static func solve(_ a: [Double], _ b: [Double], _ n: Int, _ k: Int) -> [Double]? {
@@ -141,6 +156,7 @@ enum LAPACK {
         lwork = Int32(Swift.max(query, 1))
         var work = [Double](repeating: 0, count: Int(lwork))
         if k > 0 { dgesdd(&jobz, &mm, &nn, &f, &lda, &s, &u, &ldu, &vt, &ldvt, &work, &lwork, &iwork, &info, 1) }
+        check(info <= 0, "linalg.svd: The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated singular values (error code: \(info)).")
         guard vectors else { return ([], Array(s.prefix(k)), [], 0, 0) }
         return (transposed(Array(u.prefix(m * ucols)), ucols, m), Array(s.prefix(k)),
                 transposed(Array(vt.prefix(vrows * n)), n, vrows), ucols, vrows)
@@ -160,6 +176,7 @@ enum LAPACK {
         liwork = Swift.max(iquery, 1)
         var work = [Double](repeating: 0, count: Int(lwork)), iwork = [Int32](repeating: 0, count: Int(liwork))
         if n > 0 { dsyevd(&jobz, &uplo, &nn, &f, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1) }
+        check(info <= 0, "linalg.eigh: The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated eigenvalues (error code: \(info)).")
         return (Array(w.prefix(n)), vectors ? transposed(f, n, n) : [])
     }
 
@@ -177,6 +194,7 @@ enum LAPACK {
         lwork = Int32(Swift.max(query, 1))
         var work = [Double](repeating: 0, count: Int(lwork))
         if m > 0 && n > 0 { dgelsy(&mm, &nn, &nrhs, &f, &lda, &x, &ldbb, &jpvt, &rc, &rank, &work, &lwork, &info) }
+        check(info == 0, "torch.linalg.lstsq: LAPACK's gelsy failed (error code: \(info)).")
         var out = [Double](repeating: 0, count: n * k)
         for i in 0..<n { for j in 0..<k { out[i * k + j] = x[j * ldb + i] } }
         return (out, Int(rank))

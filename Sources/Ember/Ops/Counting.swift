@@ -81,11 +81,12 @@ extension Tensor {
     /// A histogram of `bins` equal bins over `[min, max]` (the data's range when both are 0);
     /// values outside are not counted, `max` goes in the last bin. PyTorch: `torch.histc`.
     public func histc(bins: Int = 100, min lo: Double = 0, max hi: Double = 0) -> Tensor {
-        check(dtype.isFloatingPoint, "torch.histogram: input tensor and bins tensors should have the same dtype")
+        check(dtype.isFloatingPoint, "\"histogram_cpu\" not implemented for '\(dtype.castName)'")
         check(bins > 0, "torch.histc: bins must be > 0, but got \(bins) for bins")
         let values = toDoubles().filter { !$0.isNaN }
         var (low, high) = (lo, hi)
         if low == high, let smallest = values.min(), let largest = values.max() { (low, high) = (smallest, largest) }
+        check(low.isFinite && high.isFinite, "torch.histc: range of [\(low), \(high)] is not finite")
         if low == high { (low, high) = (low - 1, high + 1) }
         check(low < high, "torch.histc: max must be larger than min")
         var counts = Array(repeating: 0.0, count: bins)

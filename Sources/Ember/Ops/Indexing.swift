@@ -51,11 +51,14 @@ extension Tensor {
     func padLeading(_ target: [Int]) -> Tensor {
         if shape == target { return self }
         let sizes = shape
-        return scatterIntoZeros(target) { t in
-            var r = t
-            for (d, n) in sizes.enumerated() where n != t.shape[d] { r = r.narrow(d, 0, n) }
-            return r
-        }
+        return scatterIntoZeros(target) { $0.leadingCorner(sizes) }
+    }
+
+    /// The leading corner of `self` of `sizes` (the part of a scatter's `src` its index reaches).
+    func leadingCorner(_ sizes: [Int]) -> Tensor {
+        var r = self
+        for (d, n) in sizes.enumerated() where n != shape[d] { r = r.narrow(d, 0, n) }
+        return r
     }
 
     /// A copy with its own storage, not recorded.

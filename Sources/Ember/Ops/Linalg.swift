@@ -17,6 +17,9 @@ public enum linalg {
         return (Array(a.shape.dropLast(2)), m, n, (0..<count).map { Array(flat[$0 * size..<($0 + 1) * size]) })
     }
 
+    /// The machine epsilon of a float dtype. PyTorch: `torch.finfo(dtype).eps`.
+    static func machineEpsilon(_ dtype: DType) -> Double { dtype == .float32 ? Double(Float.ulpOfOne) : Double.ulpOfOne }
+
     /// A tensor of `shape` and `dtype` from the row-major blocks `values`.
     static func tensor(_ values: [[Double]], _ shape: [Int], _ dtype: DType) -> Tensor {
         Tensor(values.flatMap { $0 }, shape: shape, dtype: dtype)
@@ -27,7 +30,7 @@ public enum linalg {
         let (batch, n, _, values) = matrices(a, "inv", square: true)
         let inverses = values.enumerated().map { k, m -> [Double] in
             guard let i = LAPACK.inverse(m, n) else {
-                fatalError(checkMessage: "linalg.inv: \(batch.isEmpty ? "" : "(Batch element \(k)): ")The diagonal element \(LAPACK.lu(m, n).info) is zero, the inversion could not be completed because the input matrix is singular.")
+                fatalError("linalg.inv: \(batch.isEmpty ? "" : "(Batch element \(k)): ")The diagonal element \(LAPACK.lu(m, n).info) is zero, the inversion could not be completed because the input matrix is singular.")
             }
             return i
         }
@@ -49,9 +52,10 @@ public enum linalg {
     /// The sign and the log of the absolute value of each determinant. PyTorch: `torch.linalg.slogdet`.
     public static func slogdet(_ a: Tensor) -> (sign: Tensor, logabsdet: Tensor) {
         let (batch, n, _, values) = matrices(a, "slogdet", square: true)
-        let dets = values.map { LAPACK.determinant($0, n) }
-        let sign = Tensor(dets.map { $0 > 0 ? 1.0 : ($0 < 0 ? -1.0 : 0.0) }, shape: batch, dtype: a.dtype)
-        let logabs = Tensor(dets.map { Foundation.log(Swift.abs($0)) }, shape: batch, dtype: a.dtype)
+        // Summed from the LU factors' logs, so large or small determinants neither overflow nor vanish.
+        let parts = values.map { LAPACK.logDeterminant($0, n) }
+        let sign = Tensor(parts.map(\.sign), shape: batch, dtype: a.dtype)
+        let logabs = Tensor(parts.map(\.logAbs), shape: batch, dtype: a.dtype)
             .recording("LinalgSlogdetBackward0", [a], saved: [a]) { g, _ in
                 [g.unsqueeze(-1).unsqueeze(-1) * inv(a).mT]
             }
@@ -65,8 +69,8 @@ public enum linalg {
               "linalg.solve: A must be batches of square matrices, but they are \(shapeString(a.shape))")
         let n = a.shape[a.dim - 1], aBatch = Array(a.shape.dropLast(2))
         check(a.dtype == b.dtype, "linalg.solve: Expected A and B to have the same dtype, but found A of type \(a.dtype.castName) and B of type \(b.dtype.castName) instead")
-        // B is a vector when it has exactly one dim fewer than A (PyTorch's rule).
-        let vector = b.dim == 1 || (b.dim == a.dim - 1 && Array(b.shape.dropLast()) == aBatch)
+        // B is a vector when it is 1-D or shaped like A without its last dim (PyTorch's rule).
+        let vector = b.dim == 1 || b.shape == aBatch + [n]
         let b2 = vector ? b.unsqueeze(-1) : b
         check(b2.dim >= 2 && b2.shape[b2.dim - 2] == n,
               "linalg.solve: Incompatible shapes of A and B for the equation AX = B (\(shapeString(a.shape)) and \(shapeString(b.shape)))")
@@ -76,7 +80,7 @@ public enum linalg {
         let (_, _, _, bv) = matrices(b2.expand(batch + [n, k]), "solve")
         let solutions = zip(av, bv).enumerated().map { i, pair -> [Double] in
             guard let x = LAPACK.solve(pair.0, pair.1, n, k) else {
-                fatalError(checkMessage: "linalg.solve: \(batch.isEmpty ? "" : "(Batch element \(i)): ")The solver failed because the input matrix is singular.")
+                fatalError("linalg.solve: \(batch.isEmpty ? "" : "(Batch element \(i)): ")The solver failed because the input matrix is singular.")
             }
             return x
         }
@@ -97,7 +101,7 @@ public enum linalg {
             switch LAPACK.cholesky(m, n) {
             case .success(let l): return l
             case .failure(let f):
-                fatalError(checkMessage: "linalg.cholesky: \(batch.isEmpty ? "" : "(Batch element \(k)): ")The factorization could not be completed because the input is not positive-definite (the leading minor of order \(f.minor) is not positive-definite).")
+                fatalError("linalg.cholesky: \(batch.isEmpty ? "" : "(Batch element \(k)): ")The factorization could not be completed because the input is not positive-definite (the leading minor of order \(f.minor) is not positive-definite).")
             }
         }
         return tensor(factors, a.shape, a.dtype).recording("LinalgCholeskyExBackward0", [a], savesOutput: true) { g, l in
@@ -153,15 +157,17 @@ public enum linalg {
     /// The least-squares solution of `A X ≈ B` and the rank of `A` (complete orthogonal
     /// factorization, PyTorch's default CPU driver `gelsy`). PyTorch: `torch.linalg.lstsq`.
     public static func lstsq(_ a: Tensor, _ b: Tensor, rcond: Double? = nil) -> (solution: Tensor, rank: Tensor) {
-        let (batch, m, n, av) = matrices(a, "lstsq")
+        check(a.dim >= 2, "torch.linalg.lstsq: input must have at least 2 dimensions.")
         check(a.dtype == b.dtype, "torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's dtype \(a.dtype.castName) and other's dtype \(b.dtype.castName)")
+        let (m, n) = (a.shape[a.dim - 2], a.shape[a.dim - 1])
         let vector = b.dim == a.dim - 1
         let b2 = vector ? b.unsqueeze(-1) : b
-        check(b2.shape[b2.dim - 2] == m, "torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+        check(b2.dim >= 2 && b2.shape[b2.dim - 2] == m, "torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
         let k = b2.shape[b2.dim - 1]
-        let (_, _, _, bv) = matrices(b2, "lstsq")
-        let eps = a.dtype == .float32 ? Double(Float.ulpOfOne) : Double.ulpOfOne
-        let results = zip(av, bv).map { LAPACK.leastSquares($0, $1, m, n, k, rcond: rcond ?? eps * Double(Swift.max(m, n))) }
+        let batch = Tensor.broadcastShapes(Array(a.shape.dropLast(2)), Array(b2.shape.dropLast(2)))
+        let (_, _, _, av) = matrices(a.expand(batch + [m, n]), "lstsq")
+        let (_, _, _, bv) = matrices(b2.expand(batch + [m, k]), "lstsq")
+        let results = zip(av, bv).map { LAPACK.leastSquares($0, $1, m, n, k, rcond: rcond ?? machineEpsilon(a.dtype) * Double(Swift.max(m, n))) }
         let x = tensor(results.map(\.x), batch + [n, k], a.dtype)
         return (vector ? x.squeeze(-1) : x, Tensor(results.map(\.rank), shape: batch, dtype: .int64))
     }
@@ -170,8 +176,7 @@ public enum linalg {
     /// `max(atol, rtol · σ_max)` dropped (`rtol` defaults to eps · max(m, n)). PyTorch: `torch.linalg.pinv`.
     public static func pinv(_ a: Tensor, atol: Double = 0, rtol: Double? = nil) -> Tensor {
         let (batch, m, n, values) = matrices(a, "pinv")
-        let eps = a.dtype == .float32 ? Double(Float.ulpOfOne) : Double.ulpOfOne
-        let relative = rtol ?? (atol > 0 ? 0 : eps * Double(Swift.max(m, n)))
+        let relative = rtol ?? (atol > 0 ? 0 : machineEpsilon(a.dtype) * Double(Swift.max(m, n)))
         let inverses = values.map { v -> [Double] in
             let (u, s, vh, _, _) = LAPACK.svd(v, m, n, fullMatrices: false)
             let k = s.count, cutoff = Swift.max(atol, relative * (s.first ?? 0))
@@ -206,7 +211,7 @@ public enum linalg {
         case 2:
             let s = svdvals(a)
             result = ord > 0 ? s.amax(dims: [-1]) : s.amin(dims: [-1])
-        default: fatalError(checkMessage: "linalg.matrix_norm: Order \(ord) not supported.")
+        default: fatalError("linalg.matrix_norm: Order \(ord) not supported.")
         }
         return keepDim ? result.unsqueeze(-1).unsqueeze(-1) : result
     }
@@ -216,16 +221,15 @@ public enum linalg {
     public static func norm(_ x: Tensor, ord: Double? = nil, dims: [Int]? = nil, keepDim: Bool = false) -> Tensor {
         if let dims, dims.count == 1 { return x.norm(p: ord ?? 2, dims: dims, keepDim: keepDim) }
         if x.dim == 2 || dims?.count == 2, let ord {
-            let a = dims.map { x.movedim($0[0], -2).movedim($0[1] < $0[0] ? $0[1] + 1 : $0[1], -1) } ?? x
-            return matrixNorm(a, ord: ord, keepDim: keepDim)
+            // The matrix dims last, in the given order; the kept dims back in their places.
+            let pair = (dims ?? [0, 1]).map { x.normalizeDim($0, "linalg.norm") }
+            let rest = (0..<x.dim).filter { !pair.contains($0) }
+            var result = matrixNorm(x.permute(rest + pair), ord: ord)
+            if keepDim { for d in pair.sorted() { result = result.unsqueeze(d) } }
+            return result
         }
         return x.norm(p: ord ?? 2, dims: dims, keepDim: keepDim)
     }
-}
-
-/// Stops with `message`, as `check` does (for failures found inside a computation).
-func fatalError(checkMessage message: String, file: StaticString = #fileID, line: UInt = #line) -> Never {
-    fatalError(message, file: file, line: line)
 }
 
 extension Tensor {

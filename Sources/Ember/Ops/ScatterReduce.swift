@@ -15,6 +15,10 @@ extension Tensor {
         let outStrides = Tensor.contiguousStrides(shape), srcStrides = Tensor.contiguousStrides(src.shape)
         var counts = Array(repeating: includeSelf ? 1 : 0, count: values.count)
         var touched = Array(repeating: false, count: values.count)
+        let size = shape[dd]
+        for target in targets {
+            check(target >= 0 && target < size, "index \(target) is out of bounds for dimension \(dd) with size \(size)")
+        }
         for (k, target) in targets.enumerated() {
             // The position of index element k: its coordinates, `dim` replaced by the target.
             var rest = k, outPos = 0, srcPos = 0
@@ -57,26 +61,21 @@ extension Tensor {
                 let share = g / count.clamp(min: 1)
                 return [Tensor.where(selfPart, share, zero), share.gather(dd, index).padLeading(src.shape)]
             case .prod:
-                // The product of the others: out / value (inputs assumed nonzero).
+                // For self, the product of what was scattered onto it (no division, so zeros in
+                // self are fine); for src, out / value (src assumed nonzero).
+                let others = noGrad { Tensor.onesLike(self).scatterReduce(dd, index, src, reduce: .prod) }
                 let gOut = g * out
-                return [Tensor.where(selfPart, gOut / self, zero), (gOut.gather(dd, index) / src.narrowTo(index.shape)).padLeading(src.shape)]
+                return [Tensor.where(selfPart, g * others, zero), (gOut.gather(dd, index) / src.leadingCorner(index.shape)).padLeading(src.shape)]
             case .amax, .amin:
                 // Split evenly among the values equal to the result, as PyTorch does.
                 let selfIsResult = (self .== out).logicalAnd(selfPart).to(g.dtype)
                 let picked = out.gather(dd, index)
-                let srcIsResult = (src.narrowTo(index.shape) .== picked).to(g.dtype)
+                let srcIsResult = (src.leadingCorner(index.shape) .== picked).to(g.dtype)
                 let shares = selfIsResult.scatterAdd(dd, index, srcIsResult)
                 let each = g / shares.clamp(min: 1)
                 return [selfIsResult * each, (srcIsResult * each.gather(dd, index)).padLeading(src.shape)]
             }
         }
-    }
-
-    /// The leading corner of `self` of `shape` (what an index smaller than `src` reads).
-    private func narrowTo(_ target: [Int]) -> Tensor {
-        var r = self
-        for (d, n) in target.enumerated() where n != shape[d] { r = r.narrow(d, 0, n) }
-        return r
     }
 
     /// Reshapes in place to contiguous `shape` over the same storage from the same offset, as

@@ -108,7 +108,8 @@ extension Tensor {
             for i in start..<n { extend(row + [i], from: withReplacement ? i : i + 1) }
         }
         if r > 0 { extend([], from: 0) }
-        guard !rows.isEmpty else { return Tensor.empty([0], dtype: dtype) }
+        // No combination: an empty `[0, r]` view of the input (still part of its graph).
+        guard !rows.isEmpty else { return r == 0 ? narrow(0, 0, 0) : Tensor.stack(Array(repeating: narrow(0, 0, 0), count: r), dim: 1) }
         let columns = (0..<r).map { k in indexSelect(0, Tensor(rows.map { $0[k] }, shape: [rows.count], dtype: .int64)) }
         return Tensor.stack(columns, dim: 1)
     }

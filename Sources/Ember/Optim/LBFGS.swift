@@ -47,7 +47,7 @@ public final class LBFGS: Optimizer {
     /// the loss and gradients; returns the loss of the first evaluation. PyTorch: `optimizer.step(closure)`.
     @discardableResult
     public override func step(_ closure: (() -> Tensor)? = nil) -> Tensor? {
-        guard let closure else { fatalError(checkMessage: "LBFGS requires a closure that re-evaluates the model and returns the loss") }
+        guard let closure else { fatalError("LBFGS requires a closure that re-evaluates the model and returns the loss") }
         let g = paramGroups[0]
         let lr = g.double("lr"), maxIter = Int(g.double("max_iter")), maxEval = Int(g.double("max_eval"))
         let toleranceGrad = g.double("tolerance_grad"), toleranceChange = g.double("tolerance_change")

@@ -103,7 +103,7 @@ enum BinaryFn {
     /// Division rounded toward zero (`div(rounding_mode="trunc")`).
     enum DivTrunc: IntegerBinaryFunction {
         static func apply<T: RealFloat>(_ x: T, _ y: T) -> T { (x / y).rounded(.towardZero) }
-        static func apply(_ x: I, _ y: I) -> I { x / checkedDivisor(y) }
+        static func apply(_ x: I, _ y: I) -> I { x.dividedReportingOverflow(by: checkedDivisor(y)).partialValue }
     }
     /// Division rounded toward −∞, PyTorch's `div_floor`: for floats the quotient of `x − fmod(x, y)`,
     /// corrected by the remainder's sign and rounded to the nearest integer, so `7.5 // 2.5` is 3.
@@ -119,8 +119,10 @@ enum BinaryFn {
             return floored
         }
         static func apply(_ x: I, _ y: I) -> I {
-            let q = x / checkedDivisor(y)
-            return (x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q
+            // Int64.min / -1 wraps to Int64.min, as in PyTorch, instead of trapping.
+            let q = x.dividedReportingOverflow(by: checkedDivisor(y)).partialValue
+            let r = x.remainderReportingOverflow(dividingBy: y).partialValue
+            return r != 0 && ((x < 0) != (y < 0)) ? q &- 1 : q
         }
     }
     enum Pow: IntegerBinaryFunction {
@@ -145,15 +147,15 @@ enum BinaryFn {
             return r != 0 && ((r < 0) != (y < 0)) ? r + y : r
         }
         static func apply(_ x: I, _ y: I) -> I {
-            let r = x % checkedDivisor(y)
-            return r != 0 && ((r < 0) != (y < 0)) ? r + y : r
+            let r = x.remainderReportingOverflow(dividingBy: checkedDivisor(y)).partialValue
+            return r != 0 && ((r < 0) != (y < 0)) ? r &+ y : r
         }
     }
     /// C's modulus: the sign of the dividend.
     enum Fmod: IntegerBinaryFunction {
         static let cost = 4
         static func apply<T: RealFloat>(_ x: T, _ y: T) -> T { x.truncatingRemainder(dividingBy: y) }
-        static func apply(_ x: I, _ y: I) -> I { x % checkedDivisor(y) }
+        static func apply(_ x: I, _ y: I) -> I { x.remainderReportingOverflow(dividingBy: checkedDivisor(y)).partialValue }
     }
     /// NaN if either is NaN, as `torch.maximum`.
     enum Maximum: IntegerBinaryFunction, BoolBinaryFunction {
@@ -192,12 +194,12 @@ enum BinaryFn {
         static func apply<T: RealFloat>(_ x: T, _ y: T) -> T { y.isNaN ? y : (x == 0 ? 0 : x * T.log(y)) }
     }
     enum Copysign: BinaryFunction { static func apply<T: RealFloat>(_ x: T, _ y: T) -> T { T(signOf: y, magnitudeOf: x) } }
-    /// The share of `maximum`'s and `minimum`'s gradient an operand gets: 0 where `x < y`, a half
-    /// on ties, else 1 (NaN comparisons included, as in PyTorch).
     /// `x` where `y > 0`, else 0: ReLU's gradient `x` masked by its output `y`.
     enum ThresholdBackward: BinaryFunction { static func apply<T: RealFloat>(_ x: T, _ y: T) -> T { y > 0 ? x : 0 } }
     /// `x · (1 − y) · y`: sigmoid's gradient `x` from its output `y`.
     enum SigmoidBackward: BinaryFunction { static func apply<T: RealFloat>(_ x: T, _ y: T) -> T { x * (1 - y) * y } }
+    /// The share of `maximum`'s and `minimum`'s gradient an operand gets: 0 where `x < y`, a half
+    /// on ties, else 1 (NaN comparisons included, as in PyTorch).
     enum TieSplitWeight: BinaryFunction { static func apply<T: RealFloat>(_ x: T, _ y: T) -> T { x < y ? 0 : (x == y ? 0.5 : 1) } }
 
     // Bitwise, on integers and bools.

@@ -30,6 +30,24 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         return baseLrs.map { etaMin + ($0 - etaMin) * (1 + cos(Double.pi * Double(tCur) / Double(tI))) / 2 }
     }
 
+    /// PyTorch's `step(epoch)`: the period and the epochs into it, found from the epoch.
+    override func closedFormLr() -> [Double]? {
+        if lastEpoch >= t0 {
+            if tMult == 1 {
+                tCur = lastEpoch % t0
+                tI = t0
+            } else {
+                let cycles = Int(Foundation.log(Double(lastEpoch) / Double(t0) * Double(tMult - 1) + 1) / Foundation.log(Double(tMult)))
+                let power = Int(Foundation.pow(Double(tMult), Double(cycles)))
+                tCur = lastEpoch - t0 * (power - 1) / (tMult - 1)
+                tI = t0 * power
+            }
+        } else {
+            (tCur, tI) = (lastEpoch, t0)
+        }
+        return baseLrs.map { etaMin + ($0 - etaMin) * (1 + cos(Double.pi * Double(tCur) / Double(tI))) / 2 }
+    }
+
     override var extraState: [String: OptimizerValue] { ["T_cur": .double(Double(tCur)), "T_i": .double(Double(tI))] }
     override func loadExtraState(_ state: [String: OptimizerValue]) {
         if let v = state["T_cur"] { tCur = Int(v.double) }
