@@ -29,7 +29,7 @@ public final class ASGD: Optimizer {
             state["eta"] = eta
             state["mu"] = mu
             let ax = Optimizer.buffer(&state, "ax", like: p)
-            let g = wd == 0 ? grad : grad.add(p, alpha: wd)
+            let g = Optimizer.weightDecayed(grad, p, wd: wd)
             let etaValue = eta.item()
             p.mul_(1 - lambd * etaValue)
             p.add_(g, alpha: -etaValue)

@@ -23,7 +23,7 @@ public final class Adadelta: Optimizer {
         forEachParameter(in: group) { p, grad, state in
             _ = Optimizer.incrementStep(&state)
             let squareAvg = Optimizer.buffer(&state, "square_avg", like: p), accDelta = Optimizer.buffer(&state, "acc_delta", like: p)
-            let g = wd == 0 ? grad : grad.add(p, alpha: wd)
+            let g = Optimizer.weightDecayed(grad, p, wd: wd)
             squareAvg.mul_(rho).add_(g * g, alpha: 1 - rho)
             let delta = (accDelta + eps).sqrt() / (squareAvg + eps).sqrt() * g
             accDelta.mul_(rho).add_(delta * delta, alpha: 1 - rho)

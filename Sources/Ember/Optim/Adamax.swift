@@ -24,7 +24,7 @@ public final class Adamax: Optimizer {
         forEachParameter(in: group) { p, grad, state in
             let step = Optimizer.incrementStep(&state)
             let expAvg = Optimizer.buffer(&state, "exp_avg", like: p), expInf = Optimizer.buffer(&state, "exp_inf", like: p)
-            let g = wd == 0 ? grad : grad.add(p, alpha: wd)
+            let g = Optimizer.weightDecayed(grad, p, wd: wd)
             expAvg.copy_(expAvg.lerp(g, weight: 1 - betas[0]))
             expInf.copy_((expInf * betas[1]).maximum(g.abs() + eps))
             let clr = lr / (1 - Foundation.pow(betas[0], step))

@@ -33,10 +33,7 @@ public final class NAdam: Optimizer {
             let muProduct = state["mu_product"] ?? Tensor.ones([], dtype: .float32)
             state["mu_product"] = muProduct
             let expAvg = Optimizer.buffer(&state, "exp_avg", like: p), expAvgSq = Optimizer.buffer(&state, "exp_avg_sq", like: p)
-            var g = grad
-            if wd != 0 {
-                if decoupled { p.mul_(1 - lr * wd) } else { g = grad.add(p, alpha: wd) }
-            }
+            let g = Optimizer.weightDecayed(grad, p, wd: wd, lr: lr, decoupled: decoupled)
             let mu = beta1 * (1 - 0.5 * Foundation.pow(0.96, step * momentumDecay))
             let muNext = beta1 * (1 - 0.5 * Foundation.pow(0.96, (step + 1) * momentumDecay))
             muProduct.mul_(mu)

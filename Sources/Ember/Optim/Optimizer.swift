@@ -127,6 +127,18 @@ public class Optimizer: CustomStringConvertible {
         return text + "\n)"
     }
 
+    /// The gradient with weight decay `wd` applied as PyTorch's single-tensor optimizers do:
+    /// `grad + wd · param` (L2), or, when `decoupled`, the parameter shrunk by `1 − lr · wd` in
+    /// place and the gradient unchanged.
+    static func weightDecayed(_ grad: Tensor, _ param: Tensor, wd: Double, lr: Double = 0, decoupled: Bool = false) -> Tensor {
+        if wd == 0 { return grad }
+        if decoupled {
+            param.mul_(1 - lr * wd)
+            return grad
+        }
+        return grad.add(param, alpha: wd)
+    }
+
     /// PyTorch's checks of the Adam family's options (Adam, AdamW, Adamax, NAdam, RAdam), in its words.
     static func checkAdamOptions(lr: Double, eps: Double, betas: (Double, Double), weightDecay: Double) {
         check(lr >= 0, "Invalid learning rate: \(lr)")

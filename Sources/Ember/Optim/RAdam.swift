@@ -28,10 +28,7 @@ public final class RAdam: Optimizer {
         forEachParameter(in: group) { p, grad, state in
             let step = Optimizer.incrementStep(&state)
             let expAvg = Optimizer.buffer(&state, "exp_avg", like: p), expAvgSq = Optimizer.buffer(&state, "exp_avg_sq", like: p)
-            var g = grad
-            if wd != 0 {
-                if decoupled { p.mul_(1 - lr * wd) } else { g = grad.add(p, alpha: wd) }
-            }
+            let g = Optimizer.weightDecayed(grad, p, wd: wd, lr: lr, decoupled: decoupled)
             expAvg.copy_(expAvg.lerp(g, weight: 1 - beta1))
             expAvgSq.mul_(beta2).add_(g * g, alpha: 1 - beta2)
             let correction1 = 1 - Foundation.pow(beta1, step), correction2 = 1 - Foundation.pow(beta2, step)
