@@ -2,6 +2,17 @@ import Testing
 @testable import Ember
 
 @Suite struct AutogradTests {
+    /// `exp` saves its output for backward; overwriting it in place must stop backward (as in
+    /// PyTorch) rather than give a wrong gradient.
+    @Test func overwritingASavedOutputStopsBackward() async {
+        await #expect(processExitsWith: .failure) {
+            let x = Tensor([0.5, 1.0], dtype: .float64, requiresGrad: true)
+            let y = x.exp()
+            y.mul_(3.0)
+            y.sum().backward()
+        }
+    }
+
     @Test func noGradBranchIsNotDifferentiated() {
         // Study notes: y3 = x**2 + x**3 with the cube under no_grad gives x.grad == 2x.
         let x = Tensor([1.0, 2.0, 3.0], requiresGrad: true)

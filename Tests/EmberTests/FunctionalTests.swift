@@ -2,7 +2,7 @@ import Testing
 @testable import Ember
 
 // The `F` operators: forward values against PyTorch fixtures (`scripts/fixtures/functional.py`,
-// compared as in FixtureTests), float64 gradient checks of each differentiable operator, dropout's
+// compared as in Fixtures.swift), float64 gradient checks of each differentiable operator, dropout's
 // masks, and the error messages of misuse.
 
 struct FunctionalFixtures: Sendable, Decodable {

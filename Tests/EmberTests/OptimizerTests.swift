@@ -4,7 +4,7 @@ import Testing
 
 // Optimizer trajectories, final state and gradient clipping against PyTorch, from
 // `Tests/Fixtures/optim.json` (regenerate with `/work/torchenv/bin/python scripts/fixtures/optim.py`;
-// its docstring describes the layout). Tolerances are FixtureTests' (float32 rtol 1e-5, float64 1e-10):
+// its docstring describes the layout). Tolerances are Fixtures.swift's (float32 rtol 1e-5, float64 1e-10):
 // PyTorch's vectorized kernels fuse some multiply-adds, so float results agree to rounding, not bits.
 
 struct OptimFixtures: Sendable, Decodable {

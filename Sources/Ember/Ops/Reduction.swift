@@ -203,7 +203,11 @@ extension Tensor {
         if p == .infinity { return x.abs().amax(dims: ds, keepDim: keepDim) }
         if p == -.infinity { return x.abs().amin(dims: ds, keepDim: keepDim) }
         if p == 1 { return x.abs().sum(dims: ds, keepDim: keepDim) }
-        if p == 0 { return (x .!= 0.0).to(x.dtype).sum(dims: ds, keepDim: keepDim) }
+        if p == 0 {
+            // The count of nonzeros: piecewise constant, so its gradient is zero (PyTorch's too).
+            let count = noGrad { (x .!= 0.0).to(x.dtype).sum(dims: ds, keepDim: keepDim) }
+            return count.recording("NormBackward1", [x]) { _, _ in [Tensor.zerosLike(x)] }
+        }
         if p == 2 {
             let out = noGrad { (x * x).sum(dims: ds, keepDim: keepDim).sqrt() }
             return out.recording("NormBackward1", [x], saved: [x], savesOutput: true) { g, out in
@@ -255,11 +259,29 @@ extension Tensor {
         }
     }
 
-    /// Cumulative product along `dim` (gradient assumes nonzero inputs). PyTorch: `torch.cumprod`.
+    /// Cumulative product along `dim`. PyTorch: `torch.cumprod`.
     public func cumprod(_ d: Int) -> Tensor {
         let dd = normalizeDim(d, "cumprod")
         return scanForward(dd, product: true).recording("CumprodBackward0", [self], saved: [self], savesOutput: true) { [self] g, out in
-            [self.dim == 0 ? g : (g * out).flip([dd]).cumsum(dd).flip([dd]) / self]
+            [self.dim == 0 ? g : cumprodGradient(g, out, dd)]
         }
+    }
+
+    /// The gradient of `cumprod` along `d` (`self` the input, `out` its output). Along a line,
+    /// elements before the first zero get `sum_{j>=k} g_j out_j / x_k`; the first zero gets
+    /// `sum_{j>=z} g_j out'_j`, `out'` being the cumprod with that zero read as one; elements after
+    /// it get zero (every product through them holds the first zero).
+    private func cumprodGradient(_ g: Tensor, _ out: Tensor, _ d: Int) -> Tensor {
+        let reverseCumsum = { (t: Tensor) in t.flip([d]).cumsum(d).flip([d]) }
+        let (hasZero, firstZero, beforeZero) = noGrad { () -> (Bool, Tensor, Tensor) in
+            let isZero = self .== 0.0
+            let zerosSoFar = isZero.cumsum(d)
+            return (isZero.any().item() != 0, isZero.logicalAnd(zerosSoFar .== 1.0), zerosSoFar .== 0.0)
+        }
+        guard hasZero else { return reverseCumsum(g * out) / self }
+        let one = Tensor.onesLike(self)
+        let before = Tensor.where(beforeZero, reverseCumsum(g * out) / Tensor.where(beforeZero, self, one), Tensor.zerosLike(self))
+        let zeroRead = Tensor.where(firstZero, one, self).cumprod(d)
+        return before + Tensor.where(firstZero, reverseCumsum(g * zeroRead), Tensor.zerosLike(self))
     }
 }
