@@ -67,7 +67,7 @@ let autogradOps: [OpEntry] = [
     OpEntry("gradgrad_sum_of_cube", firstDerivative { ($0[0] ** 3).sum() }),
     OpEntry("gradgrad_mean_d0_squared", firstDerivative { $0[0].mean(dim: 0) ** 2 }),
     OpEntry("gradgrad_log_softmax", firstDerivative { $0[0] - $0[0].logsumexp(dim: 1, keepDim: true) }),
-    OpEntry("gradgrad_softmax", firstDerivative { ($0[0] - $0[0].logsumexp(dim: 1, keepDim: true)).exp() }),
+    OpEntry("gradgrad_softmax_composite", firstDerivative { ($0[0] - $0[0].logsumexp(dim: 1, keepDim: true)).exp() }),
     OpEntry("gradgrad_prod_d1", firstDerivative { $0[0].prod(dim: 1) }),
     OpEntry("gradgrad_norm_d1", firstDerivative { $0[0].norm(dim: 1) }),
     OpEntry("gradgrad_var_d1", firstDerivative { $0[0].var(dim: 1) }),
@@ -75,6 +75,20 @@ let autogradOps: [OpEntry] = [
     OpEntry("gradgrad_select_and_narrow", firstDerivative { xs in
         let x = xs[0] * xs[0]
         return x.select(0, 1).narrow(0, 1, 2) * x[2, 0...1]
+    }),
+    OpEntry("gradgrad_softmax", firstDerivative { $0[0].softmax(dim: 1) }),
+    OpEntry("gradgrad_log_softmax_d0", firstDerivative { $0[0].logSoftmax(dim: 0) }),
+    OpEntry("gradgrad_layer_norm", firstDerivative { F.layerNorm($0[0], normalizedShape: [3]) }),
+    OpEntry("gradgrad_batch_norm_train", firstDerivative {
+        F.batchNorm($0[0], runningMean: nil, runningVar: nil, weight: $0[1], bias: $0[2], training: true)
+    }),
+    OpEntry("gradgrad_batch_norm_eval", firstDerivative {
+        F.batchNorm($0[0], runningMean: Tensor([0.3, -0.2], dtype: .float64), runningVar: Tensor([1.5, 0.7], dtype: .float64),
+                    weight: $0[1], training: false)
+    }),
+    OpEntry("gradgrad_cross_entropy", firstDerivative { F.crossEntropy($0[0], Tensor([1, 0, 2])) }),
+    OpEntry("gradgrad_binary_cross_entropy", firstDerivative {
+        F.binaryCrossEntropy($0[0], Tensor([[0.2, 0.9], [0.5, 0.1]], dtype: .float64))
     }),
 ]
 

@@ -47,4 +47,4 @@ struct OpEntry: Sendable {
 
 /// Every entry, by kind (one file each in this folder).
 let opTable: [OpEntry] = elementwiseOps + activationOps + reductionOps + shapeOps + indexingOps
-    + linearAlgebraOps + functionalOps + creationOps + autogradOps
+    + linearAlgebraOps + functionalOps + functionalCoreOps + creationOps + autogradOps
