@@ -93,7 +93,8 @@ func makeOptimizer(_ c: OptimFixtures.OptimizerCase, _ params: [Tensor]) -> Opti
         let etas = k["etas"]?.array.map(\.double) ?? [0.5, 1.2], sizes = k["step_sizes"]?.array.map(\.double) ?? [1e-6, 50]
         return Rprop(groups, lr: d("lr", 1e-2), etas: (etas[0], etas[1]), stepSizes: (sizes[0], sizes[1]))
     case "LBFGS":
-        return LBFGS(groups[0].params, lr: d("lr", 1), maxIter: k["max_iter"]?.int ?? 20, historySize: k["history_size"]?.int ?? 100)
+        return LBFGS(groups[0].params, lr: d("lr", 1), maxIter: k["max_iter"]?.int ?? 20, historySize: k["history_size"]?.int ?? 100,
+                     lineSearchFn: k["line_search_fn"]?.string)
     default:
         fatalError("unknown optimizer \(c.optimizer)")
     }

@@ -18,12 +18,24 @@ extension Tensor {
     }
 
     /// The slices of `source` copied into the slices of `dim` picked by `index` (the gradient of
-    /// `self` is zero there). PyTorch: `torch.index_copy`.
+    /// `self` is zero there); where `index` repeats a slice, the last copy stays, as on PyTorch's
+    /// CPU. PyTorch: `torch.index_copy`.
     public func indexCopy(_ d: Int, _ index: Tensor, _ source: Tensor) -> Tensor {
         let dd = dim == 0 ? 0 : normalizeDim(d, "index_copy")
         check(index.dim <= 1, "index_copy_(): Index should have dimension 1 or 0 (got \(index.dim))")
         check(source.dtype == dtype, "index_copy_(): self and source expected to have the same dtype, but got (self) \(dtype.castName) and (source) \(source.dtype.castName)")
-        return indexFill(dd, index, 0).indexAdd(dd, index, source)
+        let size = dim == 0 ? 1 : shape[dd]
+        let idx = Tensor.indexValues(index, size: size, dim: dd, op: "index_copy")
+        var expected = shape
+        if dim > 0 { expected[dd] = idx.count }
+        check(source.shape == expected || (dim == 0 && source.numel == idx.count),
+              "index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: \(shapeString(shape)) at dimension \(dd) and source slice shape: \(shapeString(source.shape)) at dimension \(dd).")
+        let out = contiguousRaw().cloneRaw()
+        let outer = shape[..<dd].reduce(1, *), inner = dim == 0 ? 1 : shape[(dd + 1)...].reduce(1, *)
+        indexCopyKernel(out, idx, source.contiguousRaw(), outer: outer, size: size, inner: inner)
+        return out.recording("IndexCopyBackward0", [self, source]) { g, _ in
+            [g.indexFill(dd, index, 0), g.indexSelect(dd, index).reshape(source.shape)]
+        }
     }
 
     /// Consecutive elements of `source` written where `mask` (broadcast to `self`) is true, in

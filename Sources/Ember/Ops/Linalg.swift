@@ -40,13 +40,36 @@ public enum linalg {
         }
     }
 
-    /// The determinant of each square matrix. PyTorch: `torch.linalg.det`.
+    /// The determinant of each square matrix. PyTorch: `torch.linalg.det`. The gradient is the
+    /// cofactor matrix, `det(A) A⁻ᵀ`; at a singular matrix it comes from the SVD and is the true
+    /// derivative (PyTorch 2.15 returns zeros there, which its own gradcheck rejects).
     public static func det(_ a: Tensor) -> Tensor {
         let (batch, n, _, values) = matrices(a, "det", square: true)
         let dets = values.map { [LAPACK.determinant($0, n)] }
         return tensor(dets, batch, a.dtype).recording("LinalgDetBackward0", [a], saved: [a], savesOutput: true) { g, out in
-            [(g * out).unsqueeze(-1).unsqueeze(-1) * inv(a).mT]
+            let singular = noGrad { (out .== 0.0).any().item() != 0 }
+            let cofactors = singular ? noGrad { singularCofactors(a) } : out.unsqueeze(-1).unsqueeze(-1) * inv(a).mT
+            return [g.unsqueeze(-1).unsqueeze(-1) * cofactors]
         }
+    }
+
+    /// The cofactor matrices of `a`, from each SVD `A = U S Vᵀ`: `det(U) det(Vᵀ) U diag(∏_{j≠i} s_j) Vᵀ`,
+    /// which holds whether or not `A` is singular.
+    static func singularCofactors(_ a: Tensor) -> Tensor {
+        let (_, n, _, values) = matrices(a, "det", square: true)
+        let cofactors = values.map { m -> [Double] in
+            let (u, s, vh, _, _) = LAPACK.svd(m, n, n, fullMatrices: true)
+            let sign = LAPACK.determinant(u, n) * LAPACK.determinant(vh, n)
+            var c = [Double](repeating: 0, count: n * n)
+            for i in 0..<n {
+                let others = (0..<n).reduce(sign) { $1 == i ? $0 : $0 * s[$1] }
+                for r in 0..<n where u[r * n + i] != 0 {
+                    for col in 0..<n { c[r * n + col] += u[r * n + i] * others * vh[i * n + col] }
+                }
+            }
+            return c
+        }
+        return tensor(cofactors, a.shape, a.dtype)
     }
 
     /// The sign and the log of the absolute value of each determinant. PyTorch: `torch.linalg.slogdet`.

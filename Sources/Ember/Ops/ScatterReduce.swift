@@ -62,10 +62,22 @@ extension Tensor {
                 return [Tensor.where(selfPart, share, zero), share.gather(dd, index).padLeading(src.shape)]
             case .prod:
                 // For self, the product of what was scattered onto it (no division, so zeros in
-                // self are fine); for src, out / value (src assumed nonzero).
+                // self are fine). For src, out / value; a value that is the only zero meeting at
+                // its position gets the product of the others instead (PyTorch's rule), and one
+                // of several zeros gets zero (out is zero there).
                 let others = noGrad { Tensor.onesLike(self).scatterReduce(dd, index, src, reduce: .prod) }
-                let gOut = g * out
-                return [Tensor.where(selfPart, g * others, zero), (gOut.gather(dd, index) / src.leadingCorner(index.shape)).padLeading(src.shape)]
+                let part = src.leadingCorner(index.shape)
+                let (isZero, onlyZero, withoutIt) = noGrad { () -> (Tensor, Tensor, Tensor) in
+                    let isZero = part .== 0.0
+                    let zerosMet = Tensor.zerosLike(self).scatterAdd(dd, index, isZero.to(dtype)).gather(dd, index)
+                    let onlyZero = isZero.logicalAnd(zerosMet .== 1.0)
+                    let withoutIt = self.scatterReduce(dd, index, Tensor.where(onlyZero, Tensor.onesLike(part), part),
+                                                       reduce: .prod, includeSelf: includeSelf)
+                    return (isZero, onlyZero, withoutIt)
+                }
+                let divided = (g * out).gather(dd, index) / Tensor.where(isZero, Tensor.onesLike(part), part)
+                let srcGrad = Tensor.where(onlyZero, (g * withoutIt).gather(dd, index), divided)
+                return [Tensor.where(selfPart, g * others, zero), srcGrad.padLeading(src.shape)]
             case .amax, .amin:
                 // Split evenly among the values equal to the result, as PyTorch does.
                 let selfIsResult = (self .== out).logicalAnd(selfPart).to(g.dtype)

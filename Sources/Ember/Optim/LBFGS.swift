@@ -1,5 +1,7 @@
 /// Limited-memory BFGS over all parameters as one flat vector, stepped with a closure that
-/// re-evaluates the loss. PyTorch: `torch.optim.LBFGS` (without a line search; one group).
+/// re-evaluates the loss; with `lineSearchFn: "strong_wolfe"` each step length comes from
+/// PyTorch's line search (bracketing, then zooming by cubic interpolation, until the strong
+/// Wolfe conditions hold). PyTorch: `torch.optim.LBFGS` (one parameter group).
 ///
 /// The history (directions, steps, curvatures) lives in the optimizer, as PyTorch keeps it in
 /// the first parameter's state; it is not part of `stateDict()` here.
@@ -9,6 +11,7 @@ public final class LBFGS: Optimizer {
     private var hessianDiagonal: Tensor?
     private var previousGradient: Tensor?
     private var iterations = 0
+    private let lineSearch: Bool
     /// Closure evaluations so far. PyTorch: `state['func_evals']`.
     public private(set) var functionEvaluations = 0
 
@@ -17,7 +20,8 @@ public final class LBFGS: Optimizer {
     public init(_ params: [Tensor], lr: Double = 1, maxIter: Int = 20, maxEval: Int? = nil, toleranceGrad: Double = 1e-7,
                 toleranceChange: Double = 1e-9, historySize: Int = 100, lineSearchFn: String? = nil) {
         check(lr >= 0, "Invalid learning rate: \(lr)")
-        check(lineSearchFn == nil, "only 'None' is supported as line_search_fn here ('strong_wolfe' is not)")
+        check(lineSearchFn == nil || lineSearchFn == "strong_wolfe", "only 'strong_wolfe' is supported")
+        self.lineSearch = lineSearchFn != nil
         super.init([ParamGroup(params)], defaults: [
             "lr": .double(lr), "max_iter": .double(Double(maxIter)), "max_eval": .double(Double(maxEval ?? maxIter * 5 / 4)),
             "tolerance_grad": .double(toleranceGrad), "tolerance_change": .double(toleranceChange),
@@ -105,15 +109,26 @@ public final class LBFGS: Optimizer {
                     stepLength = lr
                 }
                 direction = d
-                if gradient.dot(d).item() > -toleranceChange { break }
-                addDirection(stepLength, d)
+                let slope = gradient.dot(d).item()
+                if slope > -toleranceChange { break }
                 var converged = false
-                if n != maxIter {
+                if lineSearch {
+                    let search = strongWolfe(closure, t: stepLength, d: d, loss: loss, gradient: gradient, slope: slope,
+                                             toleranceChange: toleranceChange)
+                    (loss, gradient, stepLength) = (search.loss, search.gradient, search.t)
+                    addDirection(stepLength, d)
+                    converged = gradient.abs().max().item() <= toleranceGrad
+                    evaluations += search.evaluations
+                    functionEvaluations += search.evaluations
+                } else if n != maxIter {
+                    addDirection(stepLength, d)
                     loss = enableGrad(closure).item()
                     gradient = flatGradient()
                     converged = gradient.abs().max().item() <= toleranceGrad
                     evaluations += 1
                     functionEvaluations += 1
+                } else {
+                    addDirection(stepLength, d)
                 }
                 if n == maxIter || evaluations >= maxEval || converged { break }
                 if (d * stepLength).abs().max().item() <= toleranceChange { break }
@@ -123,4 +138,107 @@ public final class LBFGS: Optimizer {
         for p in params { p.bumpVersion() }
         return originalLoss
     }
+
+    /// The loss and flat gradient at `params + t·d`, the parameters then put back.
+    private func evaluate(_ closure: () -> Tensor, at t: Double, _ d: Tensor) -> (loss: Double, gradient: Tensor) {
+        let start = params.map { $0.clone() }
+        addDirection(t, d)
+        let loss = enableGrad(closure).item()
+        let gradient = flatGradient()
+        for (p, x) in zip(params, start) { p.copy_(x) }
+        return (loss, gradient)
+    }
+
+    /// A step length along `d` meeting the strong Wolfe conditions (sufficient decrease `c1`,
+    /// curvature `c2`), found as PyTorch's `_strong_wolfe` does: grow the step until a bracket
+    /// holds such a point, then shrink the bracket by cubic interpolation; at most 25 evaluations.
+    private func strongWolfe(_ closure: () -> Tensor, t start: Double, d: Tensor, loss f: Double, gradient g: Tensor,
+                             slope gtd: Double, toleranceChange: Double, c1: Double = 1e-4, c2: Double = 0.9,
+                             maxEvaluations: Int = 25) -> (loss: Double, gradient: Tensor, t: Double, evaluations: Int) {
+        let dNorm = d.abs().max().item()
+        func trial(_ t: Double) -> LinePoint {
+            let (f, g) = evaluate(closure, at: t, d)
+            return LinePoint(t: t, f: f, g: g, gtd: g.dot(d).item())
+        }
+        var new = trial(start), evaluations = 1, iteration = 0
+        var previous = LinePoint(t: 0, f: f, g: g, gtd: gtd)
+        var bracket: [LinePoint] = [], done = false
+        while iteration < maxEvaluations {
+            if new.f > f + c1 * new.t * gtd || (iteration > 1 && new.f >= previous.f) {
+                bracket = [previous, new]
+                break
+            }
+            if Swift.abs(new.gtd) <= -c2 * gtd {
+                bracket = [new]
+                done = true
+                break
+            }
+            if new.gtd >= 0 {
+                bracket = [previous, new]
+                break
+            }
+            let t = cubicMinimum(previous, new, bounds: (new.t + 0.01 * (new.t - previous.t), new.t * 10))
+            previous = new
+            new = trial(t)
+            evaluations += 1
+            iteration += 1
+        }
+        if iteration == maxEvaluations { bracket = [LinePoint(t: 0, f: f, g: g, gtd: gtd), new] }
+
+        // Zoom: shrink the bracket until a point meets the conditions.
+        var insufficientProgress = false
+        var (low, high) = bracket.count == 2 && bracket[1].f < bracket[0].f ? (1, 0) : (0, 1)
+        while !done && iteration < maxEvaluations {
+            if Swift.abs(bracket[1].t - bracket[0].t) * dNorm < toleranceChange { break }
+            var t = cubicMinimum(bracket[0], bracket[1], bounds: nil)
+            let lo = Swift.min(bracket[0].t, bracket[1].t), hi = Swift.max(bracket[0].t, bracket[1].t)
+            let eps = 0.1 * (hi - lo)
+            if Swift.min(hi - t, t - lo) < eps {
+                // Close to an end: after a step of little progress, or at or past an end, move a
+                // tenth of the bracket inside.
+                if insufficientProgress || t >= hi || t <= lo {
+                    t = Swift.abs(t - hi) < Swift.abs(t - lo) ? hi - eps : lo + eps
+                    insufficientProgress = false
+                } else {
+                    insufficientProgress = true
+                }
+            } else {
+                insufficientProgress = false
+            }
+            let point = trial(t)
+            evaluations += 1
+            iteration += 1
+            if point.f > f + c1 * t * gtd || point.f >= bracket[low].f {
+                bracket[high] = point
+                (low, high) = bracket[0].f <= bracket[1].f ? (0, 1) : (1, 0)
+            } else {
+                if Swift.abs(point.gtd) <= -c2 * gtd {
+                    done = true
+                } else if point.gtd * (bracket[high].t - bracket[low].t) >= 0 {
+                    bracket[high] = bracket[low]
+                }
+                bracket[low] = point
+            }
+        }
+        let best = bracket[low]
+        return (best.f, best.g, best.t, evaluations)
+    }
+
+    /// The minimizer of the cubic through two points with their slopes, clamped to `bounds` (by
+    /// default the interval between them); their midpoint when the cubic has no minimum.
+    private func cubicMinimum(_ a: LinePoint, _ b: LinePoint, bounds: (Double, Double)?) -> Double {
+        let (lo, hi) = bounds ?? (Swift.min(a.t, b.t), Swift.max(a.t, b.t))
+        let d1 = a.gtd + b.gtd - 3 * (a.f - b.f) / (a.t - b.t)
+        let d2Square = d1 * d1 - a.gtd * b.gtd
+        guard d2Square >= 0 else { return (lo + hi) / 2 }
+        let d2 = d2Square.squareRoot()
+        let m = a.t <= b.t ? b.t - (b.t - a.t) * ((b.gtd + d2 - d1) / (b.gtd - a.gtd + 2 * d2))
+                           : a.t - (a.t - b.t) * ((a.gtd + d2 - d1) / (a.gtd - b.gtd + 2 * d2))
+        return Swift.min(Swift.max(m, lo), hi)
+    }
+}
+
+/// A trial point of the line search: step, loss, flat gradient and slope along the direction.
+private struct LinePoint {
+    var t: Double, f: Double, g: Tensor, gtd: Double
 }

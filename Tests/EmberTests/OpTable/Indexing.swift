@@ -41,6 +41,12 @@ let indexingOps: [OpEntry] = [
 
     // Subscripts.
     OpEntry("subscript") { x, a in subscripted(x, a["items"]) },
+    // Repeated slices in index_copy; prod meeting zeros.
+    OpEntry("index_copy_repeated") { $0[0].indexCopy(1, $0[1], $0[2]) },
+    OpEntry("index_copy_d0") { $0[0].indexCopy(0, $0[1], $0[2]) },
+    OpEntry("scatter_reduce_prod_zero_src") { $0[0].scatterReduce(0, $0[1], $0[2], reduce: .prod) },
+    OpEntry("scatter_reduce_prod_zero_src_exclude") { $0[0].scatterReduce(0, $0[1], $0[2], reduce: .prod, includeSelf: false) },
+    OpEntry("scatter_reduce_prod_single_zero_src") { $0[0].scatterReduce(0, $0[1], $0[2], reduce: .prod) },
 ]
 
 /// `x[0][items...]` for a case's subscript items (`scripts/fixtures/optable/indexing.py`); a
