@@ -27,8 +27,8 @@ struct Bench: ParsableCommand {
     struct Linreg: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Textbook linear regression with manual SGD.")
         @OptionGroup var options: Options
-        @Option(help: "Epochs.") var epochs = 20
-        @Option(help: "Batch size.") var batch = 30
+        @Option(parsing: .unconditional, help: "Epochs.") var epochs = 20
+        @Option(parsing: .unconditional, help: "Batch size.") var batch = 30
 
         func run() throws {
             guard epochs > 0, batch > 0 else { throw ValidationError("--epochs and --batch must be positive") }
@@ -74,7 +74,7 @@ struct Bench: ParsableCommand {
     struct Gemm: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Float32 GEMM GFLOP/s at n = 256, 512, 1024, 2048.")
         @OptionGroup var options: Options
-        @Option(help: "About how long to time each size on each side; never fewer repetitions than torch_ref.py's.")
+        @Option(parsing: .unconditional, help: "About how long to time each size on each side; never fewer repetitions than torch_ref.py's.")
         var seconds = 0.5
 
         func run() throws {
@@ -122,7 +122,7 @@ struct Bench: ParsableCommand {
     struct Layers: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Time the benchmark conv layers, forward and forward+backward.")
         @OptionGroup var options: Options
-        @Option(help: "Repetitions per layer (the first two are warm-up).") var reps = 8
+        @Option(parsing: .unconditional, help: "Repetitions per layer (the first two are warm-up).") var reps = 8
         @Option(help: "Time only this layer (a name from torch_ref.py's LAYERS).") var layer: String?
 
         /// name: (batch, in channels, size, out channels, kernel, stride, padding), as in torch_ref.py.

@@ -11,7 +11,7 @@ extension Bench {
         static let configuration = CommandConfiguration(
             commandName: "adam", abstract: "Time Adam.step() over ResNet-18's parameter shapes.")
         @OptionGroup var options: Options
-        @Option(help: "Timed steps (after two warm-up steps).") var reps = 20
+        @Option(parsing: .unconditional, help: "Timed steps (after two warm-up steps).") var reps = 20
 
         /// The parameter shapes, in `resnet18().parameters()` order.
         static var shapes: [[Int]] {

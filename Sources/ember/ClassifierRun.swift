@@ -10,6 +10,7 @@ struct ClassifierRun {
     let workers: Int
     let out: String
     let resume: String?
+    let stopOnNaN: Bool
 
     /// Trains and returns the result in torch_ref.py's keys.
     func run() throws -> [String: Any] {
@@ -24,28 +25,33 @@ struct ClassifierRun {
                 throw CommandError("--resume: '\(resume)' is a checkpoint of \(written ?? "another program"), not of \(workload.rawValue)")
             }
             let meta = try TrainingCheckpoint.load(from: resume, model: model, optimizer: optimizer)
-            startEpoch = Int(meta["epoch"] ?? "") ?? 0
+            guard let epoch = meta["epoch"].flatMap({ Int($0) }), epoch >= 0 else {
+                throw CommandError("--resume: '\(resume)' has a damaged 'epoch' in its metadata (\(meta["epoch"].map { "'\($0)'" } ?? "none")); expected a count of finished epochs")
+            }
+            startEpoch = epoch
             try Recipe.restoreShuffleState(meta, from: resume)
             print("resumed from \(resume) after epoch \(startEpoch)")
         }
         let outputs = try RunOutputs(dir: out, resumingAfter: resume == nil ? nil : startEpoch)
         var firstStep: Double?, epochSeconds: [Double] = [], lastLoss = 0.0, testAccuracy = 0.0
         var testBatches: [(Tensor, Tensor)]?  // made once, at the first evaluation
-        let lastEpoch = startEpoch + recipe.epochs
+        let (lastEpoch, overflow) = startEpoch.addingReportingOverflow(recipe.epochs)
+        guard !overflow else { throw CommandError("--epochs: \(recipe.epochs) more epochs after epoch \(startEpoch) is more than can be counted") }
         let loader = fashion.trainLoader(batchSize: recipe.batchSize, workers: workers)
+        var watch = LossWatch(stopOnNaN: stopOnNaN, checkpoint: resume)
         for epoch in (startEpoch + 1)...lastEpoch {
             let started = Date()
             model.train()
             let bar = ProgressBar(total: loader.count, label: "epoch \(epoch)/\(lastEpoch)")
-            for (images, labels) in loader {
+            for (step, (images, labels)) in loader.enumerated() {
                 let output = model(workload.input(images))
                 let loss = workload.loss(output, labels)
                 optimizer.zeroGrad()
                 loss.backward()
                 optimizer.step()
-                let n = labels.shape[0]
-                bar.step(samples: n, loss: loss.item() / (workload.fromScratch ? Double(n) : 1),
-                         correct: accuracy(output.detach(), labels))
+                let n = labels.shape[0], value = loss.item() / (workload.fromScratch ? Double(n) : 1)
+                bar.step(samples: n, loss: value, correct: accuracy(output.detach(), labels))
+                try watch.check(value, epoch: epoch, step: step + 1)
                 if firstStep == nil { firstStep = RunInfo.secondsSinceStart() }
                 if Interrupt.wasRequested {
                     bar.finish(summary: "interrupted")
@@ -65,6 +71,7 @@ struct ClassifierRun {
                                testAccuracy: testAccuracy, seconds: epochSeconds.last!)
             try outputs.saveCheckpoint(model: model, optimizer: optimizer,
                                        metadata: recipe.metadata(epoch: epoch).merging(Recipe.shuffleState()) { $1 })
+            watch.checkpoint = outputs.checkpoint
         }
         try outputs.saveModel(model, metadata: recipe.metadata(epoch: lastEpoch))
         print(String(format: "test accuracy %.4f; figure %@, weights %@", testAccuracy, outputs.figure, outputs.model))

@@ -12,7 +12,7 @@ struct Eval: ParsableCommand {
     @Argument(help: "The weights to evaluate.") var checkpoint: String
     @Option(help: "The workload the weights belong to, when the file does not say.") var workload: Workload?
     @Option(help: "Fashion-MNIST directory (IDX files, gzipped or not).") var data = FashionMNIST.defaultRoot
-    @Option(help: "Batch size.") var batchSize = 1000
+    @Option(parsing: .unconditional, help: "Batch size.") var batchSize = 1000
     @OptionGroup var threading: ThreadOptions
 
     func validate() throws {

@@ -44,7 +44,7 @@ final class FashionData: Sendable {
     /// `split` in batches of `batchSize`, in order.
     static func batches(_ split: FashionMNIST, batchSize: Int, size: Int) -> [(Tensor, Tensor)] {
         Swift.stride(from: 0, to: split.count, by: batchSize).map { start in
-            batch(split, Tensor.arange(start, Swift.min(start + batchSize, split.count)), size: size)
+            batch(split, Tensor.arange(start, start + Swift.min(batchSize, split.count - start)), size: size)
         }
     }
 }

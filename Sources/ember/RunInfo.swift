@@ -1,3 +1,4 @@
+import Ember
 import ArgumentParser
 import Foundation
 
@@ -28,16 +29,5 @@ enum RunInfo {
 /// Writes `object` as one line of JSON to `path` atomically (temp file, then rename).
 func writeJSON(_ object: [String: Any], to path: String) throws {
     let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-    let url = URL(fileURLWithPath: path)
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-    do {
-        try (data + Data("\n".utf8)).write(to: tmp)
-    } catch {
-        throw CommandError("cannot write JSON to '\(path)': \(error.localizedDescription)")
-    }
-    guard rename(tmp.path, url.path) == 0 else {
-        let reason = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: tmp)
-        throw CommandError("cannot write JSON to '\(path)': \(reason)")
-    }
+    try TrainingOutputError.writeAtomically(Array(data) + Array("\n".utf8), to: path)
 }

@@ -15,17 +15,19 @@ struct Train: ParsableCommand {
 
     @Argument(help: "What to train: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
     var workload: Workload
-    @Option(help: "Epochs (default: the recipe's).") var epochs: Int?
-    @Option(help: "Batch size (default: the recipe's).") var batchSize: Int?
-    @Option(help: "Learning rate (default: the recipe's).") var lr: Double?
+    @Option(parsing: .unconditional, help: "Epochs (default: the recipe's).") var epochs: Int?
+    @Option(parsing: .unconditional, help: "Batch size (default: the recipe's).") var batchSize: Int?
+    @Option(parsing: .unconditional, help: "Learning rate (default: the recipe's).") var lr: Double?
     @Option(help: "Fashion-MNIST directory (IDX files, gzipped or not).") var data = FashionMNIST.defaultRoot
-    @Option(help: "Background threads preparing batches.") var workers = 0
-    @Option(help: "Random seed, as torch.manual_seed's: the same seed gives torch_ref.py's initial weights and shuffles.")
+    @Option(parsing: .unconditional, help: "Background threads preparing batches.") var workers = 0
+    @Option(parsing: .unconditional, help: "Random seed, as torch.manual_seed's: the same seed gives torch_ref.py's initial weights and shuffles.")
     var seed: UInt64 = 0
     @OptionGroup var threading: ThreadOptions
     @Option(help: "Output directory (default: runs/WORKLOAD).") var out: String?
     @Option(help: "Resume from a checkpoint.safetensors written by an earlier run.") var resume: String?
     @Option(help: "Also write the final result as JSON (the keys of shared/bench/torch_ref.py).") var json: String?
+    @Flag(help: "Stop when the loss becomes NaN or infinite (exit status 1; the last good checkpoint stays).")
+    var stopOnNan = false
 
     func validate() throws {
         for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize)] {
@@ -33,13 +35,8 @@ struct Train: ParsableCommand {
         }
         if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
         guard workers >= 0 else { throw ValidationError("--workers must not be negative, got \(workers)") }
-        if let json {
-            let dir = URL(fileURLWithPath: json).deletingLastPathComponent().path
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-                throw ValidationError("--json: directory '\(dir)' does not exist")
-            }
-        }
+        try OutputPaths.checkDirectory(outDir, option: out == nil ? "the output directory" : "--out")
+        if let json { try OutputPaths.checkFile(json, option: "--json") }
     }
 
     var recipe: Recipe {
@@ -54,7 +51,7 @@ struct Train: ParsableCommand {
         manualSeed(seed)
         Interrupt.install()
         let result = try workload == .linreg ? LinearRegressionRun(recipe: recipe, out: outDir).run()
-            : ClassifierRun(recipe: recipe, data: data, workers: workers, out: outDir, resume: resume).run()
+            : ClassifierRun(recipe: recipe, data: data, workers: workers, out: outDir, resume: resume, stopOnNaN: stopOnNan).run()
         if let json { try writeJSON(result, to: json) }
     }
 }
@@ -91,7 +88,11 @@ struct Recipe {
         guard digits.count == 2 * 5056, bytes.count == 5056 else {
             throw CommandError("--resume: '\(path)' has a damaged '\(rngStateKey)' (expected 10112 hex digits)")
         }
-        setRngState(Tensor(bytes, shape: [5056], dtype: .uint8))
+        let state = Tensor(bytes, shape: [5056], dtype: .uint8)
+        if let problem = Generator.stateProblem(state) {
+            throw CommandError("--resume: '\(path)' has a damaged '\(rngStateKey)' (\(problem))")
+        }
+        setRngState(state)
     }
 }
 

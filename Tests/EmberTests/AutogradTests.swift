@@ -123,4 +123,24 @@ import Testing
             return y
         }, [Tensor([1.5, -2.0, 0.5], dtype: .float64, requiresGrad: true)]))
     }
+
+    @Test func anomalyDetectionNamesTheOpThatMadeNaN() async {
+        let x = Tensor([0.0, 1.0], requiresGrad: true)
+        (x.sqrt() * 0).sum().backward()
+        #expect(x.grad!.isnan().toDoubles() == [1, 0], "without it, the NaN only reaches the gradient")
+        #expect(!autograd.isAnomalyEnabled)
+        autograd.detectAnomaly { #expect(autograd.isAnomalyEnabled) }
+        #expect(!autograd.isAnomalyEnabled)
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            autograd.detectAnomaly {
+                let x = Tensor([0.0, 1.0], requiresGrad: true)
+                (x.sqrt() * 0).sum().backward()
+            }
+        }.map { result in
+            let text = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(text.contains("Function 'SqrtBackward0' returned nan values in its 0th output."), "\(text)")
+            #expect(text.contains("Traceback of the forward call that created it:"), "\(text)")
+            #expect(text.contains("Tensor.sqrt()"), "the trace names the forward call: \(text)")
+        }
+    }
 }

@@ -2,65 +2,6 @@ import Foundation
 import Testing
 @testable import Ember
 
-/// The release-built `ember` command, run as a user runs it. `make test` builds it and passes its
-/// path in `EMBER_BIN`; a bare `swift test` skips these tests.
-private let emberBinary = ProcessInfo.processInfo.environment["EMBER_BIN"]
-private let fashionRoot = FashionMNIST.defaultRoot
-
-/// The output of one `ember` run.
-private struct Run {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-}
-
-/// Runs `ember arguments` to completion.
-private func ember(_ arguments: [String]) throws -> Run {
-    let process = try start(arguments)
-    process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: process.output, stderr: process.errors)
-}
-
-/// A running `ember` whose output goes to temporary files (a pipe nobody reads would block it).
-private final class EmberProcess {
-    let process = Process()
-    private let outPath = NSTemporaryDirectory() + "ember-cli-out-" + UUID().uuidString
-    private var errPath: String { outPath + ".err" }
-
-    init(_ arguments: [String]) throws {
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: emberBinary!)
-        process.arguments = arguments
-        process.standardOutput = FileHandle(forWritingAtPath: outPath)
-        process.standardError = FileHandle(forWritingAtPath: errPath)
-        try process.run()
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: outPath)
-        try? FileManager.default.removeItem(atPath: errPath)
-    }
-
-    var isRunning: Bool { process.isRunning }
-    var terminationStatus: Int32 { process.terminationStatus }
-    func waitUntilExit() { process.waitUntilExit() }
-    func interrupt() { process.interrupt() }
-    var output: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
-    var errors: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
-}
-
-private func start(_ arguments: [String]) throws -> EmberProcess { try EmberProcess(arguments) }
-
-private func files(_ dir: String) -> [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
-}
-
-private func metricsRows(_ dir: String) -> Int {
-    guard let text = try? String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8) else { return 0 }
-    return text.split(separator: "\n").count - 1
-}
-
 @Suite(.serialized, .enabled(if: emberBinary != nil, "needs EMBER_BIN, the release-built ember (make test sets it)"))
 struct CommandLineTests {
     @Test func softmaxRegressionReachesEightyPercentInTwoEpochs() throws {

@@ -229,7 +229,7 @@ private func expectSameTensors(_ got: [(String, Tensor)], _ want: [(String, Tens
         let path = "/nonexistent/ember/missing.safetensors"
         let error = #expect(throws: SafeTensorsError.self) { try SafeTensors.load(from: path) }
         #expect(error?.kind == .cannotRead)
-        #expect(error?.description == "safetensors file '\(path)': cannot open: No such file or directory")
+        #expect(error?.description == "safetensors file '\(path)': file not found")
     }
 
     // MARK: - Failed saves

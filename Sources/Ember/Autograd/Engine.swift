@@ -44,6 +44,7 @@ enum Engine {
                 fatalError("one of the variables needed for gradient computation has been modified by an inplace operation: [\(out.dtype.legacyName) \(shapeString(out.shape))], which is output 0 of \(node.name), is at version \(out.version); expected version \(v) instead. Hint: the backtrace further above can show the operation that failed to compute its gradient.")
             }
             var inputGrads = backward(g, out)
+            if AnomalyMode.isEnabled { AnomalyMode.check(inputGrads, of: node) }
             _ = consume g  // a view of it may be what reaches a leaf: see below
             if !retainGraph {
                 node.backward = nil

@@ -1,3 +1,5 @@
+import Runtime
+
 /// A recorded operation in the autograd graph: the tensors it read and the rule that maps the
 /// gradient of its output to gradients of those inputs. PyTorch: a `grad_fn` object such as
 /// `AddBackward0`.
@@ -25,6 +27,9 @@ public final class Node: CustomStringConvertible {
     /// and the number of the last graph walk that reached this node.
     @exclusivity(unchecked) var pendingGrad: Tensor?
     @exclusivity(unchecked) var visitedWalk: UInt64 = 0
+    /// The call stack of the forward call that recorded this node, kept while anomaly detection
+    /// is on (`autograd.detectAnomaly`).
+    var forwardTrace: Backtrace?
 
     init(name: String, inputs: [Tensor?], saved: [Tensor], backward: @escaping (Tensor, Tensor) -> [Tensor?]) {
         self.name = name
@@ -56,6 +61,7 @@ extension Tensor {
         let node = Node(name: name, inputs: inputs.map { $0.requiresGradFlag ? $0 : nil }, saved: saved, backward: backward)
         node.output = self
         if savesOutput { node.outputVersion = version }
+        if AnomalyMode.isEnabled { node.forwardTrace = AnomalyMode.callStack() }
         gradFn = node
         requiresGradFlag = true
         return self

@@ -74,7 +74,7 @@ struct StreamBatches<Samples: IteratorProtocol, Batch>: IteratorProtocol {
 
     mutating func next() -> Batch? {
         var batch: [Samples.Element] = []
-        batch.reserveCapacity(batchSize)
+        batch.reserveCapacity(Swift.min(batchSize, 1 << 16))
         // An iterator that has returned nil is not asked again: not every iterator keeps returning nil.
         while !exhausted && batch.count < batchSize {
             if let sample = samples.next() { batch.append(sample) } else { exhausted = true }

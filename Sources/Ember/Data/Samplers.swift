@@ -126,11 +126,14 @@ public struct BatchSampler: Sequence, Sendable {
     }
 
     /// The number of batches per epoch. PyTorch: `len(batch_sampler)`.
-    public var count: Int { dropLast ? sampler.count / batchSize : (sampler.count + batchSize - 1) / batchSize }
+    public var count: Int {
+        let n = sampler.count
+        return dropLast || n % batchSize == 0 ? n / batchSize : n / batchSize + 1
+    }
 
     public func makeIterator() -> IndexingIterator<[[Int]]> {
         var batches: [[Int]] = [], current: [Int] = []
-        current.reserveCapacity(batchSize)
+        current.reserveCapacity(Swift.min(batchSize, sampler.count))
         for i in sampler {
             current.append(i)
             if current.count == batchSize { batches.append(current); current.removeAll(keepingCapacity: true) }

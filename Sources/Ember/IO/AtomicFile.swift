@@ -1,8 +1,11 @@
 import Foundation
 
 /// Writes a file all at once or not at all: the bytes go to a temporary file in the same
-/// directory, which is flushed to disk and then renamed over `path` (rename(2) is atomic within a
-/// file system). On any failure the temporary file is removed and `path` is left as it was.
+/// directory, created exclusively under an unpredictable name (never through a planted link),
+/// flushed to disk, renamed over `path` (rename(2) is atomic within a file system), and the
+/// directory flushed so the rename survives a crash. On any failure the temporary file is
+/// removed and `path` is left as it was. Temporary files that a killed run left in the same
+/// directory (Ember's own, of processes no longer running) are removed first.
 struct AtomicFile<Failure: Error> {
     /// The open temporary file.
     private let fd: Int32
@@ -10,13 +13,18 @@ struct AtomicFile<Failure: Error> {
     /// Makes the error thrown for a failure described in words.
     private let fail: (String) -> Failure
 
+    /// The marker in Ember's temporary names: `.<name>.ember-<pid>-<random>.tmp`.
+    private static var marker: String { ".ember-" }
+
     /// Runs `body` to fill the file, then moves it into place at `path`.
     static func write(to path: String, failure fail: @escaping (String) -> Failure,
                       _ body: (AtomicFile) throws(Failure) -> Void) throws(Failure) {
         let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        removeStale(in: dir)
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        let tempPath = url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".tmp-" + random
-        let fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let tempPath = dir + "/." + url.lastPathComponent + marker + "\(getpid())-" + random + ".tmp"
+        let fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw fail("cannot create '\(tempPath)': \(errnoText())") }
         let file = AtomicFile(fd: fd, tempPath: tempPath, fail: fail)
         var isOpen = true
@@ -32,6 +40,30 @@ struct AtomicFile<Failure: Error> {
             if isOpen { close(fd) }
             unlink(tempPath)
             throw error
+        }
+        syncDirectory(dir)
+    }
+
+    /// Flushes a directory's entries (the rename) to disk; best effort.
+    private static func syncDirectory(_ dir: String) {
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+
+    /// Removes the temporary files of processes that no longer run from `dir`: only names Ember
+    /// makes, only regular files, and never one of a live process (which may be writing it).
+    static func removeStale(in dir: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            guard let range = name.range(of: marker, options: .backwards) else { continue }
+            let tail = name[range.upperBound...].dropLast(".tmp".count).split(separator: "-")
+            guard tail.count == 2, let pid = Int32(tail[0]), pid > 0, UInt64(tail[1], radix: 16) != nil else { continue }
+            guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            var info = stat()
+            let path = dir + "/" + name
+            if lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { unlink(path) }
         }
     }
 

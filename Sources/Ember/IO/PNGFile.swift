@@ -18,26 +18,54 @@ public enum PNGFile {
     /// `PNGError`. PyTorch: `torchvision.io.read_image` (which returns `(C, H, W)`; see `ToTensor`).
     public static func read(_ path: String, channels: Int = 3) throws(PNGError) -> Tensor {
         check([1, 3, 4].contains(channels), "PNGFile.read: channels must be 1, 3 or 4, got \(channels)")
-        guard FileManager.default.fileExists(atPath: path) else { throw PNGError(path: path, reason: "no such file") }
+        let bytes: [UInt8]
+        do {
+            bytes = try RegularFile(path).readAll(limit: maxFileSize)
+        } catch {
+            throw PNGError(path: path, reason: error.reason)
+        }
+        return try decode(bytes, path: path, channels: channels)
+    }
+
+    /// Larger files are refused before they are read.
+    static let maxFileSize = 1 << 30
+    /// Larger images are refused before their pixels are allocated: Pillow's limit, above which
+    /// it raises `DecompressionBombError` (a few bytes of PNG can claim any size).
+    public static let maxPixels = 178_956_970
+
+    /// Decodes PNG file contents `bytes` (`path` names them in errors), as `read` does.
+    static func decode(_ bytes: [UInt8], path: String, channels: Int) throws(PNGError) -> Tensor {
+        // libpng keeps a pointer to the data from begin to finish: both run in one closure.
+        try bytes.withUnsafeBytes { raw in decode(raw, path: path, channels: channels) }.get()
+    }
+
+    private static func decode(_ raw: UnsafeRawBufferPointer, path: String, channels: Int) -> Result<Tensor, PNGError> {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
-        guard png_image_begin_read_from_file(&image, path) != 0 else { throw PNGError(path: path, reason: message(&image)) }
+        guard png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) != 0 else {
+            return .failure(PNGError(path: path, reason: "not a readable PNG: \(message(&image))"))
+        }
+        let (h, w) = (Int(image.height), Int(image.width))
+        guard h * w <= maxPixels else {
+            return .failure(PNGError(path: path, reason: "the image claims \(w) × \(h) pixels, above the limit of \(maxPixels)"))
+        }
         // Always read with alpha: converting to a format without it, libpng would composite
         // onto whatever the output buffer holds.
         let stored = channels == 1 ? 2 : 4
         image.format = UInt32(channels == 1 ? PNG_FORMAT_FLAG_ALPHA : PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
-        let (h, w) = (Int(image.height), Int(image.width))
         let out = Tensor(uninitializedShape: [h, w, stored], dtype: .uint8)
         guard png_image_finish_read(&image, nil, out.pointer, Int32(w * stored), nil) != 0 else {
-            throw PNGError(path: path, reason: message(&image))
+            return .failure(PNGError(path: path, reason: "damaged image data: \(message(&image))"))
         }
-        return channels == stored ? out : out.narrow(2, 0, channels).contiguous()
+        return .success(channels == stored ? out : out.narrow(2, 0, channels).contiguous())
     }
 
     private static func message(_ image: inout png_image) -> String {
-        withUnsafeBytes(of: &image.message) { raw in
+        let text = withUnsafeBytes(of: &image.message) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
+        // libpng says "Read Error" when the data ends early.
+        return text == "Read Error" ? "the file ends before the image does (truncated)" : text
     }
 }

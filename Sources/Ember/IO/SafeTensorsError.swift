@@ -7,6 +7,9 @@ public struct SafeTensorsError: Error, Sendable, Equatable, CustomStringConverti
         case cannotRead
         /// The file (or its temporary sibling) could not be written or renamed into place.
         case cannotWrite
+        /// A file of another format: a PyTorch `.pt` (zip archive or legacy pickle), a NumPy
+        /// `.npy`, a gzip file.
+        case otherFormat
         /// Shorter than the 8-byte header length.
         case headerTooSmall
         /// The header length is above the 100 MB limit the Python package enforces.

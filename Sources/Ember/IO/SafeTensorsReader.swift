@@ -13,15 +13,9 @@ extension SafeTensors {
     /// Maps `path` read-only and decodes it.
     static func read(from path: String) throws(SafeTensorsError)
         -> (tensors: [(String, Tensor)], metadata: [String: String]?) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SafeTensorsError(.cannotRead, path: path, "cannot open: \(errnoText())") }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw SafeTensorsError(.cannotRead, path: path, "cannot stat: \(errnoText())") }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw SafeTensorsError(.cannotRead, path: path, "not a regular file")
-        }
-        let size = Int(info.st_size)
+        let file: RegularFile
+        do { file = try RegularFile(path) } catch { throw SafeTensorsError(.cannotRead, path: path, error.reason) }
+        let (fd, size) = (file.fd, file.size)
         guard size > 0 else { return try decode(UnsafeRawBufferPointer(start: nil, count: 0), path: path) }
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
             throw SafeTensorsError(.cannotRead, path: path, "cannot map: \(errnoText())")
@@ -37,14 +31,19 @@ extension SafeTensors {
     /// trailing byte.
     static func decode(_ file: UnsafeRawBufferPointer, path: String) throws(SafeTensorsError)
         -> (tensors: [(String, Tensor)], metadata: [String: String]?) {
+        // Another format is named only when the file cannot be safetensors: a valid header
+        // length may begin with any bytes.
+        let n = file.count >= 8 ? (0..<8).reduce(UInt64(0)) { $0 | UInt64(file[$1]) << (8 * $1) } : 0
+        if file.count < 8 || n > maxHeaderLength || n > UInt64(file.count - 8), let format = otherFormat(file) {
+            throw SafeTensorsError(.otherFormat, path: path, "not a safetensors file (this looks like \(format))")
+        }
         guard file.count >= 8 else {
             throw SafeTensorsError(.headerTooSmall, path: path,
                                    "the file is \(file.count) bytes, too short for the 8-byte header length")
         }
-        let n = (0..<8).reduce(UInt64(0)) { $0 | UInt64(file[$1]) << (8 * $1) }
         guard n <= maxHeaderLength else {
             throw SafeTensorsError(.headerTooLarge, path: path,
-                                   "the header length \(n) is above the limit of \(maxHeaderLength) bytes")
+                                   "not a safetensors file, or a damaged one: its first 8 bytes give a header length of \(n), above the limit of \(maxHeaderLength) bytes")
         }
         guard n <= UInt64(file.count - 8) else {
             throw SafeTensorsError(.invalidHeaderLength, path: path,
@@ -144,16 +143,31 @@ extension SafeTensors {
         guard end <= dataCount else {
             throw fail(.invalidOffsets, "\(range) run past the end of the data section (\(dataCount) bytes): truncated file?")
         }
-        var bytes = dtype.itemSize
+        // Every dim counts, a zero one too: the strides multiply the others, so their product
+        // (a zero read as one) must be addressable even when the tensor is empty.
+        var bytes = dtype.itemSize, bound = dtype.itemSize
         for d in shape {
-            let (product, overflow) = bytes.multipliedReportingOverflow(by: d)
+            let (product, overflow) = bound.multipliedReportingOverflow(by: Swift.max(d, 1))
             guard !overflow else { throw fail(.invalidOffsets, "shape \(shapeString(shape)) is too large") }
-            bytes = product
+            bound = product
+            bytes *= d
         }
         guard end - begin == bytes else {
             throw fail(.invalidOffsets, "\(range) hold \(end - begin) bytes, but shape \(shapeString(shape)) of \(name) needs \(bytes)")
         }
         return HeaderEntry(key: key, dtype: dtype, shape: shape, begin: begin, end: end)
+    }
+
+    /// The format a file of another kind seems to be in, from its first bytes; nil when it may be
+    /// a safetensors file.
+    private static func otherFormat(_ file: UnsafeRawBufferPointer) -> String? {
+        let head = Array(file.prefix(8))
+        func starts(_ magic: [UInt8]) -> Bool { head.starts(with: magic) }
+        if starts([0x50, 0x4B, 0x03, 0x04]) { return "a PyTorch zip archive, torch.save's format; save with Ember's or safetensors' save_file instead" }
+        if head.count >= 2 && head[0] == 0x80 && (2...5).contains(head[1]) { return "a Python pickle, torch.save's legacy format" }
+        if starts([0x93] + Array("NUMPY".utf8)) { return "a NumPy .npy file" }
+        if starts([0x1F, 0x8B]) { return "a gzip-compressed file" }
+        return nil
     }
 
     /// A new tensor holding a copy of the entry's bytes.

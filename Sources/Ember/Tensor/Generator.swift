@@ -130,23 +130,35 @@ public final class Generator: @unchecked Sendable {
     /// Restores a state from `getState()` (or PyTorch's `get_rng_state()`).
     /// PyTorch: `generator.set_state(state)`.
     public func setState(_ state: Tensor) {
-        check(state.dtype == .uint8 && state.shape == [Self.stateSize],
-              "Expected either a THGeneratorState of size \(Self.stateSize) or a CPUGeneratorImplState of size \(Self.stateSize) but found the input RNG state size to be \(state.numel)")
-        let bytes = state.contiguous().toInts().map { UInt8($0) }
-        func get<T: FixedWidthInteger>(_ type: T.Type, at offset: Int) -> T {
-            var v: T = 0
-            withUnsafeMutableBytes(of: &v) { for i in 0..<MemoryLayout<T>.size { $0[i] = bytes[offset + i] } }
-            return T(littleEndian: v)
-        }
-        let newLeft = Int(get(Int32.self, at: 8)), newNext = Int(get(UInt64.self, at: 16))
-        check(get(Int32.self, at: 12) == 1 && newLeft > 0 && newLeft <= Self.n && newNext <= Self.n,
-              "Invalid mt19937 state")
+        if let problem = Self.stateProblem(state) { check(false, problem) }
+        let get = Self.reader(state)
+        let newLeft = Int(get(Int32.self, 8)), newNext = Int(get(UInt64.self, 16))
         lock.lock(); defer { lock.unlock() }
-        initialSeed = get(UInt64.self, at: 0)
+        initialSeed = get(UInt64.self, 0)
         left = newLeft
         next = newNext
-        for i in 0..<Self.n { words[i] = UInt32(truncatingIfNeeded: get(UInt64.self, at: 24 + 8 * i)) }
-        cachedNormal = get(Int32.self, at: 5040) != 0 ? Double(bitPattern: get(UInt64.self, at: 5024)) : nil
+        for i in 0..<Self.n { words[i] = UInt32(truncatingIfNeeded: get(UInt64.self, 24 + 8 * i)) }
+        cachedNormal = get(Int32.self, 5040) != 0 ? Double(bitPattern: get(UInt64.self, 5024)) : nil
+    }
+
+    /// Why `state` is not a state `setState` accepts (in PyTorch's words), or nil when it is one:
+    /// for checking a state read from outside (a checkpoint) before restoring it.
+    public static func stateProblem(_ state: Tensor) -> String? {
+        guard state.dtype == .uint8 && state.shape == [stateSize] else {
+            return "Expected either a THGeneratorState of size \(stateSize) or a CPUGeneratorImplState of size \(stateSize) but found the input RNG state size to be \(state.numel)"
+        }
+        let get = reader(state)
+        let left = Int(get(Int32.self, 8)), next = get(UInt64.self, 16)
+        guard get(Int32.self, 12) == 1 && left > 0 && left <= n && next <= UInt64(n) else { return "Invalid mt19937 state" }
+        return nil
+    }
+
+    /// Reads little-endian integers from the bytes of a state tensor.
+    private static func reader(_ state: Tensor) -> (any FixedWidthInteger.Type, Int) -> UInt64 {
+        let bytes = state.contiguous().toInts().map { UInt8($0) }
+        return { type, offset in
+            (0..<type.bitWidth / 8).reduce(UInt64(0)) { $0 | UInt64(bytes[offset + $1]) << (8 * $1) }
+        }
     }
 
     /// Bytes of a state tensor.

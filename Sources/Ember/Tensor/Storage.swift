@@ -25,10 +25,9 @@ public final class Storage: @unchecked Sendable {
     /// file must not shrink while mapped (reads past its end would fault), so this is for files
     /// Ember wrote and never changes, `DecompressedCache`'s. Nil when the mapping fails.
     init?(mapping path: String, offset: Int, byteCount: Int) {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        let length = offset + byteCount
+        guard let file = try? RegularFile(path) else { return nil }
+        let fd = file.fd, length = offset + byteCount
+        guard file.size >= length else { return nil }
         // Populated read-only, then made writable: populating a writable private mapping copies
         // every page up front (24 ms for these 47 MB); this way only written pages are copied.
         guard byteCount > 0, let base = mmap(nil, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), base != MAP_FAILED

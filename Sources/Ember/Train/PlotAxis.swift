@@ -13,7 +13,8 @@ struct PlotAxis {
     /// An axis covering `values` with about `count` ticks at steps of 1, 2 or 5 × 10ⁿ;
     /// `integral` keeps steps whole (epochs).
     init(covering values: [Double], count: Int = 5, integral: Bool = false) {
-        var low = values.min() ?? 0, high = values.max() ?? 1
+        let drawable = values.filter(Self.isDrawable)
+        var low = drawable.min() ?? 0, high = drawable.max() ?? 1
         if high - low < 1e-9 { (low, high) = (low - 0.5, high + 0.5) }
         let raw = (high - low) / Double(count)
         let magnitude = pow(10, floor(log10(raw)))
@@ -24,6 +25,10 @@ struct PlotAxis {
         ticks = (0...Int(((end - start) / step).rounded())).map { start + Double($0) * step }
         decimals = max(0, Int(-floor(log10(step) + 1e-9)))
     }
+
+    /// Whether a value can be placed on an axis: finite, and small enough that ranges of such
+    /// values are finite too (a diverging loss may be neither).
+    static func isDrawable(_ value: Double) -> Bool { value.isFinite && Swift.abs(value) <= 1e300 }
 
     /// How far along the axis `value` is, 0 at `lower` and 1 at `upper`.
     func fraction(_ value: Double) -> Double { (value - lower) / (upper - lower) }

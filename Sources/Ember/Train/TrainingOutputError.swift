@@ -14,8 +14,9 @@ public struct TrainingOutputError: Error, Sendable, Equatable, CustomStringConve
     /// For example `cannot write 'runs/metrics.csv': cannot create '...': Permission denied`.
     public var description: String { "cannot write '\(path)': \(reason)" }
 
-    /// Writes `bytes` to `path` through a temporary file renamed into place.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(TrainingOutputError) {
+    /// Writes `bytes` to `path` whole or not at all: through an exclusively created temporary
+    /// file, flushed and renamed into place (see `AtomicFile`).
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(TrainingOutputError) {
         try AtomicFile.write(to: path, failure: { TrainingOutputError(path: path, $0) }) { file throws(TrainingOutputError) in
             try file.write(bytes)
         }

@@ -40,6 +40,20 @@ public struct TrainingPlot: Sendable {
         func point(_ epoch: Int, _ value: Double) -> (x: Double, y: Double) {
             (left + x.fraction(Double(epoch)) * (right - left), bottom - y.fraction(value) * (bottom - top))
         }
+
+        /// The image positions of a curve's values as runs of consecutive drawable ones: a value
+        /// that is NaN or infinite (a diverging run's loss) leaves a gap, not a point.
+        func runs(_ values: [Double]) -> [[(x: Double, y: Double)]] {
+            var runs: [[(x: Double, y: Double)]] = [[]]
+            for (i, v) in values.enumerated() {
+                if PlotAxis.isDrawable(v) {
+                    runs[runs.count - 1].append(point(i + 1, v))
+                } else if !runs[runs.count - 1].isEmpty {
+                    runs.append([])
+                }
+            }
+            return runs.filter { !$0.isEmpty }
+        }
     }
 
     /// The two panels, laid out on a `width` × `height` canvas.

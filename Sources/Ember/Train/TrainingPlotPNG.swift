@@ -30,9 +30,10 @@ extension TrainingPlot {
         image.text("epoch", x: centered("epoch", middle), y: Int(p.bottom) + 30, scale: scale, ink)
         for (row, s) in p.series.enumerated() {
             let color = Raster.Color(hex: s.color), dash: Double? = s.dashed ? 6 : nil
-            let points = s.values.enumerated().map { p.point($0 + 1, $1) }
-            for (a, b) in zip(points, points.dropFirst()) { image.line(a.x, a.y, b.x, b.y, color, dash: dash) }
-            for pt in points { image.fill(x0: Int(pt.x) - 2, y0: Int(pt.y) - 2, x1: Int(pt.x) + 3, y1: Int(pt.y) + 3, color) }
+            for points in p.runs(s.values) {
+                for (a, b) in zip(points, points.dropFirst()) { image.line(a.x, a.y, b.x, b.y, color, dash: dash) }
+                for pt in points { image.fill(x0: Int(pt.x) - 2, y0: Int(pt.y) - 2, x1: Int(pt.x) + 3, y1: Int(pt.y) + 3, color) }
+            }
             let (x, top) = Self.legendOrigin(p, row: row)
             image.line(x, top + 7, x + 24, top + 7, color, dash: dash)
             image.text(s.label, x: Int(x) + 30, y: Int(top), scale: scale, ink)

@@ -32,11 +32,12 @@ extension TrainingPlot {
         out += "<text x=\"\(n((p.left + p.right) / 2))\" y=\"\(n(p.bottom + 40))\" text-anchor=\"middle\">epoch</text>\n"
         for (row, s) in p.series.enumerated() {
             let dash = s.dashed ? " stroke-dasharray=\"6 4\"" : ""
-            let points = s.values.enumerated().map { p.point($0 + 1, $1) }
-            let list = points.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " ")
-            out += "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"2\"\(dash)/>\n"
-            for pt in points {
-                out += "<circle cx=\"\(n(pt.x))\" cy=\"\(n(pt.y))\" r=\"2.5\" fill=\"\(s.color)\"/>\n"
+            for points in p.runs(s.values) {
+                let list = points.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " ")
+                out += "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"2\"\(dash)/>\n"
+                for pt in points {
+                    out += "<circle cx=\"\(n(pt.x))\" cy=\"\(n(pt.y))\" r=\"2.5\" fill=\"\(s.color)\"/>\n"
+                }
             }
             let (x, top) = Self.legendOrigin(p, row: row)
             out += "<line x1=\"\(n(x))\" y1=\"\(n(top + 7))\" x2=\"\(n(x + 24))\" y2=\"\(n(top + 7))\" stroke=\"\(s.color)\" stroke-width=\"2\"\(dash)/>\n"

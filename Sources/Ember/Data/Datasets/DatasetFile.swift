@@ -9,17 +9,43 @@ struct DatasetFile: ~Copyable {
     /// The decompressed copy read instead of `path`, if any: a file Ember wrote and never
     /// changes, so its data can be mapped rather than read.
     private let cachedCopy: String?
+    /// The size of the data when it is read as stored (a plain file, or the decompressed copy);
+    /// nil for a gzip stream, whose size is known only at its end.
+    private let plainSize: Int?
 
     /// Opens `path`, throwing `.missing` when it does not exist. A large gzip file is read from
     /// its decompressed copy in `DecompressedCache` (errors still name `path`).
     init(_ path: String) throws(DatasetError) {
-        guard FileManager.default.fileExists(atPath: path) else { throw DatasetError(.missing, path: path, "file not found") }
+        let opened: RegularFile
+        do {
+            opened = try RegularFile(path)
+        } catch {
+            if case .missing = error { throw DatasetError(.missing, path: path, "file not found") }
+            throw DatasetError(.cannotRead, path: path, error.reason)
+        }
         let copy = path.hasSuffix(".gz") ? DecompressedCache.plainCopy(of: path) : nil
-        guard let file = gzopen(copy ?? path, "rb") else { throw DatasetError(.cannotRead, path: path, "cannot open: \(errnoText())") }
+        let source: RegularFile
+        var cached: String? = nil
+        if let copy, let plain = try? RegularFile(copy) {
+            source = plain
+            cached = copy
+        } else {
+            source = opened
+        }
+        let size = source.size, fd = source.release()
+        guard let file = gzdopen(fd, "rb") else {
+            close(fd)
+            throw DatasetError(.cannotRead, path: path, "cannot open: \(errnoText())")
+        }
         self.path = path
         self.file = file
-        cachedCopy = copy
+        cachedCopy = cached
+        plainSize = gzdirect(file) == 1 ? size : nil
     }
+
+    /// The bytes left when the reader knows them (a plain file or the decompressed copy); nil
+    /// for a gzip stream.
+    var remaining: Int? { plainSize.map { $0 - Int(gztell(file)) } }
 
     /// Opens `root/name` or, failing that, `root/name.gz`; throws `.missing` naming both when
     /// neither exists.
@@ -46,7 +72,13 @@ struct DatasetFile: ~Copyable {
                 let message = gzerror(file, &code).map { String(cString: $0) } ?? "read error"
                 throw DatasetError(.cannotRead, path: path, "cannot read: \(message)")
             }
-            if n == 0 { break }
+            if n == 0 {
+                // zlib reports a gzip stream cut short only through gzerror, after the end.
+                var code: Int32 = 0
+                let message = gzerror(file, &code).map { String(cString: $0) } ?? ""
+                if code != Z_OK { throw DatasetError(.cannotRead, path: path, "cannot read: \(message) (truncated or damaged gzip data)") }
+                break
+            }
             done += Int(n)
         }
         return done
@@ -74,6 +106,36 @@ struct DatasetFile: ~Copyable {
         }
         guard size == offset + count else { throw DatasetError(.invalidFormat, path: path, "trailing bytes after \(what)") }
         return Storage(mapping: cachedCopy, offset: offset, byteCount: count)
+    }
+
+    /// Reads exactly `count` bytes into `destination`, which is allocated only once the bytes
+    /// are known to be there: checked against `remaining` when the size is known, else read in
+    /// chunks first (a header may claim more than a gzip stream holds).
+    func read(_ count: Int, _ what: String, into allocate: (Int) -> UnsafeMutableRawPointer) throws(DatasetError) {
+        if let remaining {
+            guard remaining >= count else {
+                throw DatasetError(.invalidFormat, path: path, "truncated: \(what) needs \(count) bytes, but only \(remaining) remain")
+            }
+            try read(into: allocate(count), count: count, what)
+            return
+        }
+        var chunks: [UnsafeMutableRawBufferPointer] = []
+        defer { chunks.forEach { $0.deallocate() } }
+        var done = 0
+        while done < count {
+            let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.min(count - done, 1 << 24), alignment: 64)
+            chunks.append(chunk)
+            let n = try readSome(chunk.baseAddress!, chunk.count)
+            done += n
+            guard n == chunk.count else {
+                throw DatasetError(.invalidFormat, path: path, "truncated: \(what) needs \(count) bytes, but only \(done) remain")
+            }
+        }
+        var target = allocate(count)
+        for chunk in chunks {
+            target.copyMemory(from: chunk.baseAddress!, byteCount: chunk.count)
+            target += chunk.count
+        }
     }
 
     /// Reads `count` bytes into an array.

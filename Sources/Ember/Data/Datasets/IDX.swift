@@ -17,14 +17,25 @@ func readIDX(_ file: borrowing DatasetFile, rank: Int) throws(DatasetError) -> T
     }
     let header = try file.bytes(4 * rank, "the IDX dimensions")
     let shape = (0..<rank).map { d in header[4 * d..<4 * d + 4].reduce(0) { $0 << 8 | Int($1) } }
-    let what = "data of shape \(shapeString(shape))", count = shape.reduce(1, *)
+    var count = 1
+    for size in shape {
+        let (product, overflow) = count.multipliedReportingOverflow(by: size)
+        guard !overflow else {
+            throw DatasetError(.invalidFormat, path: file.path, "IDX dimensions \(shapeString(shape)) hold more elements than can be addressed")
+        }
+        count = product
+    }
+    let what = "data of shape \(shapeString(shape))"
     if let mapped = try file.mappedRest(count, what) {
         return Tensor(storage: mapped, shape: shape, strides: Tensor.contiguousStrides(shape), offset: 0, dtype: .uint8)
     }
-    let t = Tensor(uninitializedShape: shape, dtype: .uint8)
-    try file.read(into: t.pointer, count: count, what)
+    var t: Tensor? = nil
+    try file.read(count, what) { _ in
+        t = Tensor(uninitializedShape: shape, dtype: .uint8)
+        return t!.pointer
+    }
     try file.expectEnd(after: what)
-    return t
+    return t!
 }
 
 private func hex(_ bytes: [UInt8]) -> String {

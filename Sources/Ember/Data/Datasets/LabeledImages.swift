@@ -15,6 +15,10 @@ public struct LabeledImages: Sendable {
         try requireDirectory(root)
         let imageFile = try DatasetFile(root: root, name: prefix + "-images-idx3-ubyte")
         let images = try readIDX(imageFile, rank: 3)
+        guard images.shape[0] > 0 else { throw DatasetError(.invalidFormat, path: imageFile.path, "holds no images") }
+        guard images.shape[1] > 0 && images.shape[2] > 0 else {
+            throw DatasetError(.invalidFormat, path: imageFile.path, "holds images of \(images.shape[1]) × \(images.shape[2]) pixels")
+        }
         let labelFile = try DatasetFile(root: root, name: prefix + "-labels-idx1-ubyte")
         let labels = try readIDX(labelFile, rank: 1)
         guard labels.shape[0] == images.shape[0] else {

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Watches a run's loss for the first NaN or infinity. PyTorch trains on and prints `nan`; Ember
+/// trains on too, but says once on stderr where the loss first stopped being finite, and with
+/// `--stop-on-nan` stops there instead (a non-zero exit, the last good checkpoint kept).
+struct LossWatch {
+    let stopOnNaN: Bool
+    /// The last checkpoint of this run (or the one it resumed from), which a stopped run leaves.
+    var checkpoint: String?
+    private var warned = false
+
+    init(stopOnNaN: Bool, checkpoint: String?) {
+        self.stopOnNaN = stopOnNaN
+        self.checkpoint = checkpoint
+    }
+
+    /// Checks step `step` (from 1) of epoch `epoch`'s loss.
+    mutating func check(_ loss: Double, epoch: Int, step: Int) throws {
+        guard !loss.isFinite, !warned else { return }
+        warned = true
+        let place = "the loss became \(loss) at epoch \(epoch), step \(step)"
+        guard stopOnNaN else {
+            FileHandle.standardError.write(Data("\nwarning: \(place); training goes on (--stop-on-nan stops there)\n".utf8))
+            return
+        }
+        let kept = checkpoint.map { "the last good checkpoint is '\($0)'" } ?? "no checkpoint was written"
+        throw CommandError("stopped: \(place) (--stop-on-nan); \(kept)")
+    }
+}
