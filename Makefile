@@ -1,4 +1,4 @@
-.PHONY: test demo build bootstrap
+.PHONY: test demo build bootstrap fuzz sanitize
 
 bootstrap:
 	./scripts/bootstrap
@@ -14,3 +14,13 @@ test: build
 
 demo: build
 	.build/release/ember train lenet --epochs 5 --out runs/lenet
+
+# Each parser under libFuzzer and AddressSanitizer for FUZZ_SECONDS (see RELIABILITY.md).
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	./scripts/fuzz $(FUZZ_SECONDS)
+
+# The test suite under AddressSanitizer, then ThreadSanitizer (own build folders; slow).
+sanitize: build
+	EMBER_BIN=$(CURDIR)/.build/release/ember swift test --sanitize address --build-path .build-asan
+	EMBER_BIN=$(CURDIR)/.build/release/ember TSAN_OPTIONS=halt_on_error=1 swift test --sanitize thread --build-path .build-tsan

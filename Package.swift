@@ -45,9 +45,11 @@ let package = Package(
         ),
         .testTarget(
             name: "EmberTests",
-            dependencies: ["Ember", "CZlib"]
+            dependencies: ["Ember", "CZlib", "EmberFuzz"]
         ),
         .target(name: "D2L", dependencies: ["Ember"], path: "Examples/D2L"),
+        // The fuzzing harness of the parsers (see RELIABILITY.md and `make fuzz`).
+        .executableTarget(name: "EmberFuzz", dependencies: ["Ember", "CZlib"], path: "Fuzz"),
     ]
         + walkThroughs.map { .executableTarget(name: $0, dependencies: ["Ember"], path: "Examples/\($0)") }
         + trainingPrograms.map { .executableTarget(name: $0, dependencies: ["Ember", "D2L"], path: "Examples/\($0)") },

@@ -29,7 +29,7 @@ extension F {
         let scales: [Double?] = scaleFactor.map { perDim($0, "scale_factor").map { Optional($0) } } ?? Array(repeating: nil, count: k)
         let outSize = size.map { perDim($0, "size") }
             ?? zip(spatial, scales).map { Int((Double($0) * $1!).rounded(.down)) }
-        check(outSize.allSatisfy { $0 > 0 },
+        check(spatial.allSatisfy { $0 > 0 } && outSize.allSatisfy { $0 > 0 },
               "Input and output sizes should be greater than 0, but got input \(shapeString(spatial)) output \(shapeString(outSize))")
         let corners = alignCorners ?? false
         switch mode {

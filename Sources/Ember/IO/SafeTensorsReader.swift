@@ -143,15 +143,10 @@ extension SafeTensors {
         guard end <= dataCount else {
             throw fail(.invalidOffsets, "\(range) run past the end of the data section (\(dataCount) bytes): truncated file?")
         }
-        // Every dim counts, a zero one too: the strides multiply the others, so their product
-        // (a zero read as one) must be addressable even when the tensor is empty.
-        var bytes = dtype.itemSize, bound = dtype.itemSize
-        for d in shape {
-            let (product, overflow) = bound.multipliedReportingOverflow(by: Swift.max(d, 1))
-            guard !overflow else { throw fail(.invalidOffsets, "shape \(shapeString(shape)) is too large") }
-            bound = product
-            bytes *= d
+        guard let count = Tensor.addressableCount(shape, itemSize: dtype.itemSize) else {
+            throw fail(.invalidOffsets, "shape \(shapeString(shape)) is too large")
         }
+        let bytes = count * dtype.itemSize
         guard end - begin == bytes else {
             throw fail(.invalidOffsets, "\(range) hold \(end - begin) bytes, but shape \(shapeString(shape)) of \(name) needs \(bytes)")
         }

@@ -71,6 +71,22 @@ public final class Tensor: @unchecked Sendable {
         return strides
     }
 
+    /// The number of `itemSize`-byte elements of `shape`, or nil when a contiguous tensor of that
+    /// shape cannot be addressed: its byte count or a stride overflows `Int`. Every size counts,
+    /// a zero too (the strides multiply the others, zeros read as ones), so a shape from outside
+    /// is checked here before a tensor is made of it.
+    static func addressableCount(_ shape: [Int], itemSize: Int) -> Int? {
+        var bound = itemSize, count = 1
+        for d in shape {
+            guard d >= 0 else { return nil }
+            let (product, overflow) = bound.multipliedReportingOverflow(by: Swift.max(d, 1))
+            guard !overflow else { return nil }
+            bound = product
+            count *= d
+        }
+        return count
+    }
+
     /// Number of dimensions. PyTorch: `tensor.dim()`.
     public var dim: Int { shape.count }
     /// Number of dimensions. PyTorch: `tensor.ndim`.

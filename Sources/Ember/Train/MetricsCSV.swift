@@ -25,9 +25,12 @@ public final class MetricsCSV {
     /// No file starts afresh. A file with other columns or an unreadable row throws, naming it.
     public convenience init(resuming path: String, columns: [String], through last: Double) throws(TrainingOutputError) {
         self.init(path: path, columns: columns)
-        guard FileManager.default.fileExists(atPath: path) else { return }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TrainingOutputError(path: path, "cannot read the metrics of the run being resumed")
+        let data: [UInt8]
+        do {
+            data = try RegularFile(path).readAll(limit: 1 << 30)
+        } catch {
+            if case .missing = error { return }
+            throw TrainingOutputError(path: path, "cannot read the metrics of the run being resumed: \(error.reason)")
         }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
         guard lines.first.map(String.init) == columns.joined(separator: ",") else {

@@ -9,6 +9,8 @@ public struct CIFAR10: ImageClassificationDataset {
     public static let classes = ["airplane", "automobile", "bird", "cat", "deer",
                                  "dog", "frog", "horse", "ship", "truck"]
     private static let recordSize = 1 + 3 * 32 * 32
+    /// A batch file holds 10,000 images; larger ones are refused before they fill memory.
+    private static let maxRecords = 100_000
     public let split: LabeledImages
 
     /// Reads the training batches, or the test batch when `train` is false.
@@ -19,7 +21,7 @@ public struct CIFAR10: ImageClassificationDataset {
         var records: [UInt8] = []
         for name in names {
             let file = try DatasetFile(root: root, name: name)
-            let bytes = try file.readToEnd()
+            let bytes = try file.readToEnd(limit: Self.maxRecords * Self.recordSize)
             guard !bytes.isEmpty, bytes.count % Self.recordSize == 0 else {
                 throw DatasetError(.invalidFormat, path: file.path,
                                    "holds \(bytes.count) bytes; expected a positive multiple of \(Self.recordSize) (1 label byte and 3072 pixel bytes per image)")

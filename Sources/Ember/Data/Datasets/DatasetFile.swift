@@ -146,13 +146,17 @@ struct DatasetFile: ~Copyable {
         return Array(buffer)
     }
 
-    /// Reads everything left.
-    func readToEnd() throws(DatasetError) -> [UInt8] {
+    /// Reads everything left, which must be at most `limit` bytes (a small gzip file can
+    /// inflate to any size).
+    func readToEnd(limit: Int) throws(DatasetError) -> [UInt8] {
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1)
         defer { chunk.deallocate() }
         var out: [UInt8] = []
         while true {
             let n = try readSome(chunk.baseAddress!, chunk.count)
+            guard out.count + n <= limit else {
+                throw DatasetError(.invalidFormat, path: path, "holds more than \(limit) bytes, the most this format has")
+            }
             out += chunk.prefix(n)
             if n < chunk.count { return out }
         }

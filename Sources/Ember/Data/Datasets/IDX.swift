@@ -17,13 +17,8 @@ func readIDX(_ file: borrowing DatasetFile, rank: Int) throws(DatasetError) -> T
     }
     let header = try file.bytes(4 * rank, "the IDX dimensions")
     let shape = (0..<rank).map { d in header[4 * d..<4 * d + 4].reduce(0) { $0 << 8 | Int($1) } }
-    var count = 1
-    for size in shape {
-        let (product, overflow) = count.multipliedReportingOverflow(by: size)
-        guard !overflow else {
-            throw DatasetError(.invalidFormat, path: file.path, "IDX dimensions \(shapeString(shape)) hold more elements than can be addressed")
-        }
-        count = product
+    guard let count = Tensor.addressableCount(shape, itemSize: 1) else {
+        throw DatasetError(.invalidFormat, path: file.path, "IDX dimensions \(shapeString(shape)) hold more elements than can be addressed")
     }
     let what = "data of shape \(shapeString(shape))"
     if let mapped = try file.mappedRest(count, what) {
