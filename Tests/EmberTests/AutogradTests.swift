@@ -124,6 +124,27 @@ import Testing
         }, [Tensor([1.5, -2.0, 0.5], dtype: .float64, requiresGrad: true)]))
     }
 
+    @Test func inPlaceOpsLeaveNoReferenceCycle() {
+        // Each in-place pattern below once gave a tensor a history that held the tensor itself.
+        weak var tripled: Tensor?, viewWritten: Tensor?, filled: Tensor?
+        do {
+            let x = Tensor([1.0, 2.0, 3.0], dtype: .float64, requiresGrad: true)
+            let y = x * 1.0
+            y.add_(y * 2)
+            tripled = y
+            let z = x * 1.0
+            z[0].mul_(Tensor(2.0, dtype: .float64))
+            viewWritten = z
+            let out = Tensor.zeros([2, 3], dtype: .float64)
+            out[0] = x * 2
+            out[1] = x * 3
+            filled = out
+            (y.sum() + z.sum() + out.sum()).backward()
+            #expect(x.grad!.toDoubles() == [10, 9, 9])  // 3 + (2, 1, 1) + (2 + 3)
+        }
+        #expect(tripled == nil && viewWritten == nil && filled == nil)
+    }
+
     @Test func anomalyDetectionNamesTheOpThatMadeNaN() async {
         let x = Tensor([0.0, 1.0], requiresGrad: true)
         (x.sqrt() * 0).sum().backward()

@@ -27,11 +27,12 @@ final class EmberProcess {
     private let outPath = NSTemporaryDirectory() + "ember-cli-out-" + UUID().uuidString
     private var errPath: String { outPath + ".err" }
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         FileManager.default.createFile(atPath: outPath, contents: nil)
         FileManager.default.createFile(atPath: errPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: emberBinary!)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle(forWritingAtPath: outPath)
         process.standardError = FileHandle(forWritingAtPath: errPath)
         try process.run()
@@ -50,7 +51,9 @@ final class EmberProcess {
     var errors: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
 }
 
-func start(_ arguments: [String]) throws -> EmberProcess { try EmberProcess(arguments) }
+func start(_ arguments: [String], environment: [String: String] = [:]) throws -> EmberProcess {
+    try EmberProcess(arguments, environment: environment)
+}
 
 func files(_ dir: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
@@ -61,10 +64,10 @@ func metricsRows(_ dir: String) -> Int {
     return text.split(separator: "\n").count - 1
 }
 
-/// Runs `ember arguments`, stopping it after `timeout` seconds; nil when it had to be stopped
-/// (a hang).
-func ember(_ arguments: [String], timeout: Double) throws -> Run? {
-    let process = try start(arguments)
+/// Runs `ember arguments` with `environment` added to this process's, stopping it after
+/// `timeout` seconds; nil when it had to be stopped (a hang).
+func ember(_ arguments: [String], environment: [String: String] = [:], timeout: Double) throws -> Run? {
+    let process = try start(arguments, environment: environment)
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning && Date() < deadline { usleep(10_000) }
     guard !process.isRunning else {

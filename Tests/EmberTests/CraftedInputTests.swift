@@ -135,6 +135,37 @@ struct CraftedInputTests {
         }
     }
 
+    @Test func theDatasetCacheTrustsOnlyWhatTheGzipTrailerVouchesFor() throws {
+        try withTempDir { dir in
+            let model = try #require(softmaxCheckpoint), cache = ["EMBER_CACHE": dir + "/cache"]
+            let images = "t10k-images-idx3-ubyte.gz"
+            // The test images cut after 2 MB (large enough to go through the cache): refused,
+            // naming the file, and nothing cached.
+            let cut = try dataDir(dir, replacing: [:])
+            try FileManager.default.removeItem(atPath: "\(cut)/\(images)")
+            let whole = try #require(FileManager.default.contents(atPath: "\(fashionRoot)/\(images)"))
+            try whole.prefix(2 << 20).write(to: URL(fileURLWithPath: "\(cut)/\(images)"))
+            let refused = try #require(try ember(["eval", model, "--data", cut], environment: cache, timeout: 60))
+            #expect(refused.status != 0 && refused.stderr.hasPrefix("Error: ") && refused.stderr.contains(images)
+                    && refused.stderr.contains("truncated"), "\(refused.stderr)")
+            #expect(files(dir + "/cache/datasets").isEmpty, "cached: \(files(dir + "/cache/datasets"))")
+            // The real files: cached; a cached copy changed afterwards is not used, but made again.
+            let real = try dataDir(dir, replacing: [:])
+            let first = try #require(try ember(["eval", model, "--data", real], environment: cache, timeout: 60))
+            #expect(first.status == 0, "\(first.stderr)")
+            let copies = files(dir + "/cache/datasets").filter { $0.hasPrefix("t10k-images") }
+            try #require(copies.count == 1, "\(files(dir + "/cache/datasets"))")
+            let copy = dir + "/cache/datasets/" + copies[0]
+            let original = try #require(FileManager.default.contents(atPath: copy))
+            var edited = original
+            edited[edited.count / 2] ^= 0xFF
+            try edited.write(to: URL(fileURLWithPath: copy))
+            let second = try #require(try ember(["eval", model, "--data", real], environment: cache, timeout: 60))
+            #expect(second.status == 0 && second.stdout == first.stdout, "\(second.stdout) vs \(first.stdout)")
+            #expect(FileManager.default.contents(atPath: copy) == original, "the edited copy was not replaced")
+        }
+    }
+
     @Test func optionsAreCheckedBeforeTraining() throws {
         try withTempDir { dir in
             let file = dir + "/a-file"

@@ -1,4 +1,5 @@
 import Runtime
+import Synchronization
 
 /// A recorded operation in the autograd graph: the tensors it read and the rule that maps the
 /// gradient of its output to gradients of those inputs. PyTorch: a `grad_fn` object such as
@@ -6,8 +7,9 @@ import Runtime
 public final class Node: CustomStringConvertible {
     /// PyTorch's class name of the backward function, e.g. `MulBackward0`.
     public let name: String
-    /// The inputs, nil where an input needs no gradient.
-    let inputs: [Tensor?]
+    /// The inputs, nil where an input needs no gradient. An input that an in-place op later gives
+    /// a new history is replaced here by the alias of its earlier value (`releaseEarlierReaders`).
+    @exclusivity(unchecked) var inputs: [Tensor?]
     /// The node that produced each input when this node was recorded (nil for leaves): the graph's
     /// edges. Kept apart from `inputs` because an in-place op later gives the tensor a new history.
     let inputFns: [Node?]
@@ -30,6 +32,10 @@ public final class Node: CustomStringConvertible {
     /// The call stack of the forward call that recorded this node, kept while anomaly detection
     /// is on (`autograd.detectAnomaly`).
     var forwardTrace: Backtrace?
+    /// The order in which nodes were recorded (PyTorch's `sequence_nr`): a node reads only the
+    /// outputs of nodes recorded before it.
+    let sequence = Node.recorded.add(1, ordering: .relaxed).newValue
+    private static let recorded = Atomic<UInt64>(0)
 
     init(name: String, inputs: [Tensor?], saved: [Tensor], backward: @escaping (Tensor, Tensor) -> [Tensor?]) {
         self.name = name

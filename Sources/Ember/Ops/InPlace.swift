@@ -2,6 +2,8 @@ extension Tensor {
     /// Writes `result` (computed out of place from `old`, an alias of self's previous state) into
     /// self and makes self's history that of `result`. Used when autograd records an in-place op.
     func adoptInPlace(_ result: Tensor) {
+        let earlierFn = gradFn
+        defer { releaseEarlierReaders(of: earlierFn) }
         if let b = base, b.isContiguous, result.requiresGradFlag || b.requiresGradFlag {
             // PyTorch's CopySlices: the base's history becomes "old base with this region replaced
             // by the result", and this view's history a view of the new base.
@@ -24,6 +26,26 @@ extension Tensor {
             fn.output = self
             if fn.outputVersion != nil { fn.outputVersion = version }
             requiresGradFlag = true
+        }
+    }
+
+    /// After an in-place op gave self a new history: the nodes of that history recorded since
+    /// `earlierFn` (self's previous one) that read self's previous value now hold that value's
+    /// alias instead of self. Otherwise self's history would hold self (`y.mul_(y)`, a write into
+    /// a view of `y`, `out[t] = h` into a preallocated `out`), a reference cycle that would keep
+    /// the whole graph alive. The walk stops at nodes older than `earlierFn`, so an in-place op
+    /// costs a few steps, not a walk of the network's graph.
+    private func releaseEarlierReaders(of earlierFn: Node?) {
+        guard let earlierFn, let newFn = gradFn, newFn !== earlierFn,
+              let alias = earlierFn.output, alias !== self else { return }
+        var stack = [newFn], seen: Set<ObjectIdentifier> = [ObjectIdentifier(newFn)]
+        while let node = stack.popLast() {
+            for i in node.inputs.indices {
+                if node.inputs[i] === self && node.inputFns[i] === earlierFn { node.inputs[i] = alias }
+                if let next = node.inputFns[i], next.sequence > earlierFn.sequence, seen.insert(ObjectIdentifier(next)).inserted {
+                    stack.append(next)
+                }
+            }
         }
     }
 
