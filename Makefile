@@ -20,7 +20,13 @@ FUZZ_SECONDS ?= 60
 fuzz: bootstrap
 	./scripts/fuzz $(FUZZ_SECONDS)
 
-# The test suite under AddressSanitizer, then ThreadSanitizer (own build folders; slow).
+# The test suite under AddressSanitizer, then ThreadSanitizer (own build folders; slow). The
+# command-line suites run without the leak checker: Foundation's Process leaks on Linux.
 sanitize: build
-	EMBER_BIN=$(CURDIR)/.build/release/ember swift test --sanitize address --build-path .build-asan
-	EMBER_BIN=$(CURDIR)/.build/release/ember TSAN_OPTIONS=halt_on_error=1 swift test --sanitize thread --build-path .build-tsan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
+		swift test --sanitize address --build-path .build-asan --skip 'CraftedInputTests|CommandLineTests'
+	EMBER_BIN=$(CURDIR)/.build/release/ember ASAN_OPTIONS=detect_leaks=0 \
+		swift test --sanitize address --build-path .build-asan --filter 'CraftedInputTests|CommandLineTests'
+	EMBER_BIN=$(CURDIR)/.build/release/ember EMBER_NO_OPENMP=1 \
+		TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/scripts/tsan.supp" \
+		swift test --sanitize thread --build-path .build-tsan

@@ -35,9 +35,12 @@ enum OpenMP {
         let setNumThreads: IntSetter
     }
 
-    /// Nil when libgomp is not loaded (then loops fall back to Dispatch).
+    /// Nil when libgomp is not loaded, or when `EMBER_NO_OPENMP=1` asks for Dispatch instead
+    /// (ThreadSanitizer cannot see libgomp's barriers, so `make sanitize` checks Ember's loops on
+    /// Dispatch, whose synchronization it understands).
     nonisolated(unsafe) static let runtime: Runtime? = {
-        guard let p = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "GOMP_parallel"),
+        guard ProcessInfo.processInfo.environment["EMBER_NO_OPENMP"] != "1",
+              let p = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "GOMP_parallel"),
               let t = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_get_thread_num"),
               let n = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_get_num_threads"),
               let s = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads") else { return nil }
