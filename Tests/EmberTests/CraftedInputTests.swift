@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import Testing
 @testable import Ember
@@ -166,6 +167,24 @@ struct CraftedInputTests {
         }
     }
 
+    @Test func aHugeHeaderInACachedCopyIsRefused() throws {
+        try withTempDir { dir in
+            // A gzip file large enough for the cache (stored, not compressed), whose IDX header
+            // claims 2⁶³ − 2 bytes: addressable, but not to be added to the header's offset.
+            let images = idxHeader([6, 715_827_883, 2_147_483_647]) + (0..<(1_200_000)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+            let root = try dataDir(dir, replacing: [:])
+            let path = root + "/train-images-idx3-ubyte.gz"
+            try FileManager.default.removeItem(atPath: path)
+            let file = try #require(gzopen(path, "wb0"))
+            _ = images.withUnsafeBytes { gzwrite(file, $0.baseAddress, UInt32($0.count)) }
+            gzclose(file)
+            let run = try #require(try ember(["train", "mlp", "--data", root, "--out", dir + "/out"],
+                                             environment: ["EMBER_CACHE": dir + "/cache"], timeout: 60))
+            #expect(run.status != 0 && run.stderr.hasPrefix("Error: ") && run.stderr.contains("truncated: data of shape [6, 715827883, 2147483647]"),
+                    "\(run.stderr)")
+        }
+    }
+
     @Test func optionsAreCheckedBeforeTraining() throws {
         try withTempDir { dir in
             let file = dir + "/a-file"
@@ -220,7 +239,11 @@ struct CraftedInputTests {
             finished.waitUntilExit()
             let dead = out + "/.metrics.csv.ember-\(finished.processIdentifier)-5eed.tmp"
             let live = out + "/.metrics.csv.ember-\(getpid())-5eed.tmp"
-            for path in [dead, live] { try Data("left by a killed run".utf8).write(to: URL(fileURLWithPath: path)) }
+            let recent = out + "/.model.safetensors.ember-\(finished.processIdentifier)-abc.tmp"
+            for path in [dead, live, recent] { try Data("left by a killed run".utf8).write(to: URL(fileURLWithPath: path)) }
+            // Old enough to be stale; `recent` may still be another machine's write in progress.
+            let hourAgo = Date().addingTimeInterval(-Double(AtomicFile<SafeTensorsError>.staleAge) - 60)
+            for path in [dead, live] { try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: path) }
             let victim = dir + "/victim"
             try Data("keep".utf8).write(to: URL(fileURLWithPath: victim))
             try FileManager.default.createSymbolicLink(atPath: dir + "/.result.json.tmp", withDestinationPath: victim)
@@ -230,7 +253,7 @@ struct CraftedInputTests {
             #expect(!FileManager.default.fileExists(atPath: dead), "a dead run's temporary file stayed")
             #expect(FileManager.default.fileExists(atPath: live), "a live process's temporary file was removed")
             #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep")
-            #expect(files(out).filter { $0.hasPrefix(".") } == [URL(fileURLWithPath: live).lastPathComponent])
+            #expect(files(out).filter { $0.hasPrefix(".") } == [live, recent].map { URL(fileURLWithPath: $0).lastPathComponent }.sorted())
         }
     }
 }

@@ -53,7 +53,9 @@ struct AtomicFile<Failure: Error> {
     }
 
     /// Removes the temporary files of processes that no longer run from `dir`: only names Ember
-    /// makes, only regular files, and never one of a live process (which may be writing it).
+    /// makes, only regular files, never one of a live process (which may be writing it), and
+    /// only those untouched for `staleAge` seconds (a process id names no process of another
+    /// machine or container sharing the directory, whose write may still be going on).
     static func removeStale(in dir: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
@@ -63,9 +65,14 @@ struct AtomicFile<Failure: Error> {
             guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
             var info = stat()
             let path = dir + "/" + name
-            if lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { unlink(path) }
+            if lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && time(nil) - info.st_mtim.tv_sec > staleAge {
+                unlink(path)
+            }
         }
     }
+
+    /// How long a dead process's temporary file is left alone, in seconds.
+    static var staleAge: Int { 3600 }
 
     /// Appends `count` bytes from `bytes`.
     func write(_ bytes: UnsafeRawPointer, count: Int) throws(Failure) {

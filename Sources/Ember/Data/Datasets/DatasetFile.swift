@@ -101,10 +101,11 @@ struct DatasetFile: ~Copyable {
             return nil
         }
         let offset = Int(gztell(file))
-        guard size >= offset + count else {
+        // `count` comes from a header: compared with what is left, never added to the offset.
+        guard count <= size - offset else {
             throw DatasetError(.invalidFormat, path: path, "truncated: \(what) needs \(count) bytes, but only \(size - offset) remain")
         }
-        guard size == offset + count else { throw DatasetError(.invalidFormat, path: path, "trailing bytes after \(what)") }
+        guard count == size - offset else { throw DatasetError(.invalidFormat, path: path, "trailing bytes after \(what)") }
         return Storage(mapping: cachedCopy, offset: offset, byteCount: count)
     }
 
