@@ -6,7 +6,8 @@ import PackageDescription
 /// keeps in its `d2lzh_pytorch` package.
 let walkThroughs = ["TensorBasics", "Autograd", "ModelConstruction", "ConvolutionLayers", "CNNArchitectures"]
 let trainingPrograms = ["LinearRegressionScratch", "LinearRegressionConcise", "SoftmaxRegressionScratch",
-                        "SoftmaxRegressionConcise", "MLPScratch", "MLPConcise", "LeNet5", "BatchNormLeNet"]
+                        "SoftmaxRegressionConcise", "MLPScratch", "MLPConcise", "LeNet5", "BatchNormLeNet",
+                        "ResNetTraining", "DenseNetTraining"]
 
 /// The CPU the library's kernels are compiled for. Swift otherwise targets the x86-64 baseline
 /// (SSE2): a `SIMD8<Float>` is two 4-wide halves and nothing uses AVX. Haswell (AVX2, FMA, 2013

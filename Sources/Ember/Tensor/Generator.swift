@@ -68,6 +68,42 @@ public final class Generator: @unchecked Sendable {
         return y
     }
 
+    /// `count` successive `random32()` values into `out`, a whole run of state words at a time
+    /// (call under the lock). Building a model draws tens of millions of values; this is the same
+    /// stream without a property access per word.
+    func random32(into out: UnsafeMutablePointer<UInt32>, count: Int) {
+        var done = 0
+        while done < count {
+            if left == 1 {
+                twist()
+                left = Self.n + 1
+            }
+            let take = Swift.min(left - 1, count - done), start = next
+            words.withUnsafeBufferPointer { s in
+                for k in 0..<take {
+                    var y = s[start + k]
+                    y ^= y >> 11
+                    y ^= (y << 7) & 0x9D2C_5680
+                    y ^= (y << 15) & 0xEFC6_0000
+                    y ^= y >> 18
+                    out[done + k] = y
+                }
+            }
+            left -= take
+            next += take
+            done += take
+        }
+    }
+
+    /// `count` successive `uniformFloat(from, to)` values into `out` (call under the lock).
+    func uniformFloats(into out: UnsafeMutablePointer<Float>, count: Int, _ from: Double, _ to: Double) {
+        let a = Float(from), width = Float(to) - a
+        out.withMemoryRebound(to: UInt32.self, capacity: count) { bits in
+            random32(into: bits, count: count)
+            for i in 0..<count { bits[i] = a.addingProduct(Float(bits[i] & 0xFF_FFFF) * 0x1p-24, width).bitPattern }
+        }
+    }
+
     /// 64 random bits, the first draw high (call under the lock). PyTorch: `random64()`.
     @inline(__always) func random64() -> UInt64 {
         let hi = UInt64(random32())

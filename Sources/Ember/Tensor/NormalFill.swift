@@ -10,7 +10,11 @@ enum NormalFill {
     /// `count` samples of N(mean, std²) as float32 values (`count` ≥ 16).
     static func float32(_ count: Int, mean: Double, std: Double, _ g: Generator) -> [Float] {
         let mean = Float(mean), std = Float(std)
-        return blocks(count, g.uniformFloat) { u1, u2 in
+        let uniforms = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            g.uniformFloats(into: buffer.baseAddress!, count: count, 0, 1)
+            initialized = count
+        }
+        return blocks(uniforms, g.uniformFloat) { u1, u2 in
             let radius = (-2 * log(1 - u1)).squareRoot()
             let (s, c) = sinCos(Float(2 * Double.pi) * u2)
             return (mean.addingProduct(radius * c, std), mean.addingProduct(radius * s, std))
@@ -19,16 +23,17 @@ enum NormalFill {
 
     /// `count` samples of N(mean, std²) as float64 values (`count` ≥ 16).
     static func float64(_ count: Int, mean: Double, std: Double, _ g: Generator) -> [Double] {
-        blocks(count, g.uniform) { u1, u2 in
+        blocks((0..<count).map { _ in g.uniform() }, g.uniform) { u1, u2 in
             let radius = (-2 * Foundation.log(1 - u1)).squareRoot(), theta = 2 * Double.pi * u2
             return (mean.addingProduct(radius * Foundation.cos(theta), std), mean.addingProduct(radius * Foundation.sin(theta), std))
         }
     }
 
-    /// `count` uniforms from `draw`, then `pair` over elements `j` and `j + 8` of each block of 16,
-    /// the ragged end redrawn as a last block over the final 16 elements.
-    private static func blocks<T>(_ count: Int, _ draw: () -> T, _ pair: (T, T) -> (T, T)) -> [T] {
-        var d = (0..<count).map { _ in draw() }
+    /// `pair` over elements `j` and `j + 8` of each block of 16 of `uniforms`, the ragged end
+    /// redrawn from `draw` as a last block over the final 16 elements.
+    private static func blocks<T>(_ uniforms: [T], _ draw: () -> T, _ pair: (T, T) -> (T, T)) -> [T] {
+        var d = uniforms
+        let count = d.count
         func block(_ at: Int) {
             for j in at..<(at + 8) { (d[j], d[j + 8]) = pair(d[j], d[j + 8]) }
         }

@@ -31,6 +31,13 @@ extension Tensor {
     private func fillUniform(_ from: Double, _ to: Double, _ generator: Generator?) {
         if dtype == .float64 {
             fillEach(generator) { from.addingProduct($0.uniform(), to - from) }
+        } else if dtype == .float32 {
+            // Straight into the storage: the general path's array of doubles was 8 bytes per
+            // weight of transient memory (210 MB for AlexNet's first linear layer) and most of
+            // building a model in a debug build.
+            check(isContiguous, "random fill expects a contiguous tensor")
+            let p = pointer(as: Float.self), n = numel
+            (generator ?? Generator.current).withLock { $0.uniformFloats(into: p, count: n, from, to) }
         } else {
             fillEach(generator) { Double($0.uniformFloat(from, to)) }
         }
@@ -41,6 +48,12 @@ extension Tensor {
     /// `Generator.normal()` each (which keeps a pair's second value for the next call).
     private func fillNormal(_ mean: Double, _ std: Double, _ generator: Generator?, blocks: Bool = true) {
         let n = numel, wide = dtype == .float64
+        if dtype == .float32 && n >= 16 && blocks {  // straight into the storage, as fillUniform
+            check(isContiguous, "random fill expects a contiguous tensor")
+            let values = (generator ?? Generator.current).withLock { NormalFill.float32(n, mean: mean, std: std, $0) }
+            values.withUnsafeBufferPointer { pointer(as: Float.self).update(from: $0.baseAddress!, count: n) }
+            return
+        }
         fillRandom(generator) { g in
             if n < 16 || !blocks { return (0..<n).map { _ in mean.addingProduct(g.normal(), std) } }
             return wide ? NormalFill.float64(n, mean: mean, std: std, g)
