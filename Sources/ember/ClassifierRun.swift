@@ -34,7 +34,6 @@ struct ClassifierRun {
         }
         let outputs = try RunOutputs(dir: out, resumingAfter: resume == nil ? nil : startEpoch)
         var firstStep: Double?, epochSeconds: [Double] = [], lastLoss = 0.0, testAccuracy = 0.0
-        var testBatches: [(Tensor, Tensor)]?  // made once, at the first evaluation
         let (lastEpoch, overflow) = startEpoch.addingReportingOverflow(recipe.epochs)
         guard !overflow else { throw CommandError("--epochs: \(recipe.epochs) more epochs after epoch \(startEpoch) is more than can be counted") }
         let loader = fashion.trainLoader(batchSize: recipe.batchSize, workers: workers)
@@ -60,10 +59,9 @@ struct ClassifierRun {
             }
             epochSeconds.append(Date().timeIntervalSince(started))
             model.eval()
-            if testBatches == nil {
-                testBatches = FashionData.batches(try fashion.testSplit(), batchSize: 1000, size: workload.imageSize)
-            }
-            testAccuracy = evaluate(model: { model(workload.input($0)) }, batches: testBatches!,
+            let testBatches = FashionData.batches(try fashion.testSplit(), batchSize: workload.evalBatchSize,
+                                                  size: workload.imageSize)
+            testAccuracy = evaluate(model: { model(workload.input($0)) }, batches: testBatches,
                                     loss: workload.meanLoss).accuracy
             lastLoss = bar.loss
             bar.finish(summary: String(format: "test acc %.4f", testAccuracy))

@@ -12,11 +12,11 @@ struct Eval: ParsableCommand {
     @Argument(help: "The weights to evaluate.") var checkpoint: String
     @Option(help: "The workload the weights belong to, when the file does not say.") var workload: Workload?
     @Option(help: "Fashion-MNIST directory (IDX files, gzipped or not).") var data = FashionMNIST.defaultRoot
-    @Option(parsing: .unconditional, help: "Batch size.") var batchSize = 1000
+    @Option(parsing: .unconditional, help: "Batch size (default: 1000, fewer for the 96- and 224-pixel models).") var batchSize: Int?
     @OptionGroup var threading: ThreadOptions
 
     func validate() throws {
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+        if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
     }
 
     func run() throws {
@@ -25,7 +25,7 @@ struct Eval: ParsableCommand {
         let w = trained.workload
         try trained.requireClassifier(for: "eval", path: checkpoint)
         let test = try FashionMNIST(root: data, train: false)
-        let batches = FashionData.batches(test, batchSize: batchSize, size: w.imageSize)
+        let batches = FashionData.batches(test, batchSize: batchSize ?? w.evalBatchSize, size: w.imageSize)
         let result = evaluate(model: { trained.model(w.input($0)) }, batches: batches, loss: w.meanLoss)
         let trainedFor = trained.epoch.map { " after \($0) epochs" } ?? ""
         print(String(format: "%@ (%@%@): test accuracy %.4f, test loss %.4f on %d images",

@@ -4,6 +4,8 @@ import Ember
 /// The textbook's experiments, with the recipes `shared/bench/torch_ref.py` runs them with.
 enum Workload: String, CaseIterable, ExpressibleByArgument {
     case linreg, softmax, mlpScratch = "mlp-scratch", mlp, lenet, bnLenet = "bn-lenet"
+    /// The CNN chapter's networks from the model zoo.
+    case resnet18, densenet, googlenet, mobilenetV2 = "mobilenet-v2", alexnet, vgg11, nin
 
     /// Epochs when `--epochs` is not given: the runs PyTorch's accuracy bars were measured with.
     var defaultEpochs: Int {
@@ -12,16 +14,29 @@ enum Workload: String, CaseIterable, ExpressibleByArgument {
         case .softmax, .mlpScratch: 30
         case .mlp, .lenet: 20
         case .bnLenet: 5
+        case .resnet18, .densenet, .googlenet, .mobilenetV2, .alexnet, .vgg11, .nin: 10
         }
     }
 
-    var defaultBatchSize: Int { self == .linreg ? 30 : 256 }
+    var defaultBatchSize: Int {
+        switch self {
+        case .linreg: 30
+        case .resnet18, .densenet, .googlenet, .mobilenetV2: 64
+        case .alexnet, .vgg11, .nin: 32
+        default: 256
+        }
+    }
+
+    /// The batch size for the test split: 1000 images as torch_ref.py evaluates, fewer for
+    /// larger images so that a batch's activations stay near the training step's size (1000
+    /// AlexNet images of 224 × 224 would hold 1.1 GB in the first layer's output alone).
+    var evalBatchSize: Int { imageSize <= 32 ? 1000 : Swift.max(32, 1000 * 28 * 28 / (imageSize * imageSize)) }
 
     var defaultLR: Double {
         switch self {
         case .linreg: 0.008
         case .softmax, .mlpScratch: 0.1
-        case .mlp, .lenet, .bnLenet: 1e-3
+        default: 1e-3
         }
     }
 
@@ -31,7 +46,14 @@ enum Workload: String, CaseIterable, ExpressibleByArgument {
 
     /// Side of the square input images: LeNet takes Fashion-MNIST resized to 32×32, as the
     /// textbook does; linreg has no images.
-    var imageSize: Int { self == .lenet ? 32 : 28 }
+    var imageSize: Int {
+        switch self {
+        case .lenet: 32
+        case .resnet18, .densenet, .googlenet, .mobilenetV2: 96
+        case .alexnet, .vgg11, .nin: 224
+        default: 28
+        }
+    }
 
     /// The model, as the textbook (and torch_ref.py) builds it.
     func model() -> Module {
@@ -44,15 +66,19 @@ enum Workload: String, CaseIterable, ExpressibleByArgument {
             ScratchNet(sizes: [784, 256, 128, 10], classifier: true)
         case .mlp:
             Sequential(Flatten(), Linear(784, 256), ReLU(), Linear(256, 128), ReLU(), Linear(128, 10))
-        case .lenet:
-            Sequential(Conv2d(1, 6, 5), ReLU(), AvgPool2d(2, stride: 2), Conv2d(6, 16, 5), ReLU(),
-                       AvgPool2d(2, stride: 2), Flatten(), Linear(400, 120), ReLU(), Linear(120, 84), ReLU(),
-                       Linear(84, 10))
+        case .lenet: LeNet()
         case .bnLenet:
             Sequential(Conv2d(1, 6, 5), BatchNorm2d(6), Sigmoid(), MaxPool2d(2, stride: 2),
                        Conv2d(6, 16, 5), BatchNorm2d(16), Sigmoid(), MaxPool2d(2, stride: 2), Flatten(),
                        Linear(256, 120), BatchNorm1d(120), Sigmoid(), Linear(120, 84), BatchNorm1d(84), Sigmoid(),
                        Linear(84, 10))
+        case .resnet18: ResNet()
+        case .densenet: DenseNet()
+        case .googlenet: GoogLeNet()
+        case .mobilenetV2: MobileNetV2()
+        case .alexnet: AlexNet()
+        case .vgg11: VGG()
+        case .nin: NiN()
         }
     }
 
@@ -61,7 +87,7 @@ enum Workload: String, CaseIterable, ExpressibleByArgument {
         switch self {
         case .linreg, .softmax, .mlpScratch: SGD(params, lr: lr / Double(batchSize))
         case .mlp: AdamW(params, lr: lr)
-        case .lenet, .bnLenet: Adam(params, lr: lr)
+        default: Adam(params, lr: lr)
         }
     }
 
