@@ -127,7 +127,7 @@ extension Tensor {
     /// PyTorch: `torch.nn.functional.hardtanh`.
     public func hardtanh(minVal: Double = -1, maxVal: Double = 1) -> Tensor {
         unary(UnaryFn.Hardtanh.self, "HardtanhBackward0", p: minVal, q: maxVal) { g, x, _ in
-            g * ((x .> minVal).logicalAnd(x .< maxVal)).to(g.dtype)
+            g.hardtanhBackward(x, minVal, maxVal)
         }
     }
     /// PyTorch: `torch.erf`.
@@ -255,6 +255,17 @@ extension Tensor {
         let out = Tensor(uninitializedShape: shape, dtype: dtype)
         binaryKernel(BinaryFn.ThresholdBackward.self, self, mask, out)
         return out.recording("ThresholdBackwardBackward0", [self]) { gg, _ in [gg.whereMaskPositive(mask)] }
+    }
+
+    /// `self` where `lo < x < hi`, zero elsewhere, in one pass (hardtanh's gradient; PyTorch's
+    /// `hardtanh_backward`). Differentiable in `self`: its gradient is masked the same way.
+    func hardtanhBackward(_ x: Tensor, _ lo: Double, _ hi: Double) -> Tensor {
+        guard dtype == x.dtype, dtype == .float32 || dtype == .float64, shape == x.shape else {
+            return self * ((x .> lo).logicalAnd(x .< hi)).to(dtype)
+        }
+        let out = Tensor(uninitializedShape: shape, dtype: dtype)
+        hardtanhBackwardKernel(self, x, out, lo, hi)
+        return out.recording("HardtanhBackwardBackward0", [self]) { gg, _ in [gg.hardtanhBackward(x, lo, hi)] }
     }
 
     /// `self · (1 − y) · y` in one pass: sigmoid's gradient from its output `y` (PyTorch's

@@ -16,11 +16,12 @@ final class ConvPlan: @unchecked Sendable {
                                scratchpad: dnnl_memory_desc_t)?
     private var backwardWeights: (prim: dnnl_primitive_t, src: DNNLLayout, diffWeights: DNNLLayout, diffDst: DNNLLayout,
                                   scratchpad: dnnl_memory_desc_t)?
-    private var scratch: [Int: UnsafeMutableRawPointer] = [:]
-    private var scratchSize: [Int: Int] = [:]
+    /// The scratch buffers of the current run by role, from `ScratchPool`; given back when the run
+    /// ends, but for a reordered output gradient the other backward pass may reuse.
+    private var scratch: [Int: (pointer: UnsafeMutableRawPointer, size: Int)] = [:]
     /// The output gradient last reordered by a backward primitive: the caller's token for that
     /// gradient, its layout and the slot holding it, so the other backward primitive of the same
-    /// step can reuse it instead of reordering again.
+    /// step can reuse it instead of reordering again. Kept until that reuse or the next forward.
     private var reorderedDiffDst: (token: Int, layout: dnnl_memory_desc_t, slot: Int)?
 
     private static let cache = PlanCache<ConvGeometry, ConvPlan>(ConvPlan.init)
@@ -31,7 +32,15 @@ final class ConvPlan: @unchecked Sendable {
     init(_ g: ConvGeometry) { geometry = g }
 
     deinit {
-        for p in scratch.values { p.deallocate() }
+        scratch.values.forEach(ScratchPool.give)
+    }
+
+    /// Gives back the run's scratch buffers, all but a reordered output gradient kept for reuse.
+    private func endRun() {
+        for (slot, b) in scratch where slot != reorderedDiffDst?.slot {
+            ScratchPool.give(b)
+            scratch[slot] = nil
+        }
     }
 
     private var dims: (strides: [Int64], dilates: [Int64], padL: [Int64], padR: [Int64]) {
@@ -92,11 +101,11 @@ final class ConvPlan: @unchecked Sendable {
 
     /// A reusable buffer for role `slot` of at least `size` bytes.
     private func buffer(_ slot: Int, _ size: Int) -> UnsafeMutableRawPointer {
-        if let p = scratch[slot], scratchSize[slot]! >= size { return p }
-        scratch[slot]?.deallocate()
-        let p = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
-        scratch[slot] = p
-        scratchSize[slot] = size
+        if let b = scratch[slot], b.size >= size { return b.pointer }
+        scratch[slot].map(ScratchPool.give)
+        let b = ScratchPool.take(size)
+        scratch[slot] = b
+        let p = b.pointer
         return p
     }
 
@@ -107,7 +116,8 @@ final class ConvPlan: @unchecked Sendable {
         if layout.isPlain { return plain }
         var wanted = layout.chosen
         if let token, let r = reorderedDiffDst, r.token == token, dnnl_memory_desc_equal(&wanted, [r.layout]) != 0 {
-            return scratch[r.slot]!
+            reorderedDiffDst = nil  // reused once, given back with the run's other buffers
+            return scratch[r.slot]!.pointer
         }
         let b = chosen(layout, plain, slot: slot, stream)
         reorderedDiffDst = token.map { ($0, layout.chosen, slot) }
@@ -141,6 +151,8 @@ final class ConvPlan: @unchecked Sendable {
     func runForward(src: UnsafeMutableRawPointer, weights: UnsafeMutableRawPointer, bias: UnsafeMutableRawPointer,
                     dst: UnsafeMutableRawPointer) {
         lock.lock(); defer { lock.unlock() }
+        reorderedDiffDst = nil
+        defer { endRun() }
         _ = ensureForward()
         let f = forward!, stream = ThreadState.current.dnnlStream
         let s = chosen(f.src, src, slot: 0, stream), w = chosen(f.weights, weights, slot: 1, stream)
@@ -156,6 +168,7 @@ final class ConvPlan: @unchecked Sendable {
     func runBackwardData(diffDst: UnsafeMutableRawPointer, weights: UnsafeMutableRawPointer, diffSrc: UnsafeMutableRawPointer,
                          token: Int? = nil) {
         lock.lock(); defer { lock.unlock() }
+        defer { endRun() }
         if backwardData == nil {
             let hint = ensureForward()
             let g = geometry
@@ -182,6 +195,7 @@ final class ConvPlan: @unchecked Sendable {
     func runBackwardWeights(src: UnsafeMutableRawPointer, diffDst: UnsafeMutableRawPointer,
                             diffWeights: UnsafeMutableRawPointer, diffBias: UnsafeMutableRawPointer?, token: Int? = nil) {
         lock.lock(); defer { lock.unlock() }
+        defer { endRun() }
         if backwardWeights == nil {
             let hint = ensureForward()
             let g = geometry
