@@ -151,6 +151,12 @@ let randomPoolConfigs: [PoolConfig] = {
                               ceil: true, includePad: true, divisor: nil))
     configs.append(PoolConfig(kind: "avg", shape: [4, 8, 33, 31], k: (3, 2), s: (2, 2), p: (1, 1), d: (1, 1),
                               ceil: true, includePad: false, divisor: nil))
+    // Wide rows, for the float32 kernel's eight columns at a time: GoogLeNet's 3×3 poolings at
+    // stride 1 and 2 with padding, AlexNet's at stride 2 without, a dilated row step.
+    for (shape, k, s, p, d) in [([2, 3, 12, 29], (3, 3), (1, 1), (1, 1), (1, 1)), ([2, 3, 20, 41], (3, 3), (2, 2), (1, 1), (1, 1)),
+                                ([2, 2, 27, 40], (3, 3), (2, 2), (0, 0), (1, 1)), ([1, 2, 15, 37], (2, 3), (1, 1), (1, 1), (2, 1))] {
+        configs.append(PoolConfig(kind: "max", shape: shape, k: k, s: s, p: p, d: d, ceil: false, includePad: true, divisor: nil))
+    }
     return configs
 }()
 
@@ -193,6 +199,24 @@ let randomPoolConfigs: [PoolConfig] = {
         #expect(close(out.toDoubles(), want.out))
         if let indices { #expect(indices.toInts() == want.indices) }
         #expect(close(grad.toDoubles(), want.gradInput))
+    }
+
+    /// The float32 kernel (eight columns at a time) picks the winners float64's general loop picks,
+    /// with NaN (the last NaN of a window wins) and -inf among the values.
+    @Test func wideMaxPoolingMatchesTheGeneralLoopWithNaN() {
+        let x = Tensor.randn([2, 3, 11, 35], generator: Generator(seed: 5))
+        noGrad {
+            x[0, 0, 3, 10] = Tensor(Float.nan)
+            x[0, 0, 3, 12] = Tensor(Float.nan)
+            x[1, 2, 0, 0] = Tensor(-Float.infinity)
+            x[1, 1, 5, 20...30] = Tensor.full([11], -Double.infinity)
+        }
+        for (s, p) in [(1, 1), (2, 1), (2, 0)] {
+            let (a, ia) = F.maxPool2dWithIndices(x, kernelSize: [3, 3], stride: [s, s], padding: [p, p])
+            let (b, ib) = F.maxPool2dWithIndices(x.to(.float64), kernelSize: [3, 3], stride: [s, s], padding: [p, p])
+            #expect(ia.toInts() == ib.toInts())
+            #expect(a.toDoubles().map { $0.isNaN ? 1e300 : $0 } == b.toDoubles().map { $0.isNaN ? 1e300 : $0 })
+        }
     }
 
     @Test func gradcheckMaxPool() {
