@@ -10,12 +10,19 @@ public final class Storage: @unchecked Sendable {
     public let byteCount: Int
     /// The mapping to undo instead of freeing `data`, for storage mapped from a file.
     private let mapping: (base: UnsafeMutableRawPointer, length: Int)?
+    /// The size of the `LargeBlocks` block holding `data`, or 0 for memory from malloc.
+    private let blockSize: Int
 
     /// Allocates `byteCount` bytes, 64-byte aligned, uninitialized.
     init(byteCount: Int) {
         _ = Storage.heapKept
         self.byteCount = byteCount
-        data = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+        if byteCount >= LargeBlocks.threshold {
+            (data, blockSize) = LargeBlocks.allocate(byteCount)
+        } else {
+            data = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+            blockSize = 0
+        }
         mapping = nil
     }
 
@@ -39,6 +46,7 @@ public final class Storage: @unchecked Sendable {
         self.byteCount = byteCount
         data = base + offset
         mapping = (base, length)
+        blockSize = 0
     }
 
     /// Keeps freed blocks up to 32 MiB in malloc's heap instead of returning them to the system:
@@ -57,7 +65,13 @@ public final class Storage: @unchecked Sendable {
     }
 
     deinit {
-        if let mapping { munmap(mapping.base, mapping.length) } else { data.deallocate() }
+        if let mapping {
+            munmap(mapping.base, mapping.length)
+        } else if blockSize > 0 {
+            LargeBlocks.release(data, size: blockSize)
+        } else {
+            data.deallocate()
+        }
     }
 }
 
