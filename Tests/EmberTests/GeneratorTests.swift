@@ -2,7 +2,8 @@ import Foundation
 import Testing
 @testable import Ember
 
-// The default generator draws what PyTorch's CPU generator draws, bit for bit: values and the
+// The default generator draws what PyTorch's CPU generator draws, bit for bit (each test on a
+// generator of its own, `withOwnGenerator`, as other suites draw alongside): values and the
 // generator's state afterwards, from `Tests/Fixtures/random.json`
 // (`/work/torch215/bin/python scripts/fixtures/generators.py`).
 
@@ -58,7 +59,9 @@ private func hex(_ state: Tensor) -> String { state.toInts().map { String(format
     }
 
     @Test(arguments: generatorFixtures.cases.keys.sorted())
-    func drawsWhatPyTorchDraws(_ name: String) {
+    func drawsWhatPyTorchDraws(_ name: String) { withOwnGenerator { drawsWhatPyTorchDrawsOnThisThread(name) } }
+
+    private func drawsWhatPyTorchDrawsOnThisThread(_ name: String) {
         let c = generatorFixtures.cases[name]!
         manualSeed(c.seed)
         for (k, call) in c.calls.enumerated() {
@@ -95,7 +98,9 @@ private func hex(_ state: Tensor) -> String { state.toInts().map { String(format
 
     /// A shuffling loader draws as PyTorch's: one 64-bit base seed per epoch, then (without a
     /// generator of its own) the sampler's seed for a fresh generator that shuffles.
-    @Test func loaderShufflesFromTheDefaultGeneratorAsPyTorch() {
+    @Test func loaderShufflesFromTheDefaultGeneratorAsPyTorch() { withOwnGenerator { loaderShufflesOnThisThread() } }
+
+    private func loaderShufflesOnThisThread() {
         let data = TensorDataset(Tensor.arange(0, 10), Tensor.arange(0, 10))
         manualSeed(0)
         let order = DataLoader(data, batchSize: 10, shuffle: true).flatMap { $0.0.toInts() }

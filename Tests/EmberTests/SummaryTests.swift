@@ -41,7 +41,9 @@ enum LeNetSummary {
 
     /// Folding at depth 1 keeps the totals; each stage's row carries its subtree's parameters;
     /// running the summary moves neither the running statistics, the mode nor the generator.
-    @Test func foldedRowsSumTheirSubtrees() {
+    @Test func foldedRowsSumTheirSubtrees() { withOwnGenerator { foldedRowsOnThisThread() } }
+
+    private func foldedRowsOnThisThread() {
         let model = ResNet()
         model.train()
         let before = getRngState().toInts()

@@ -34,15 +34,6 @@ let zooModels: [String: @Sendable () -> Module] = [
     "tv_mobilenet_v2": { TorchVision.MobileNetV2(inChannels: 2, numClasses: 10) },
 ]
 
-/// `body()` drawing from a generator of its own: building these models draws for seconds, which
-/// would move the default generator under GeneratorTests, running alongside.
-func withOwnGenerator<T>(_ body: () -> T) -> T {
-    let thread = ThreadState.current, saved = thread.generator
-    thread.generator = Generator(seed: 0)
-    defer { thread.generator = saved }
-    return body()
-}
-
 /// The fixture script's `noise`: `count` values in [-1, 1) from murmur3's finalizer of
 /// `index · 2^20 + k`, exact in float32, each passed through `transform` and written at `out`.
 func zooNoise(_ count: Int, _ index: Int, into out: UnsafeMutablePointer<Float>, _ transform: (Float) -> Float = { $0 }) {

@@ -48,7 +48,8 @@ extension ConvGeometry {
         // 5×5 with ≥ 32 channels and ≥ 8×8 outputs (AlexNet's conv2, 96 → 256 at 26×26): oneDNN
         // 2.6 has Winograd only for 3×3, and its F(4×4, 3×3) on the four stacked copies measured
         // 1.4–2.4× faster than its direct 5×5 kernel in each pass, despite 36 taps for 25.
-        if unitSteps && kh == 5 && kw == 5 && cin >= 32 && cout >= 32 && outH >= 8 && outW >= 8 {
+        // Only where oneDNN has that Winograd kernel (AVX-512; not on AVX2-only processors).
+        if unitSteps && kh == 5 && kw == 5 && Self.oneDNNHasWinograd && cin >= 32 && cout >= 32 && outH >= 8 && outW >= 8 {
             return .fiveByFive
         }
 
@@ -74,6 +75,24 @@ extension ConvGeometry {
         }
         return .oneDNNDirect
     }
+
+    /// Whether oneDNN has a Winograd convolution on this processor: it has only an AVX-512 one, and
+    /// refuses the algorithm (`unimplemented`) elsewhere. Asked once, of a small 3×3 convolution.
+    static let oneDNNHasWinograd: Bool = {
+        let g = ConvGeometry(n: 1, cin: 16, h: 8, w: 8, cout: 16, kh: 3, kw: 3, stride: [1, 1], padL: [1, 1],
+                             padR: [1, 1], dilation: [1, 1], groups: 1, dtype: .float32)
+        var src = DNNL.anyDesc(g.srcDims, .float32), wei = DNNL.anyDesc(g.weightDims, .float32)
+        var bias = DNNL.plainDesc([g.cout], .float32), dst = DNNL.anyDesc(g.dstDims, .float32)
+        var desc = dnnl_convolution_desc_t()
+        var s: [Int64] = [1, 1], d: [Int64] = [0, 0], pad: [Int64] = [1, 1]
+        guard dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_training, dnnl_convolution_winograd,
+                                                         &src, &wei, &bias, &dst, &s, &d, &pad, &pad) == dnnl_success
+        else { return false }
+        var pd: dnnl_primitive_desc_t?
+        let status = withUnsafePointer(to: &desc) { dnnl_primitive_desc_create(&pd, UnsafeRawPointer($0), nil, DNNL.engine, nil) }
+        if let pd { dnnl_primitive_desc_destroy(pd) }
+        return status == dnnl_success
+    }()
 
     /// The algorithm oneDNN's primitives of this geometry are created with: all three passes share
     /// one plan, built from the forward's description.
