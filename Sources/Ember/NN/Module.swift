@@ -55,7 +55,9 @@ open class Module: CustomStringConvertible {
         runHooks([input, second, third], forward(input, second, third))
     }
 
-    private func runHooks(_ inputs: [Tensor], _ output: Tensor) -> Tensor {
+    /// `output` passed through the forward hooks, which see `inputs`; a module whose call takes or
+    /// gives a state tuple (the recurrent layers) passes its tensors and its main output.
+    func runHooks(_ inputs: [Tensor], _ output: Tensor) -> Tensor {
         var out = output
         for (_, hook) in forwardHooks { out = hook(self, inputs, out) ?? out }
         return out
