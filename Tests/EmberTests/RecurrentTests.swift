@@ -45,18 +45,28 @@ let recurrentFixtures: RecurrentFixtures = loadFixtures("recurrent.json")
 private func recurrentModule(_ c: RecurrentCase) -> (Module, (Tensor, Tensor?, Tensor?) -> (Tensor, Tensor?, Tensor?)) {
     let (i, h) = (c.int("input_size", 0), c.int("hidden_size", 0))
     let (layers, bias, bf, bi) = (c.int("num_layers", 1), c.bool("bias", true), c.bool("batch_first", false), c.bool("bidirectional", false))
+    let lengths = c.args["lengths"]?.ints, sorted = c.bool("enforce_sorted", true)
+    /// `body` on the input, packed first when the case has lengths (and the output padded back).
+    func maybePacked<S>(_ x: Tensor, _ state: S?, _ padded: (Tensor, S?) -> (Tensor, Tensor, Tensor?),
+                        _ packed: (PackedSequence, S?) -> (PackedSequence, Tensor, Tensor?)) -> (Tensor, Tensor?, Tensor?) {
+        guard let lengths else { return padded(x, state) }
+        let (o, h, cn) = packed(F.packPaddedSequence(x, lengths: lengths, batchFirst: bf, enforceSorted: sorted), state)
+        return (F.padPackedSequence(o, batchFirst: bf).0, h, cn)
+    }
     switch c.kind {
     case "rnn_tanh", "rnn_relu":
         let m = RNN(i, h, numLayers: layers, nonlinearity: c.kind == "rnn_relu" ? .relu : .tanh, bias: bias, batchFirst: bf, bidirectional: bi)
-        return (m, { x, h0, _ in let (o, hn) = m(x, h0); return (o, hn, nil) })
+        return (m, { x, h0, _ in maybePacked(x, h0, { let (o, hn) = m($0, $1); return (o, hn, nil) },
+                                              { let (o, hn) = m($0, $1); return (o, hn, nil) }) })
     case "gru":
         let m = GRU(i, h, numLayers: layers, bias: bias, batchFirst: bf, bidirectional: bi)
-        return (m, { x, h0, _ in let (o, hn) = m(x, h0); return (o, hn, nil) })
+        return (m, { x, h0, _ in maybePacked(x, h0, { let (o, hn) = m($0, $1); return (o, hn, nil) },
+                                              { let (o, hn) = m($0, $1); return (o, hn, nil) }) })
     case "lstm":
         let m = LSTM(i, h, numLayers: layers, bias: bias, batchFirst: bf, bidirectional: bi, projSize: c.int("proj_size", 0))
         return (m, { x, h0, c0 in
-            let (o, (hn, cn)) = m(x, h0.map { ($0, c0!) })
-            return (o, hn, cn)
+            maybePacked(x, h0.map { ($0, c0!) }, { let (o, (hn, cn)) = m($0, $1); return (o, hn, cn) },
+                        { let (o, (hn, cn)) = m($0, $1); return (o, hn, cn) })
         })
     case "rnn_tanh_cell", "rnn_relu_cell":
         let m = RNNCell(i, h, bias: bias, nonlinearity: c.kind == "rnn_relu_cell" ? .relu : .tanh)
@@ -164,6 +174,36 @@ private func recurrentModule(_ c: RecurrentCase) -> (Module, (Tensor, Tensor?, T
         let (o, h) = gru(Tensor.ones([4, 1, 2]), Tensor.zeros([1, 1, 3]))
         #expect(seen == [[4, 1, 2], [1, 1, 3]])
         #expect(o.abs().sum().item() == 0 && h.abs().sum().item() > 0)
+    }
+
+    /// Packing and padding as PyTorch's `pack_sequence(..., enforce_sorted=False)`: longest first
+    /// (ties in order), step by step, and back in the caller's order.
+    @Test func packingRoundTrips() {
+        let a = Tensor([1.0, 2, 3]), b = Tensor([4.0]), c = Tensor([5.0, 6])
+        let padded = F.padSequence([a, b, c], batchFirst: true, paddingValue: -1)
+        #expect(padded.shape == [3, 3] && padded.toDoubles() == [1, 2, 3, 4, -1, -1, 5, 6, -1])
+        let packed = F.packSequence([a, b, c], enforceSorted: false)
+        #expect(packed.data.toDoubles() == [1, 5, 4, 2, 6, 3])
+        #expect(packed.batchSizes.toInts() == [3, 2, 1])
+        #expect(packed.sortedIndices?.toInts() == [0, 2, 1] && packed.unsortedIndices?.toInts() == [0, 2, 1])
+        let (back, lengths) = F.padPackedSequence(packed, batchFirst: true, totalLength: 4)
+        #expect(back.shape == [3, 4] && back.toDoubles() == [1, 2, 3, 0, 4, 0, 0, 0, 5, 6, 0, 0])
+        #expect(lengths.toInts() == [3, 1, 2])
+    }
+
+    @Test func unsortedLengthsAreRefusedWhenSortingIsEnforced() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = F.packPaddedSequence(Tensor.zeros([3, 2, 1]), lengths: [2, 3])
+        }.map { result in
+            #expect(String(decoding: result.standardErrorContent, as: UTF8.self)
+                .contains("`lengths` array must be sorted in decreasing order when `enforce_sorted` is True"))
+        }
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = F.packPaddedSequence(Tensor.zeros([3, 2, 1]), lengths: [0, 3], enforceSorted: false)
+        }.map { result in
+            #expect(String(decoding: result.standardErrorContent, as: UTF8.self)
+                .contains("Length of all samples has to be greater than 0"))
+        }
     }
 
     @Test func wrongInputSizeIsPyTorchsMessage() async {

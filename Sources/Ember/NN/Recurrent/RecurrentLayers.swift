@@ -91,34 +91,54 @@ public class RNNBase: Module {
         check(input.dim == 2 || input.dim == 3, "\(layerName): Expected input to be 2D or 3D, got \(input.dim)D instead")
         check(input.shape.last == inputSize,
               "input.size(-1) must be equal to input_size. Expected \(inputSize), got \(input.shape.last!)")
-        let ih = weights[0].ih.tensor!
-        check(input.dtype == ih.dtype, "input must have the type \(ih.dtype), got type \(input.dtype)")
         let unbatched = input.dim == 2
         let x = unbatched ? input.unsqueeze(1) : batchFirst ? input.transpose(0, 1) : input
-        let n = x.shape[1], stateRows = directions * numLayers
-        let (h, c) = initialStates(h0, c0, unbatched: unbatched, batch: n, rows: stateRows, dtype: input.dtype)
+        let (h, c) = initialStates(h0, c0, unbatched: unbatched, batch: x.shape[1], dtype: input.dtype)
+        let (out, hN, cN) = runLayers(x, batchSizes: nil, h, c)
+        let output = unbatched ? out.squeeze(1) : batchFirst ? out.transpose(0, 1) : out
+        return (output, unbatched ? hN.squeeze(1) : hN, unbatched ? cN?.squeeze(1) : cN)
+    }
+
+    /// `run` on packed sequences: the initial states are in the caller's batch order, and so are
+    /// the final ones (each sequence's state at its own last step).
+    func run(_ input: PackedSequence, _ h0: Tensor?, _ c0: Tensor?) -> (PackedSequence, Tensor, Tensor?) {
+        check(input.data.dim == 2, "\(layerName): packed input data must be 2-D (steps, features), got \(input.data.dim)-D")
+        check(input.data.shape[1] == inputSize,
+              "input.size(-1) must be equal to input_size. Expected \(inputSize), got \(input.data.shape[1])")
+        let sizes = input.batchSizes.toInts()
+        let toSorted = { (t: Tensor) in input.sortedIndices.map { t.indexSelect(1, $0) } ?? t }
+        let toCaller = { (t: Tensor) in input.unsortedIndices.map { t.indexSelect(1, $0) } ?? t }
+        let (h, c) = initialStates(h0.map(toSorted), c0.map(toSorted), unbatched: false, batch: sizes.first ?? 0,
+                                   dtype: input.data.dtype)
+        let (out, hN, cN) = runLayers(input.data, batchSizes: sizes, h, c)
+        return (input.with(data: out), toCaller(hN), cN.map(toCaller))
+    }
+
+    /// Every layer and direction over `x`, padded `(L, N, in)` or packed `(Σ lengths, in)` with
+    /// `batchSizes`, from the states `h`, `c` `(D·layers, N, size)`: the last layer's output in
+    /// the same form and the final states.
+    private func runLayers(_ x: Tensor, batchSizes: [Int]?, _ h: Tensor, _ c: Tensor?) -> (Tensor, Tensor, Tensor?) {
+        let ih = weights[0].ih.tensor!
+        check(x.dtype == ih.dtype, "input must have the type \(ih.dtype), got type \(x.dtype)")
         var layerInput = x, hN: [Tensor] = [], cN: [Tensor] = []
         for layer in 0..<numLayers {
             var outputs: [Tensor] = []
             for direction in 0..<directions {
                 let k = layer * directions + direction
-                let (o, hk, ck) = runDirection(layerInput, h[k], c?[k], weights[k], reverse: direction == 1)
+                let (o, hk, ck) = runDirection(layerInput, batchSizes, h[k], c?[k], weights[k], reverse: direction == 1)
                 outputs.append(o)
                 hN.append(hk)
                 if let ck { cN.append(ck) }
             }
-            layerInput = outputs.count == 1 ? outputs[0] : Tensor.cat(outputs, dim: 2)
+            layerInput = outputs.count == 1 ? outputs[0] : Tensor.cat(outputs, dim: -1)
             if dropout > 0 && training && layer < numLayers - 1 { layerInput = F.dropout(layerInput, p: dropout) }
         }
-        let output = unbatched ? layerInput.squeeze(1) : batchFirst ? layerInput.transpose(0, 1) : layerInput
-        let hOut = Tensor.stack(hN), cOut = mode == .lstm ? Tensor.stack(cN) : nil
-        return (output, unbatched ? hOut.squeeze(1) : hOut, unbatched ? cOut?.squeeze(1) : cOut)
+        return (layerInput, Tensor.stack(hN), mode == .lstm ? Tensor.stack(cN) : nil)
     }
 
     /// The initial states as `(D·layers, N, size)`: the given ones checked, zeros otherwise.
-    private func initialStates(_ h0: Tensor?, _ c0: Tensor?, unbatched: Bool, batch: Int, rows: Int,
-                               dtype: DType) -> (Tensor, Tensor?) {
-        let rank = unbatched ? 2 : 3, lstm = mode == .lstm
+    private func initialStates(_ h0: Tensor?, _ c0: Tensor?, unbatched: Bool, batch: Int, dtype: DType) -> (Tensor, Tensor?) {
+        let rank = unbatched ? 2 : 3, lstm = mode == .lstm, rows = directions * numLayers
         if lstm, let h0, let c0 {
             check(h0.dim == rank && c0.dim == rank, unbatched
                 ? "For unbatched 2-D input, hx and cx should also be 2-D but got (\(h0.dim)-D, \(c0.dim)-D) tensors"
@@ -138,25 +158,40 @@ public class RNNBase: Module {
         return (state(h0, outputSize, lstm ? "hidden[0]" : "hidden"), lstm ? state(c0, hiddenSize, "hidden[1]") : nil)
     }
 
-    /// One direction of one layer over `x` `(L, N, in)`: the steps' states `(L, N, out)` and the
-    /// last ones. The input's projection for every step is one matrix product.
-    private func runDirection(_ x: Tensor, _ h0: Tensor, _ c0: Tensor?, _ w: Weights, reverse: Bool) -> (Tensor, Tensor, Tensor?) {
+    /// One direction of one layer over `x`, padded `(L, N, in)` or packed with `batchSizes`: the
+    /// steps' states in the same form and the last ones. The input's projection for every step is
+    /// one matrix product. In a packed batch, step `t` runs the first `batchSizes[t]` sequences
+    /// (the longest); the others keep their state, which is each one's final state going forward
+    /// and still the initial one going backward, where the shorter sequences start later.
+    private func runDirection(_ x: Tensor, _ batchSizes: [Int]?, _ h0: Tensor, _ c0: Tensor?, _ w: Weights,
+                              reverse: Bool) -> (Tensor, Tensor, Tensor?) {
         let wHh = w.hh.tensor!, bHh = w.biasHh?.tensor, wHr = w.hr?.tensor
         let xProj = F.linear(x, w.ih.tensor!, w.biasIh?.tensor)
-        let steps = x.shape[0]
+        let steps = batchSizes?.count ?? x.shape[0], n = h0.shape[0]
+        var offsets = [0]
+        for b in batchSizes ?? [] { offsets.append(offsets.last! + b) }
+        /// The first `b` rows of a state, and a state whose first `b` rows are `head`.
+        func rows(_ t: Tensor?, _ b: Int) -> Tensor? { b == n ? t : t?.narrow(0, 0, b) }
+        func merge(_ head: Tensor, _ all: Tensor) -> Tensor { head.shape[0] == n ? head : Tensor.cat([head, all.narrow(0, head.shape[0], n - head.shape[0])]) }
         var h = h0, c = c0, outputs = [Tensor?](repeating: nil, count: steps)
         for t in reverse ? Array((0..<steps).reversed()) : Array(0..<steps) {
-            let xt = xProj.select(0, t)
+            let b = batchSizes?[t] ?? n
+            let xt = batchSizes == nil ? xProj.select(0, t) : xProj.narrow(0, offsets[t], b)
+            let hb = rows(h, b)!
+            let hNext: Tensor
             switch mode {
-            case .rnnTanh, .rnnRelu: h = F.rnnStep(xt, h, wHh, bHh, relu: mode == .rnnRelu)
-            case .gru: h = F.gruStep(xt, h, wHh, bHh)
+            case .rnnTanh, .rnnRelu: hNext = F.rnnStep(xt, hb, wHh, bHh, relu: mode == .rnnRelu)
+            case .gru: hNext = F.gruStep(xt, hb, wHh, bHh)
             case .lstm:
-                let (hNext, cNext) = F.lstmStep(xt, h, c!, wHh, bHh)
-                (h, c) = (wHr.map { F.linear(hNext, $0) } ?? hNext, cNext)
+                let (hCell, cNext) = F.lstmStep(xt, hb, rows(c, b)!, wHh, bHh)
+                hNext = wHr.map { F.linear(hCell, $0) } ?? hCell
+                c = merge(cNext, c!)
             }
-            outputs[t] = h
+            h = merge(hNext, h)
+            outputs[t] = hNext
         }
-        return (Tensor.stack(outputs.map { $0! }), h, c)
+        let out = outputs.map { $0! }
+        return (batchSizes == nil ? Tensor.stack(out) : Tensor.cat(out), h, c)
     }
 
     /// The output of `input` from zero states, as a one-tensor module (in `Sequential`, `summary`).
@@ -166,6 +201,13 @@ public class RNNBase: Module {
     public override func forward(_ input: Tensor, _ h0: Tensor) -> Tensor {
         check(mode != .lstm, "LSTM: the initial state is a pair (h0, c0): call lstm(input, (h0, c0))")
         return run(input, h0, nil).0
+    }
+
+    /// RNN's and GRU's call on packed sequences: `(output, h_n)`, then the forward hooks (which see
+    /// the packed data and `h0`, and the output's data).
+    func callWithHidden(_ input: PackedSequence, _ h0: Tensor?) -> (PackedSequence, Tensor) {
+        let (output, hN, _) = run(input, h0, nil)
+        return (output.with(data: runHooks([input.data] + (h0.map { [$0] } ?? []), output.data)), hN)
     }
 
     /// RNN's and GRU's call: `(output, h_n)`, then the forward hooks.
@@ -205,6 +247,9 @@ public final class RNN: RNNBase {
 
     /// `(output, h_n)`, then the forward hooks (which see the input and `h0`, and the output).
     public func callAsFunction(_ input: Tensor, _ h0: Tensor? = nil) -> (Tensor, Tensor) { callWithHidden(input, h0) }
+
+    /// `(output, h_n)` for packed sequences (`F.packPaddedSequence`), `h_n` in the caller's order.
+    public func callAsFunction(_ input: PackedSequence, _ h0: Tensor? = nil) -> (PackedSequence, Tensor) { callWithHidden(input, h0) }
 }
 
 /// A multi-layer GRU of `F.gruCell` steps: `let (output, hN) = gru(input, h0)`. `gru(input)` as
@@ -220,6 +265,9 @@ public final class GRU: RNNBase {
 
     /// `(output, h_n)`, then the forward hooks (which see the input and `h0`, and the output).
     public func callAsFunction(_ input: Tensor, _ h0: Tensor? = nil) -> (Tensor, Tensor) { callWithHidden(input, h0) }
+
+    /// `(output, h_n)` for packed sequences (`F.packPaddedSequence`), `h_n` in the caller's order.
+    public func callAsFunction(_ input: PackedSequence, _ h0: Tensor? = nil) -> (PackedSequence, Tensor) { callWithHidden(input, h0) }
 }
 
 /// A multi-layer LSTM of `F.lstmCell` steps, with an optional projection of the hidden state
@@ -239,5 +287,11 @@ public final class LSTM: RNNBase {
     public func callAsFunction(_ input: Tensor, _ state: (Tensor, Tensor)? = nil) -> (Tensor, (Tensor, Tensor)) {
         let (output, hN, cN) = run(input, state?.0, state?.1)
         return (runHooks([input] + (state.map { [$0.0, $0.1] } ?? []), output), (hN, cN!))
+    }
+
+    /// `(output, (h_n, c_n))` for packed sequences (`F.packPaddedSequence`), states in the caller's order.
+    public func callAsFunction(_ input: PackedSequence, _ state: (Tensor, Tensor)? = nil) -> (PackedSequence, (Tensor, Tensor)) {
+        let (output, hN, cN) = run(input, state?.0, state?.1)
+        return (output.with(data: runHooks([input.data] + (state.map { [$0.0, $0.1] } ?? []), output.data)), (hN, cN!))
     }
 }
