@@ -4,7 +4,8 @@ import PackageDescription
 /// The textbook programs under Examples/ (see Examples/README.md), one executable target each.
 /// The walk-throughs use Ember alone; the training programs also use D2L, the helpers the book
 /// keeps in its `d2lzh_pytorch` package.
-let walkThroughs = ["TensorBasics", "Autograd", "ModelConstruction", "ConvolutionLayers", "CNNArchitectures"]
+let walkThroughs = ["TensorBasics", "Autograd", "ModelConstruction", "ConvolutionLayers", "CNNArchitectures",
+                    "RecurrentLayers"]
 let trainingPrograms = ["LinearRegressionScratch", "LinearRegressionConcise", "SoftmaxRegressionScratch",
                         "SoftmaxRegressionConcise", "MLPScratch", "MLPConcise", "LeNet5", "BatchNormLeNet",
                         "ResNetTraining", "DenseNetTraining"]

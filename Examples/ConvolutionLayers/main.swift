@@ -9,7 +9,7 @@
 //
 // The note's lena.png is not here: the first Fashion-MNIST test image stands in for it, and
 // to_pil(...) becomes `show(...)`, which prints the image as text. §3.3's LSTM and LSTMCell are
-// left out: Ember has no recurrent layers yet.
+// in RecurrentLayers.
 import Ember
 
 manualSeed(0)
