@@ -55,6 +55,10 @@ import Testing
         let (corpus, vocab) = file.corpus(.char)
         #expect(corpus.count == 10 && vocab.count == 11 && vocab.toTokens(Array(corpus.prefix(2))) == ["床", "前"])
 
+        let fortune = dir.appendingPathComponent("fortune").path
+        try Data("\u{1B}[32m《静夜思》\u{1B}[m\n床前明月光\n%\nA day for firm decisions!\n%\n".utf8).write(to: URL(fileURLWithPath: fortune))
+        #expect(try TextFile(fortune, format: .fortune).lines == ["《静夜思》", "床前明月光", "A day for firm decisions!", ""])
+
         let bad = dir.appendingPathComponent("latin1.txt").path
         try Data([0x63, 0x61, 0x66, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: bad))
         let empty = dir.appendingPathComponent("empty.txt").path
@@ -70,6 +74,16 @@ import Testing
             }
         }
     }
+}
+
+/// Debian's 300 Tang poems (`fortunes-zh`, which the bootstrap installs), read as the notes' corpus.
+@Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/games/fortunes/tang300")))
+func tangPoemsReadAsACharacterCorpus() throws {
+    let file = try TextFile("/usr/share/games/fortunes/tang300", format: .fortune)
+    #expect(!file.lines.contains { $0.contains("\u{1B}") || $0 == "%" })
+    let (corpus, vocab) = file.corpus(.char)
+    #expect(corpus.count > 20_000 && vocab.count > 1_000)
+    #expect(vocab.toTokens([1]) == ["，"] || vocab.toTokens([1]) == ["。"])
 }
 
 private extension Array {
