@@ -215,6 +215,17 @@ private func recurrentModule(_ c: RecurrentCase) -> (Module, (Tensor, Tensor?, T
         }
     }
 
+    /// The input's dtype is checked against the weights before the states are.
+    @Test func wrongInputDTypeIsPyTorchsMessage() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = LSTM(2, 3)(Tensor.zeros([4, 1, 2], dtype: .float64), (Tensor.zeros([1, 1, 3]), Tensor.zeros([1, 1, 3])))
+                as (Tensor, (Tensor, Tensor))
+        }.map { result in
+            #expect(String(decoding: result.standardErrorContent, as: UTF8.self)
+                .contains("input must have the type torch.float32, got type torch.float64"))
+        }
+    }
+
     @Test func wrongHiddenShapeIsPyTorchsMessage() async {
         await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = GRU(5, 4, numLayers: 2)(Tensor.zeros([3, 2, 5]), Tensor.zeros([2, 3, 4])) as (Tensor, Tensor)

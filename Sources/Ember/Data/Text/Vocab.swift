@@ -60,5 +60,8 @@ public struct Vocab: Sendable {
     public subscript(tokens: [String]) -> [Int] { tokens.map { self[$0] } }
 
     /// The tokens at `indices`. The book's `vocab.to_tokens(indices)`.
-    public func toTokens(_ indices: [Int]) -> [String] { indices.map { idxToToken[$0] } }
+    public func toTokens(_ indices: [Int]) -> [String] {
+        for i in indices { check(idxToToken.indices.contains(i), "index \(i) is out of range for a vocabulary of \(count) tokens") }
+        return indices.map { idxToToken[$0] }
+    }
 }

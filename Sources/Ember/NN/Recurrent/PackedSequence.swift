@@ -29,6 +29,7 @@ public struct PackedSequence {
     /// The inverse of a permutation.
     static func invert(_ permutation: Tensor) -> Tensor {
         let p = permutation.toInts()
+        check(p.sorted() == Array(0..<p.count), "sorted_indices must be a permutation of 0..<\(p.count), got \(p)")
         var inverse = [Int](repeating: 0, count: p.count)
         for (i, j) in p.enumerated() { inverse[j] = i }
         return Tensor(inverse)
@@ -43,6 +44,7 @@ extension F {
     public static func packPaddedSequence(_ input: Tensor, lengths: [Int], batchFirst: Bool = false,
                                           enforceSorted: Bool = true) -> PackedSequence {
         check(input.dim >= 2, "pack_padded_sequence: expected input of at least 2 dimensions, got \(input.dim)")
+        check(input.numel > 0, "Cannot pack empty tensors.")
         var x = batchFirst ? input.transpose(0, 1) : input
         let (steps, batch) = (x.shape[0], x.shape[1])
         check(lengths.count == batch, "Expected `len(lengths)` to be equal to batch_size, but got \(lengths.count) (batch_size=\(batch))")
@@ -104,6 +106,7 @@ extension F {
     /// `batchFirst`), `paddingValue` past each one's end. PyTorch: `torch.nn.utils.rnn.pad_sequence`.
     public static func padSequence(_ sequences: [Tensor], batchFirst: Bool = false, paddingValue: Double = 0) -> Tensor {
         check(!sequences.isEmpty, "received an empty list of sequences")
+        for s in sequences { check(s.dim >= 1, "pad_sequence: expected each sequence to have at least 1 dimension, got a \(s.dim)-D tensor") }
         let trailing = Array(sequences[0].shape.dropFirst()), longest = sequences.map { $0.shape[0] }.max()!
         let padded = sequences.map { s -> Tensor in
             check(s.dim >= 1 && Array(s.shape.dropFirst()) == trailing,

@@ -17,7 +17,8 @@ public class RNNCellBase: Module {
     @Parameter public var biasHh: Tensor?
 
     init(_ inputSize: Int, _ hiddenSize: Int, bias: Bool, gates: Int, dtype: DType, generator: Generator?) {
-        check(inputSize >= 0 && hiddenSize > 0, "hidden_size must be greater than zero, got \(hiddenSize)")
+        check(inputSize >= 0, "input_size must be zero or more, got \(inputSize)")
+        check(hiddenSize > 0, "hidden_size must be greater than zero, got \(hiddenSize)")
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.bias = bias
@@ -84,7 +85,7 @@ public final class RNNCell: RNNCellBase {
         return unbatched ? out.squeeze(0) : out
     }
 
-    public override var extraRepr: String { super.extraRepr + (nonlinearity == .tanh ? "" : ", nonlinearity='relu'") }
+    public override var extraRepr: String { super.extraRepr + (nonlinearity == .tanh ? "" : ", nonlinearity=relu") }
 }
 
 /// A GRU cell in PyTorch's form (`F.gruCell`). Takes `(N, input)` or an unbatched `(input)` and

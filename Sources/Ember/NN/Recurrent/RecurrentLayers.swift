@@ -43,6 +43,7 @@ public class RNNBase: Module {
          dropout: Double, bidirectional: Bool, projSize: Int, dtype: DType, generator: Generator?) {
         check(dropout >= 0 && dropout <= 1,
               "dropout should be a number in range [0, 1] representing the probability of an element being zeroed")
+        check(inputSize >= 0, "input_size must be zero or more, got \(inputSize)")
         check(hiddenSize > 0, "hidden_size must be greater than zero")
         check(numLayers > 0, "num_layers must be greater than zero")
         check(projSize >= 0, "proj_size should be a positive integer or zero to disable projections")
@@ -91,8 +92,10 @@ public class RNNBase: Module {
         check(input.dim == 2 || input.dim == 3, "\(layerName): Expected input to be 2D or 3D, got \(input.dim)D instead")
         check(input.shape.last == inputSize,
               "input.size(-1) must be equal to input_size. Expected \(inputSize), got \(input.shape.last!)")
+        checkDType(input.dtype)
         let unbatched = input.dim == 2
         let x = unbatched ? input.unsqueeze(1) : batchFirst ? input.transpose(0, 1) : input
+        check(x.shape[0] > 0, "Expected sequence length to be larger than 0 in RNN")
         let (h, c) = initialStates(h0, c0, unbatched: unbatched, batch: x.shape[1], dtype: input.dtype)
         let (out, hN, cN) = runLayers(x, batchSizes: nil, h, c)
         let output = unbatched ? out.squeeze(1) : batchFirst ? out.transpose(0, 1) : out
@@ -102,9 +105,10 @@ public class RNNBase: Module {
     /// `run` on packed sequences: the initial states are in the caller's batch order, and so are
     /// the final ones (each sequence's state at its own last step).
     func run(_ input: PackedSequence, _ h0: Tensor?, _ c0: Tensor?) -> (PackedSequence, Tensor, Tensor?) {
-        check(input.data.dim == 2, "\(layerName): packed input data must be 2-D (steps, features), got \(input.data.dim)-D")
+        check(input.data.dim == 2, "input must have 2 dimensions, got \(input.data.dim)")
         check(input.data.shape[1] == inputSize,
               "input.size(-1) must be equal to input_size. Expected \(inputSize), got \(input.data.shape[1])")
+        checkDType(input.data.dtype)
         let sizes = input.batchSizes.toInts()
         let toSorted = { (t: Tensor) in input.sortedIndices.map { t.indexSelect(1, $0) } ?? t }
         let toCaller = { (t: Tensor) in input.unsortedIndices.map { t.indexSelect(1, $0) } ?? t }
@@ -118,8 +122,6 @@ public class RNNBase: Module {
     /// `batchSizes`, from the states `h`, `c` `(D·layers, N, size)`: the last layer's output in
     /// the same form and the final states.
     private func runLayers(_ x: Tensor, batchSizes: [Int]?, _ h: Tensor, _ c: Tensor?) -> (Tensor, Tensor, Tensor?) {
-        let ih = weights[0].ih.tensor!
-        check(x.dtype == ih.dtype, "input must have the type \(ih.dtype), got type \(x.dtype)")
         var layerInput = x, hN: [Tensor] = [], cN: [Tensor] = []
         for layer in 0..<numLayers {
             var outputs: [Tensor] = []
@@ -134,6 +136,12 @@ public class RNNBase: Module {
             if dropout > 0 && training && layer < numLayers - 1 { layerInput = F.dropout(layerInput, p: dropout) }
         }
         return (layerInput, Tensor.stack(hN), mode == .lstm ? Tensor.stack(cN) : nil)
+    }
+
+    /// Stops unless the input has the weights' dtype (checked before the states, as PyTorch does).
+    private func checkDType(_ dtype: DType) {
+        let w = weights[0].ih.tensor!
+        check(dtype == w.dtype, "input must have the type \(w.dtype), got type \(dtype)")
     }
 
     /// The initial states as `(D·layers, N, size)`: the given ones checked, zeros otherwise.
