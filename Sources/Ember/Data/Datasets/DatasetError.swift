@@ -33,3 +33,14 @@ public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible 
     /// range; expected 0..<10`.
     public var description: String { "dataset file '\(path)': \(reason)" }
 }
+
+extension DatasetError {
+    /// The error for a file that `RegularFile` could not open or read: `.missing` when nothing is
+    /// at the path, `.cannotRead` otherwise.
+    init(_ problem: RegularFile.Problem, path: String) {
+        switch problem {
+        case .missing(let reason): self.init(.missing, path: path, reason)
+        case .unreadable(let reason): self.init(.cannotRead, path: path, reason)
+        }
+    }
+}

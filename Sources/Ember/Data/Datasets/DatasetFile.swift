@@ -20,8 +20,7 @@ struct DatasetFile: ~Copyable {
         do {
             opened = try RegularFile(path)
         } catch {
-            if case .missing = error { throw DatasetError(.missing, path: path, "file not found") }
-            throw DatasetError(.cannotRead, path: path, error.reason)
+            throw DatasetError(error, path: path)
         }
         let copy = path.hasSuffix(".gz") ? DecompressedCache.plainCopy(of: path) : nil
         let source: RegularFile

@@ -23,8 +23,7 @@ public struct TextFile: Sendable {
         do {
             bytes = try RegularFile(path).readAll(limit: limit)
         } catch {
-            if case .missing(let reason) = error { throw DatasetError(.missing, path: path, reason) }
-            throw DatasetError(.cannotRead, path: path, error.reason)
+            throw DatasetError(error, path: path)
         }
         guard !bytes.isEmpty else { throw DatasetError(.invalidFormat, path: path, "the file is empty") }
         guard let text = String(validating: bytes, as: UTF8.self) else {

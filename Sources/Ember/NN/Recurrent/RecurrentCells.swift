@@ -32,8 +32,7 @@ public class RNNCellBase: Module {
 
     /// Redraws every parameter uniform in ±1/√hidden. PyTorch: `reset_parameters()`.
     public func resetParameters(generator: Generator? = nil) {
-        let bound = 1 / Double(hiddenSize).squareRoot()
-        noGrad { for p in parameters() { Init.uniform_(p, a: -bound, b: bound, generator: generator) } }
+        resetRecurrentParameters(of: self, hiddenSize: hiddenSize, generator: generator)
     }
 
     /// The input as a batch (an unbatched `(input)` becomes `(1, input)`), the state likewise,
@@ -129,4 +128,11 @@ public final class LSTMCell: RNNCellBase {
         let (h, c) = F.lstmCell(x, s[0], s[1], weightIh, weightHh, biasIh, biasHh)
         return unbatched ? (h.squeeze(0), c.squeeze(0)) : (h, c)
     }
+}
+
+/// The recurrent layers' and cells' initialization: every parameter of `module`, in order, uniform
+/// in ±1/√hidden (PyTorch's `RNNBase` and `RNNCellBase.reset_parameters`).
+func resetRecurrentParameters(of module: Module, hiddenSize: Int, generator: Generator?) {
+    let bound = 1 / Double(hiddenSize).squareRoot()
+    noGrad { for p in module.parameters() { Init.uniform_(p, a: -bound, b: bound, generator: generator) } }
 }

@@ -56,7 +56,7 @@ public class RNNBase: Module {
         (self.bias, self.batchFirst, self.dropout, self.bidirectional, self.projSize) = (bias, batchFirst, dropout, bidirectional, projSize)
         super.init()
         let gates = switch mode { case .lstm: 4; case .gru: 3; default: 1 }
-        let out = projSize > 0 ? projSize : hiddenSize, rows = gates * hiddenSize
+        let out = outputSize, rows = gates * hiddenSize
         for layer in 0..<numLayers {
             for direction in 0..<directions {
                 let suffix = "_l\(layer)" + (direction == 1 ? "_reverse" : "")
@@ -79,8 +79,7 @@ public class RNNBase: Module {
 
     /// Redraws every parameter uniform in ±1/√hidden. PyTorch: `reset_parameters()`.
     public func resetParameters(generator: Generator? = nil) {
-        let bound = 1 / Double(hiddenSize).squareRoot()
-        noGrad { for p in parameters() { Init.uniform_(p, a: -bound, b: bound, generator: generator) } }
+        resetRecurrentParameters(of: self, hiddenSize: hiddenSize, generator: generator)
     }
 
     /// The module's name in PyTorch's messages.
