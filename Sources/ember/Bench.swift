@@ -6,7 +6,7 @@ import Foundation
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a benchmark and print (or write) its JSON result.",
-        subcommands: [Model.self, Linreg.self, Gemm.self, Layers.self, AdamStep.self], defaultSubcommand: Model.self)
+        subcommands: [Model.self, Linreg.self, Gemm.self, Layers.self, AdamStep.self, LSTMBench.self, GRUBench.self, RNNBench.self], defaultSubcommand: Model.self)
 
     struct Options: ParsableArguments {
         @Option(help: "Also write the JSON result to this file.")

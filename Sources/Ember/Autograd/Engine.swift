@@ -26,6 +26,12 @@ enum Engine {
             }
         }
 
+        // A walk started inside a backward rule (one that differentiates a recomputed graph for
+        // double backward) can reach nodes of the walk that called it: their gradients summed so
+        // far are set aside and given back when this walk ends.
+        let setAside = order.compactMap { node in node.pendingGrad.map { (node, $0) } }
+        for (node, _) in setAside { node.pendingGrad = nil }
+        defer { for (node, g) in setAside { node.pendingGrad = g } }
         let state = ThreadState.current, previousMode = state.gradEnabled
         state.gradEnabled = createGraph
         defer { state.gradEnabled = previousMode }

@@ -34,6 +34,30 @@ enum VectorMath {
         result.replace(with: x, where: x .!= x)
         return result
     }
+
+    /// `1 / (1 + e^-x)` per lane (PyTorch's formula: 0 below about -88.7, where `e^-x` overflows).
+    @inline(__always)
+    static func sigmoid(_ x: V) -> V { 1 / (1 + exp(-x)) }
+
+    /// `tanh x` per lane, Cephes' `tanhf`: `x + x³ P(x²)` below |x| = 0.625, where `1 − 2 / (e^{2|x|} + 1)`
+    /// would cancel, and that with the sign of `x` from there on (±1 once `e^{2|x|}` overflows).
+    @inline(__always)
+    static func tanh(_ x: V) -> V {
+        let z = x * x
+        var p = V(repeating: -5.704_988_727_45e-3)
+        p = V(repeating: 2.063_908_879_54e-2).addingProduct(p, z)
+        p = V(repeating: -5.373_971_555_31e-2).addingProduct(p, z)
+        p = V(repeating: 1.333_144_220_36e-1).addingProduct(p, z)
+        p = V(repeating: -3.333_328_194_22e-1).addingProduct(p, z)
+        let small = x.addingProduct(p * z, x)
+        let a = x.replacing(with: -x, where: x .< 0)
+        var large = 1 - 2 / (exp(a + a) + 1)
+        large.replace(with: -large, where: x .< 0)
+        var result = large
+        result.replace(with: small, where: a .< 0.625)
+        result.replace(with: x, where: x .!= x)
+        return result
+    }
 }
 
 /// A float32 element-wise function with a vector form: `unaryKernel`'s path for contiguous
@@ -48,7 +72,7 @@ enum ExpVectorOp: VectorUnaryOp {
 
 /// `1 / (1 + e^-x)`, PyTorch's formula: 0 for x below about -88.7 (where `e^-x` overflows).
 enum SigmoidVectorOp: VectorUnaryOp {
-    @inline(__always) static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { 1 / (1 + VectorMath.exp(-x)) }
+    @inline(__always) static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { VectorMath.sigmoid(x) }
 }
 
 /// `x / (1 + e^-x)`.

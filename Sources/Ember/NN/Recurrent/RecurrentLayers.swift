@@ -167,14 +167,25 @@ public class RNNBase: Module {
 
     /// One direction of one layer over `x`, padded `(L, N, in)` or packed with `batchSizes`: the
     /// steps' states in the same form and the last ones. The input's projection for every step is
-    /// one matrix product. In a packed batch, step `t` runs the first `batchSizes[t]` sequences
-    /// (the longest); the others keep their state, which is each one's final state going forward
-    /// and still the initial one going backward, where the shorter sequences start later.
+    /// one matrix product; the steps then run on `FusedRecurrence`'s kernels where they take the
+    /// layer, else as Ember ops (`steps`).
     private func runDirection(_ x: Tensor, _ batchSizes: [Int]?, _ h0: Tensor, _ c0: Tensor?, _ w: Weights,
                               reverse: Bool) -> (Tensor, Tensor, Tensor?) {
-        let wHh = w.hh.tensor!, bHh = w.biasHh?.tensor, wHr = w.hr?.tensor
         let xProj = F.linear(x, w.ih.tensor!, w.biasIh?.tensor)
-        let steps = batchSizes?.count ?? x.shape[0], n = h0.shape[0]
+        let wHh = w.hh.tensor!, bHh = w.biasHh?.tensor, wHr = w.hr?.tensor
+        let composed = { self.steps(xProj, batchSizes, h0, c0, wHh, bHh, wHr, reverse: reverse) }
+        guard batchSizes == nil, h0.shape[0] > 0, FusedRecurrence.runs(x.dtype, projected: wHr != nil) else { return composed() }
+        let cell: RecurrenceKernels.Cell = switch mode { case .rnnTanh: .tanh; case .rnnRelu: .relu; case .lstm: .lstm; case .gru: .gru }
+        return FusedRecurrence(cell: cell, xProj: xProj, h0: h0, c0: c0, wHh: wHh, bHh: bHh, reverse: reverse).run(composed: composed)
+    }
+
+    /// The steps of one direction as Ember ops, from the input's projection `xProj`. In a packed
+    /// batch, step `t` runs the first `batchSizes[t]` sequences (the longest); the others keep
+    /// their state, which is each one's final state going forward and still the initial one going
+    /// backward, where the shorter sequences start later.
+    private func steps(_ xProj: Tensor, _ batchSizes: [Int]?, _ h0: Tensor, _ c0: Tensor?, _ wHh: Tensor, _ bHh: Tensor?,
+                       _ wHr: Tensor?, reverse: Bool) -> (Tensor, Tensor, Tensor?) {
+        let steps = batchSizes?.count ?? xProj.shape[0], n = h0.shape[0]
         var offsets = [0]
         for b in batchSizes ?? [] { offsets.append(offsets.last! + b) }
         /// The first `b` rows of a state, and a state whose first `b` rows are `head`.
