@@ -50,12 +50,7 @@ struct ClassifierRun {
                 optimizer.step()
                 let n = labels.shape[0], value = loss.item() / (workload.fromScratch ? Double(n) : 1)
                 bar.step(samples: n, loss: value, correct: accuracy(output.detach(), labels))
-                try watch.check(value, epoch: epoch, step: step + 1)
-                if firstStep == nil { firstStep = RunInfo.secondsSinceStart() }
-                if Interrupt.wasRequested {
-                    bar.finish(summary: "interrupted")
-                    throw stopForInterrupt(lastEpoch: epoch - 1, checkpoint: outputs.checkpoint)
-                }
+                try watch.endStep(value, epoch: epoch, step: step + 1, bar: bar, firstStep: &firstStep, checkpoint: outputs.checkpoint)
             }
             epochSeconds.append(Date().timeIntervalSince(started))
             model.eval()

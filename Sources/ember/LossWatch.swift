@@ -1,3 +1,4 @@
+import Ember
 import Foundation
 
 /// Watches a run's loss for the first NaN or infinity. PyTorch trains on and prints `nan`; Ember
@@ -25,5 +26,18 @@ struct LossWatch {
         }
         let kept = checkpoint.map { "the last good checkpoint is '\($0)'" } ?? "no checkpoint was written"
         throw CommandError("stopped: \(place) (--stop-on-nan); \(kept)")
+    }
+
+    /// What every training step ends with once its loss `value` is on the bar: this check, the
+    /// time to the first step, and on Ctrl-C the bar closed and the run stopped (the last
+    /// epoch's `checkpoint` kept).
+    mutating func endStep(_ value: Double, epoch: Int, step: Int, bar: ProgressBar, firstStep: inout Double?,
+                          checkpoint: String) throws {
+        try check(value, epoch: epoch, step: step)
+        if firstStep == nil { firstStep = RunInfo.secondsSinceStart() }
+        if Interrupt.wasRequested {
+            bar.finish(summary: "interrupted")
+            throw stopForInterrupt(lastEpoch: epoch - 1, checkpoint: checkpoint)
+        }
     }
 }

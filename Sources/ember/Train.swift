@@ -6,15 +6,17 @@ import Foundation
 /// metrics, figure and checkpoints written to `--out`.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a textbook model (Fashion-MNIST, or synthetic data for linreg).",
+        abstract: "Train a textbook model (Fashion-MNIST, synthetic data for linreg, or a text corpus for char-*).",
         discussion: """
-            Workloads: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")). Each epoch writes \
+            Workloads: \(TrainTarget.allValueStrings.joined(separator: ", ")). Each epoch writes \
             metrics.csv, TensorBoard events, curves.png/svg and checkpoint.safetensors to --out; the end \
-            writes model.safetensors. Ctrl-C stops after the current step and keeps the last checkpoint.
+            writes model.safetensors. Ctrl-C stops after the current step and keeps the last checkpoint. \
+            The char-* language models train on --corpus (tang300, song100, fortunes, or any UTF-8 file) \
+            and print text generated from each --prefix every --predict-every epochs.
             """)
 
-    @Argument(help: "What to train: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var workload: Workload
+    @Argument(help: "What to train: \(TrainTarget.allValueStrings.joined(separator: ", ")).")
+    var workload: TrainTarget
     @Option(parsing: .unconditional, help: "Epochs (default: the recipe's).") var epochs: Int?
     @Option(parsing: .unconditional, help: "Batch size (default: the recipe's).") var batchSize: Int?
     @Option(parsing: .unconditional, help: "Learning rate (default: the recipe's).") var lr: Double?
@@ -28,6 +30,7 @@ struct Train: ParsableCommand {
     @Option(help: "Also write the final result as JSON (the keys of shared/bench/torch_ref.py).") var json: String?
     @Flag(help: "Stop when the loss becomes NaN or infinite (exit status 1; the last good checkpoint stays).")
     var stopOnNan = false
+    @OptionGroup(title: "Language models (char-rnn, char-gru, char-lstm)") var language: LanguageOptions
 
     func validate() throws {
         for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize)] {
@@ -37,23 +40,97 @@ struct Train: ParsableCommand {
         guard workers >= 0 else { throw ValidationError("--workers must not be negative, got \(workers)") }
         try OutputPaths.checkDirectory(outDir, option: out == nil ? "the output directory" : "--out")
         if let json { try OutputPaths.checkFile(json, option: "--json") }
+        if case .classifier(let w) = workload, let option = language.given.first {
+            throw ValidationError("\(option) applies to the language models (\(CharModelKind.allCases.map(\.rawValue).joined(separator: ", "))), not to \(w.rawValue)")
+        }
+        try language.validate()
     }
 
-    var recipe: Recipe {
-        Recipe(workload: workload, epochs: epochs ?? workload.defaultEpochs,
-               batchSize: batchSize ?? workload.defaultBatchSize, lr: lr ?? workload.defaultLR)
-    }
-
-    var outDir: String { out ?? "runs/" + workload.rawValue }
+    var outDir: String { out ?? "runs/" + workload.name }
 
     func run() throws {
         threading.apply()
         manualSeed(seed)
         Interrupt.install()
-        let result = try workload == .linreg ? LinearRegressionRun(recipe: recipe, out: outDir).run()
-            : ClassifierRun(recipe: recipe, data: data, workers: workers, out: outDir, resume: resume, stopOnNaN: stopOnNan).run()
+        let result: [String: Any]
+        switch workload {
+        case .language(let kind):
+            result = try LanguageModelRun(recipe: language.recipe(kind, epochs: epochs, batchSize: batchSize, lr: lr), out: outDir,
+                                          resume: resume, stopOnNaN: stopOnNan).run()
+        case .classifier(let w):
+            let recipe = Recipe(workload: w, epochs: epochs ?? w.defaultEpochs, batchSize: batchSize ?? w.defaultBatchSize,
+                                lr: lr ?? w.defaultLR)
+            result = try w == .linreg ? LinearRegressionRun(recipe: recipe, out: outDir).run()
+                : ClassifierRun(recipe: recipe, data: data, workers: workers, out: outDir, resume: resume, stopOnNaN: stopOnNan).run()
+        }
         if let json { try writeJSON(result, to: json) }
     }
+}
+
+/// What `ember train` trains: a textbook classifier workload or a character language model.
+enum TrainTarget: ExpressibleByArgument {
+    case classifier(Workload), language(CharModelKind)
+
+    init?(argument: String) {
+        if let w = Workload(rawValue: argument) { self = .classifier(w) }
+        else if let k = CharModelKind(rawValue: argument) { self = .language(k) }
+        else { return nil }
+    }
+
+    static var allValueStrings: [String] { Workload.allCases.map(\.rawValue) + CharModelKind.allCases.map(\.rawValue) }
+
+    var name: String {
+        switch self {
+        case .classifier(let w): w.rawValue
+        case .language(let k): k.rawValue
+        }
+    }
+}
+
+/// `ember train char-*`'s options, with the book's recipe as defaults (Adam at 1e-3, 256 hidden
+/// units, 35 steps, batches of 32, clipping at norm 1, sequential batches).
+struct LanguageOptions: ParsableArguments {
+    @Option(help: "The text: tang300, song100, fortunes (Debian's, installed by the bootstrap) or a UTF-8 file (default: tang300).")
+    var corpus: String?
+    @Option(parsing: .unconditional, help: "Hidden units (default: 256).") var hidden: Int?
+    @Option(parsing: .unconditional, help: "Time steps per sequence (default: 35).") var steps: Int?
+    @Option(parsing: .unconditional, help: "Clip the gradient's norm to this (default: 1).") var clip: Double?
+    @Flag(help: "Random batches, each from a zero state (default: sequential batches, the state carried over).")
+    var randomSampling = false
+    @Option(parsing: .unconditional, help: "Print generated text every this many epochs (default: 10).") var predictEvery: Int?
+    @Option(help: "A prefix to generate from (repeatable; default: the corpus's own).") var prefix: [String] = []
+    @Option(parsing: .unconditional, help: "Characters generated after each prefix (default: 50).") var predictLength: Int?
+
+    /// The options given on the command line, by name.
+    var given: [String] {
+        [("--corpus", corpus != nil), ("--hidden", hidden != nil), ("--steps", steps != nil), ("--clip", clip != nil),
+         ("--random-sampling", randomSampling), ("--predict-every", predictEvery != nil), ("--prefix", !prefix.isEmpty),
+         ("--predict-length", predictLength != nil)].filter(\.1).map(\.0)
+    }
+
+    func validate() throws {
+        for (name, value) in [("--hidden", hidden), ("--steps", steps), ("--predict-every", predictEvery)] {
+            if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value)") }
+        }
+        if let predictLength, predictLength < 0 { throw ValidationError("--predict-length must not be negative, got \(predictLength)") }
+        if let clip, !(clip > 0) { throw ValidationError("--clip must be positive, got \(clip)") }
+        if let hidden, let steps, hidden.multipliedReportingOverflow(by: steps).overflow {
+            throw ValidationError("--hidden \(hidden) and --steps \(steps) are too large")
+        }
+    }
+
+    /// The recipe of `kind` with these options and the shared ones.
+    func recipe(_ kind: CharModelKind, epochs: Int?, batchSize: Int?, lr: Double?) -> LanguageRecipe {
+        let corpus = corpus ?? "tang300"
+        let prefixes = !prefix.isEmpty ? prefix : LanguageOptions.defaultPrefixes[corpus] ?? []
+        return LanguageRecipe(kind: kind, corpus: corpus, epochs: epochs ?? 50, batchSize: batchSize ?? 32, lr: lr ?? 1e-3,
+                              hidden: hidden ?? 256, numSteps: steps ?? 35, clip: clip ?? 1, randomSampling: randomSampling,
+                              predictEvery: predictEvery ?? 10, prefixes: prefixes, predictLength: predictLength ?? 50)
+    }
+
+    /// Prefixes for the named corpora: the openings of two famous Tang lines (白日依山尽, 床前明月光),
+    /// of a Song lyric (明月几时有), and of fortunes.
+    static let defaultPrefixes = ["tang300": ["白日", "床前"], "song100": ["明月", "人生"], "fortunes": ["You will", "The "]]
 }
 
 /// A workload's hyperparameters for one run.

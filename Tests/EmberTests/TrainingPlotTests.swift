@@ -25,6 +25,15 @@ import Testing
 
     private func bigEndian(_ b: [UInt8], _ at: Int) -> Int { b[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
 
+    /// A language model's figure puts its perplexity in the right panel, one curve.
+    @Test func languageModelFigureShowsPerplexity() {
+        var lm = TrainingPlot(perplexity: true)
+        for loss in [3.0, 2.0, 1.5] { lm.append(trainLoss: loss, perplexity: Foundation.exp(loss)) }
+        let svg = lm.svg()
+        #expect(svg.contains(">perplexity<") && svg.contains(">train ppl<") && !svg.contains("test acc"))
+        #expect(lm.panels[1].series.map(\.values) == [[3.0, 2.0, 1.5].map { Foundation.exp($0) }])
+    }
+
     @Test func pngIsAValidImage() throws {
         try withTempDir { dir in
             try plot.writePNG(to: dir + "/figure.png")

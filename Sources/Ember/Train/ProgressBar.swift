@@ -8,11 +8,17 @@ import Foundation
 /// On a terminal it redraws one line in place with `\r`; elsewhere (a log file, CI) it prints a
 /// plain line at each tenth of the way, so logs stay short. The role tqdm plays for PyTorch.
 public final class ProgressBar {
+    /// What the bar reports after the loss: a classifier's accuracy, or a language model's
+    /// perplexity (`exp` of the mean loss per token).
+    public enum Metric: Sendable { case accuracy, perplexity }
+
     /// What comes before the bar, e.g. `epoch 3/10`.
     public let label: String
     /// The number of batches in the epoch.
     public let total: Int
     private let width: Int
+    private let unit: String
+    private let metric: Metric
     private let isTTY: Bool
     private let output: (String) -> Void
     private let clock: () -> Double
@@ -23,16 +29,19 @@ public final class ProgressBar {
     private var lastTenth = 0
     private var lastLength = 0
 
-    /// A bar for `total` batches. `output` receives the text to print (standard output by
-    /// default), `isTTY` says whether it may redraw in place (default: whether standard output
-    /// is a terminal), and `clock` reads seconds from any fixed origin (default: monotonic time).
-    public init(total: Int, label: String = "", width: Int = 30,
+    /// A bar for `total` batches of `unit`s (samples, tokens) reporting `metric`. `output`
+    /// receives the text to print (standard output by default), `isTTY` says whether it may redraw
+    /// in place (default: whether standard output is a terminal), and `clock` reads seconds from
+    /// any fixed origin (default: monotonic time).
+    public init(total: Int, label: String = "", width: Int = 30, unit: String = "samples", metric: Metric = .accuracy,
                 isTTY: Bool = isatty(STDOUT_FILENO) != 0,
                 output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
                 clock: @escaping () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }) {
         self.total = max(total, 0)
         self.label = label
         self.width = width
+        self.unit = unit
+        self.metric = metric
         self.isTTY = isTTY
         self.output = output
         self.clock = clock
@@ -43,6 +52,9 @@ public final class ProgressBar {
     public var loss: Double { sums[2] > 0 ? sums[0] / sums[2] : 0 }
     /// The fraction of samples classified correctly so far.
     public var accuracy: Double { sums[2] > 0 ? sums[1] / sums[2] : 0 }
+    /// `exp` of the mean loss so far: a language model's perplexity when the loss is the mean
+    /// cross-entropy per token.
+    public var perplexity: Double { Foundation.exp(loss) }
     /// Samples per second since the bar was made.
     public var rate: Double {
         let elapsed = clock() - start
@@ -74,8 +86,8 @@ public final class ProgressBar {
     /// accuracy), so the next epoch starts on a new line.
     public func finish(summary: String = "") {
         let now = clock()
-        var text = "\(prefix)\(bar) \(batches)/\(total) \(Self.rateText(rate)) in \(Self.duration(now - start))"
-        text += String(format: " loss %.4f acc %.4f", loss, accuracy)
+        var text = "\(prefix)\(bar) \(batches)/\(total) \(rateText) in \(Self.duration(now - start))"
+        text += metrics
         if !summary.isEmpty { text += " " + summary }
         if isTTY { draw(text) }
         else { output(text) }
@@ -96,8 +108,8 @@ public final class ProgressBar {
         let elapsed = now - start
         let eta = batches > 0 ? elapsed / Double(batches) * Double(max(total - batches, 0)) : 0
         let counter = String(repeating: " ", count: max(String(total).count - String(batches).count, 0)) + "\(batches)/\(total)"
-        return "\(prefix)\(bar) \(counter) \(String(format: "%3d%%", percent)) \(Self.rateText(rate))"
-            + " ETA \(Self.duration(eta))" + String(format: " loss %.4f acc %.4f", loss, accuracy)
+        return "\(prefix)\(bar) \(counter) \(String(format: "%3d%%", percent)) \(rateText)"
+            + " ETA \(Self.duration(eta))" + metrics
     }
 
     /// Overwrites the current terminal line, blanking what a longer previous line left behind.
@@ -107,7 +119,15 @@ public final class ProgressBar {
         output("\r" + text + String(repeating: " ", count: pad))
     }
 
-    private static func rateText(_ rate: Double) -> String { String(format: "%.0f samples/s", rate) }
+    private var rateText: String { String(format: "%.0f ", rate) + unit + "/s" }
+
+    /// The running loss and the bar's metric.
+    private var metrics: String {
+        switch metric {
+        case .accuracy: String(format: " loss %.4f acc %.4f", loss, accuracy)
+        case .perplexity: String(format: " loss %.4f ppl %.2f", loss, perplexity)
+        }
+    }
 
     /// `m:ss`, or `h:mm:ss` from an hour up.
     static func duration(_ seconds: Double) -> String {

@@ -1,5 +1,6 @@
 /// The textbook's training figure, two panels side by side: the training loss per epoch on the
-/// left, training and test accuracy per epoch on the right. Rendered as a PNG (its own encoder
+/// left, training and test accuracy per epoch on the right (a language model's training
+/// perplexity instead, `init(perplexity:)`). Rendered as a PNG (its own encoder
 /// and rasterizer) or an SVG, each written atomically. The textbook draws it with matplotlib
 /// through its `Animator`.
 public struct TrainingPlot: Sendable {
@@ -9,15 +10,26 @@ public struct TrainingPlot: Sendable {
     public private(set) var trainAccuracy: [Double] = []
     /// Test accuracy of each epoch.
     public private(set) var testAccuracy: [Double] = []
+    /// A language model's training perplexity of each epoch.
+    public private(set) var perplexity: [Double] = []
+    /// Whether the right panel shows perplexity rather than accuracy.
+    public let showsPerplexity: Bool
 
-    /// An empty figure.
-    public init() {}
+    /// An empty figure: of a classifier's loss and accuracies, or with `perplexity`, of a
+    /// language model's loss and perplexity.
+    public init(perplexity: Bool = false) { showsPerplexity = perplexity }
 
     /// Adds one epoch's numbers.
     public mutating func append(trainLoss: Double, trainAccuracy: Double, testAccuracy: Double) {
         self.trainLoss.append(trainLoss)
         self.trainAccuracy.append(trainAccuracy)
         self.testAccuracy.append(testAccuracy)
+    }
+
+    /// Adds one epoch's numbers of a language model.
+    public mutating func append(trainLoss: Double, perplexity: Double) {
+        self.trainLoss.append(trainLoss)
+        self.perplexity.append(perplexity)
     }
 
     /// Image size, in pixels (PNG) or user units (SVG).
@@ -66,14 +78,17 @@ public struct TrainingPlot: Sendable {
                          bottom: Double(Self.height) - 60, x: epochs, y: PlotAxis(covering: values),
                          title: title, series: series, legendAtTop: legendAtTop)
         }
-        // The loss falls and the accuracy rises, so each legend goes where its curves are not.
+        // The loss and perplexity fall and the accuracy rises, so each legend goes where its curves are not.
         return [
             panel(0, "loss", [Series(label: "train loss", values: trainLoss, color: "#1f77b4", dashed: false)],
                   legendAtTop: true),
-            panel(1, "accuracy", [
-                Series(label: "train acc", values: trainAccuracy, color: "#bf00bf", dashed: true),
-                Series(label: "test acc", values: testAccuracy, color: "#2ca02c", dashed: false),
-            ], legendAtTop: false),
+            showsPerplexity
+                ? panel(1, "perplexity", [Series(label: "train ppl", values: perplexity, color: "#bf00bf", dashed: false)],
+                        legendAtTop: true)
+                : panel(1, "accuracy", [
+                    Series(label: "train acc", values: trainAccuracy, color: "#bf00bf", dashed: true),
+                    Series(label: "test acc", values: testAccuracy, color: "#2ca02c", dashed: false),
+                ], legendAtTop: false),
         ]
     }
 

@@ -101,6 +101,17 @@ public class RNNBase: Module {
         return (output, unbatched ? hN.squeeze(1) : hN, unbatched ? cN?.squeeze(1) : cN)
     }
 
+    /// `run` for int64 `tokens` `(L, N)` one-hot over `inputSize` classes, without the one-hot
+    /// tensor: the first layer's input projection `one_hot(tokens) W_ihᵀ + b_ih` is a lookup of
+    /// rows of `W_ihᵀ` (the same values as the product; a character model's largest cost saved).
+    /// No hooks run. For `RNNModel`.
+    func run(oneHot tokens: Tensor, _ h0: Tensor?, _ c0: Tensor?) -> (Tensor, Tensor, Tensor?) {
+        check(tokens.dim == 2 && tokens.dtype == .int64, "expected int64 tokens of shape (steps, batch), got \(tokens.dtype) \(shapeString(tokens.shape))")
+        check(tokens.shape[0] > 0, "Expected sequence length to be larger than 0 in RNN")
+        let (h, c) = initialStates(h0, c0, unbatched: false, batch: tokens.shape[1], dtype: parameterDType)
+        return runLayers(tokens, batchSizes: nil, h, c, tokens: true)
+    }
+
     /// `run` on packed sequences: the initial states are in the caller's batch order, and so are
     /// the final ones (each sequence's state at its own last step).
     func run(_ input: PackedSequence, _ h0: Tensor?, _ c0: Tensor?) -> (PackedSequence, Tensor, Tensor?) {
@@ -120,13 +131,14 @@ public class RNNBase: Module {
     /// Every layer and direction over `x`, padded `(L, N, in)` or packed `(Σ lengths, in)` with
     /// `batchSizes`, from the states `h`, `c` `(D·layers, N, size)`: the last layer's output in
     /// the same form and the final states.
-    private func runLayers(_ x: Tensor, batchSizes: [Int]?, _ h: Tensor, _ c: Tensor?) -> (Tensor, Tensor, Tensor?) {
+    private func runLayers(_ x: Tensor, batchSizes: [Int]?, _ h: Tensor, _ c: Tensor?, tokens: Bool = false) -> (Tensor, Tensor, Tensor?) {
         var layerInput = x, hN: [Tensor] = [], cN: [Tensor] = []
         for layer in 0..<numLayers {
             var outputs: [Tensor] = []
             for direction in 0..<directions {
                 let k = layer * directions + direction
-                let (o, hk, ck) = runDirection(layerInput, batchSizes, h[k], c?[k], weights[k], reverse: direction == 1)
+                let (o, hk, ck) = runDirection(layerInput, batchSizes, h[k], c?[k], weights[k], reverse: direction == 1,
+                                               tokens: tokens && layer == 0)
                 outputs.append(o)
                 hN.append(hk)
                 if let ck { cN.append(ck) }
@@ -137,10 +149,12 @@ public class RNNBase: Module {
         return (layerInput, Tensor.stack(hN), mode == .lstm ? Tensor.stack(cN) : nil)
     }
 
+    /// The dtype of the layer's parameters, which inputs and states must have.
+    var parameterDType: DType { weights[0].ih.tensor!.dtype }
+
     /// Stops unless the input has the weights' dtype (checked before the states, as PyTorch does).
     private func checkDType(_ dtype: DType) {
-        let w = weights[0].ih.tensor!
-        check(dtype == w.dtype, "input must have the type \(w.dtype), got type \(dtype)")
+        check(dtype == parameterDType, "input must have the type \(parameterDType), got type \(dtype)")
     }
 
     /// The initial states as `(D·layers, N, size)`: the given ones checked, zeros otherwise.
@@ -170,8 +184,9 @@ public class RNNBase: Module {
     /// one matrix product; the steps then run on `FusedRecurrence`'s kernels where they take the
     /// layer, else as Ember ops (`steps`).
     private func runDirection(_ x: Tensor, _ batchSizes: [Int]?, _ h0: Tensor, _ c0: Tensor?, _ w: Weights,
-                              reverse: Bool) -> (Tensor, Tensor, Tensor?) {
-        let xProj = F.linear(x, w.ih.tensor!, w.biasIh?.tensor)
+                              reverse: Bool, tokens: Bool) -> (Tensor, Tensor, Tensor?) {
+        let xProj = !tokens ? F.linear(x, w.ih.tensor!, w.biasIh?.tensor)
+            : w.biasIh.map { F.embedding(x, w.ih.tensor!.t()) + $0.tensor! } ?? F.embedding(x, w.ih.tensor!.t())
         let wHh = w.hh.tensor!, bHh = w.biasHh?.tensor, wHr = w.hr?.tensor
         let composed = { self.steps(xProj, batchSizes, h0, c0, wHh, bHh, wHr, reverse: reverse) }
         guard batchSizes == nil, h0.shape[0] > 0, FusedRecurrence.runs(x.dtype, projected: wHr != nil) else { return composed() }

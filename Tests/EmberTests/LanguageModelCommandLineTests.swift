@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import Ember
+
+/// A small corpus a character model learns in a few epochs: a rhyme of 21 distinct characters,
+/// 20 times over (about 2,100 once its lines are joined).
+private let rhyme = String(repeating: """
+    twinkle twinkle little star
+    how i wonder what you are
+    up above the world so high
+    like a diamond in the sky
+
+    """, count: 20)
+
+@Suite(.serialized, .enabled(if: emberBinary != nil, "needs EMBER_BIN, the release-built ember (make test sets it)"))
+struct LanguageModelCommandLineTests {
+    /// `ember train char-gru` on the rhyme: the perplexity falls below 3 (about 21 at chance) in
+    /// 12 epochs, every output is written, a resumed run goes on, and `ember generate`
+    /// continues a prefix from the weights.
+    @Test func trainsResumesAndGenerates() throws {
+        try withTempDir { dir in
+            try rhyme.write(toFile: dir + "/rhyme.txt", atomically: true, encoding: .utf8)
+            let common = ["--corpus", dir + "/rhyme.txt", "--batch-size", "8", "--steps", "20", "--hidden", "64", "--lr", "0.01",
+                          "--prefix", "twinkle", "--predict-every", "6", "--out", dir + "/run"]
+            let run = try ember(["train", "char-gru", "--epochs", "12", "--json", dir + "/result.json"] + common)
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/result.json"))) as! [String: Any]
+            let perplexity = try #require(json["perplexity"] as? Double)
+            #expect(perplexity < 3, "perplexity \(perplexity)")
+            #expect(run.stdout.contains(" - twinkle"), "\(run.stdout)")
+            #expect(files(dir + "/run").contains("curves.png") && files(dir + "/run").contains("model.safetensors"))
+            #expect(metricsRows(dir + "/run") == 12)
+            let header = try String(contentsOfFile: dir + "/run/metrics.csv", encoding: .utf8).split(separator: "\n")[0]
+            #expect(header == "epoch,train_loss,perplexity,seconds")
+
+            let resumed = try ember(["train", "char-gru", "--epochs", "1", "--resume", dir + "/run/checkpoint.safetensors"] + common)
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            #expect(resumed.stdout.contains("resumed from") && resumed.stdout.contains("epoch 13/13"))
+            #expect(metricsRows(dir + "/run") == 13)
+
+            let text = try ember(["generate", dir + "/run/model.safetensors", "--prefix", "how i", "--length", "20"])
+            #expect(text.status == 0, "\(text.stderr)")
+            #expect(text.stdout.hasPrefix("how i") && text.stdout.count == 26, "\(text.stdout)")
+        }
+    }
+
+    /// A corpus that is missing or too short for one batch, and a language option given to a
+    /// classifier: one line each, naming what is wrong.
+    @Test func badCorporaAndOptionsAreOneLine() throws {
+        try withTempDir { dir in
+            try "too short".write(toFile: dir + "/short.txt", atomically: true, encoding: .utf8)
+            let short = try ember(["train", "char-lstm", "--corpus", dir + "/short.txt", "--out", dir + "/run"])
+            #expect(short.status != 0)
+            #expect(short.stderr == "Error: --corpus: '\(dir)/short.txt' has 9 characters, fewer than one batch of 32 sequences of 35 steps needs (1152)\n")
+            let missing = try ember(["train", "char-rnn", "--corpus", dir + "/none.txt", "--out", dir + "/run"])
+            #expect(missing.status != 0 && missing.stderr.contains("\(dir)/none.txt") && missing.stderr.split(separator: "\n").count == 1,
+                    "\(missing.stderr)")
+            let wrong = try ember(["train", "lenet", "--corpus", "tang300"])
+            #expect(wrong.status != 0 && wrong.stderr.contains("--corpus applies to the language models"), "\(wrong.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/run"))
+            let notText = try ember(["generate", dir + "/short.txt", "--prefix", "a"])
+            #expect(notText.status != 0 && notText.stderr.split(separator: "\n").count == 1, "\(notText.stderr)")
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Testing
+@testable import Ember
+
+/// The book's character model: the one-hot lookup gives the one-hot product's values and
+/// gradients, states carry over, and prediction keeps its prefix.
+@Suite struct RNNModelTests {
+    /// A model over 11 tokens on `kind` with 2 layers, both directions (so the lookup feeds two directions).
+    private func model(_ kind: String) -> RNNModel {
+        withOwnGenerator(seed: 4) {
+            let layer: RNNBase = switch kind {
+            case "rnn": RNN(11, 6, numLayers: 2, bidirectional: true)
+            case "gru": GRU(11, 6, numLayers: 2, bidirectional: true)
+            default: LSTM(11, 6, numLayers: 2, bidirectional: true)
+            }
+            return RNNModel(layer, vocabSize: 11)
+        }
+    }
+
+    @Test(arguments: ["rnn", "gru", "lstm"])
+    func lookupEqualsTheOneHotProduct(_ kind: String) {
+        let m = model(kind)
+        let tokens = Tensor.randint(0, 11, [3, 5], generator: Generator(seed: 9))
+        let (logits, state) = m(tokens)
+        #expect(logits.shape == [15, 11] && state.h.shape == [4, 3, 6] && (state.c != nil) == (kind == "lstm"))
+        (logits * logits).sum().backward()
+        let lookupGrads = m.parameters().map { $0.grad!.toDoubles() }
+        m.zeroGrad()
+
+        let x = F.oneHot(tokens.t(), numClasses: 11).to(.float32)
+        let y: Tensor = m.rnn(x)
+        let product = m.dense(y.reshape(-1, 12))
+        (product * product).sum().backward()
+        #expect(zip(logits.toDoubles(), product.toDoubles()).allSatisfy { Swift.abs($0 - $1) < 1e-6 })
+        for (p, (a, b)) in zip(m.namedParameters().map(\.0), zip(lookupGrads, m.parameters().map { $0.grad!.toDoubles() })) {
+            #expect(zip(a, b).allSatisfy { Swift.abs($0 - $1) < 1e-4 }, "\(kind) gradient of \(p)")
+        }
+    }
+
+    /// The state a call returns continues the sequence: two halves give the whole's logits.
+    @Test func stateCarriesOver() {
+        let m = withOwnGenerator(seed: 4) { RNNModel(LSTM(11, 6, numLayers: 2), vocabSize: 11) }
+        let tokens = Tensor.randint(0, 11, [2, 8], generator: Generator(seed: 2))
+        let (whole, _) = noGrad { m(tokens) }
+        let (first, state) = noGrad { m(tokens[0..., 0..<4]) }
+        let (second, _) = noGrad { m(tokens[0..., 4..<8], state.detach()) }
+        let halves = Tensor.cat([first, second]).toDoubles()
+        #expect(zip(whole.toDoubles(), halves).allSatisfy { Swift.abs($0 - $1) < 1e-6 })
+    }
+
+    @Test func predictionKeepsThePrefixAndIsRepeatable() {
+        let m = model("gru")
+        let greedy = m.predict(prefix: [3, 1, 4], count: 6)
+        #expect(greedy.count == 9 && Array(greedy.prefix(3)) == [3, 1, 4])
+        #expect(m.predict(prefix: [3, 1, 4], count: 6) == greedy)
+        let drawn = m.predict(prefix: [3], count: 20, temperature: 1, generator: Generator(seed: 1))
+        #expect(drawn == m.predict(prefix: [3], count: 20, temperature: 1, generator: Generator(seed: 1)))
+        #expect(drawn.allSatisfy { (0..<11).contains($0) })
+    }
+}
