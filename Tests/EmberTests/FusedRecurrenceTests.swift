@@ -86,7 +86,7 @@ private func flatRun(_ module: RNNBase, _ x: Tensor, _ h0: Tensor, _ c0: Tensor)
 }
 
 /// The names of every node in `t`'s graph.
-private func graphNames(_ t: Tensor) -> Set<String> {
+func graphNames(_ t: Tensor) -> Set<String> {
     var names = Set<String>(), seen = Set<ObjectIdentifier>(), stack = [t.gradFn].compactMap { $0 }
     while let node = stack.popLast() {
         guard seen.insert(ObjectIdentifier(node)).inserted else { continue }

@@ -22,6 +22,7 @@ import Testing
         let tokens = Tensor.randint(0, 11, [3, 5], generator: Generator(seed: 9))
         let (logits, state) = m(tokens)
         #expect(logits.shape == [15, 11] && state.h.shape == [4, 3, 6] && (state.c != nil) == (kind == "lstm"))
+        #expect(graphNames(logits).contains("RnnLayerBackward0"), "the float32 layer runs the fused kernels")
         (logits * logits).sum().backward()
         let lookupGrads = m.parameters().map { $0.grad!.toDoubles() }
         m.zeroGrad()
@@ -55,5 +56,25 @@ import Testing
         let drawn = m.predict(prefix: [3], count: 20, temperature: 1, generator: Generator(seed: 1))
         #expect(drawn == m.predict(prefix: [3], count: 20, temperature: 1, generator: Generator(seed: 1)))
         #expect(drawn.allSatisfy { (0..<11).contains($0) })
+    }
+
+    /// `F.oneHotLinear` against the one-hot product it replaces (repeated tokens accumulate), its
+    /// gradcheck and its second derivatives (the gradient's graph through the product).
+    @Test func oneHotLinearIsTheProduct() {
+        let tokens = Tensor([3, 0, 3, 6, 1, 3], shape: [2, 3], dtype: .int64)
+        let w = Tensor.randn([5, 7], generator: Generator(seed: 3)).requiresGrad_()
+        let fast = F.oneHotLinear(tokens, w)
+        let g = Tensor.randn([2, 3, 5], generator: Generator(seed: 4))
+        (fast * g).sum().backward()
+        let fastGrad = w.grad!.toDoubles()
+        w.grad = nil
+        let product = F.linear(F.oneHot(tokens, numClasses: 7).to(.float32), w)
+        (product * g).sum().backward()
+        #expect(fast.shape == [2, 3, 5] && fast.toDoubles() == product.toDoubles())
+        #expect(zip(fastGrad, w.grad!.toDoubles()).allSatisfy { Swift.abs($0 - $1) < 1e-6 })
+        expectGradcheck("oneHotLinear", [gcInput([5, 7], seed: 2)]) { t in F.oneHotLinear(tokens, t[0]) }
+        doubleBackwardCase("oneHotLinear", outShape: [2, 3, 5], { [gcInput([5, 7], seed: 2)] }) { t in
+            F.oneHotLinear(Tensor([3, 0, 3, 6, 1, 3], shape: [2, 3], dtype: .int64), t[0]) * t[0].sum()
+        }.check()
     }
 }

@@ -117,3 +117,39 @@ private struct ScatterTyped: ElementVisitor {
 func scatterKernel(_ x: Tensor, _ index: Tensor, _ src: Tensor, dim: Int, accumulate: Bool) {
     x.dtype.dispatch(ScatterTyped(x: x, index: index, src: src, dim: dim, accumulate: accumulate))
 }
+
+/// Columns of a contiguous `rows × columns` float matrix `w` picked by index, moved to and from
+/// rows: `gather` writes `out[r, :] = w[:, picked[r]]`, `scatterAdd` does `w[:, picked[r]] += g[r, :]`
+/// (repeated picks accumulate). Both walk `w` sixteen rows at a time, so each pick reads or
+/// writes one cache line of the result and sixteen rows of `w` that stay in cache; the blocks of
+/// rows are split across threads (each owns its rows of `w`).
+struct ColumnKernels {
+    let rows: Int, columns: Int
+    let picked: [Int]
+
+    func gather(_ w: Tensor, into out: Tensor) {
+        if w.dtype == .float32 { run(Float.self, w, out, add: false) } else { run(Double.self, w, out, add: false) }
+    }
+
+    func scatterAdd(_ g: Tensor, into w: Tensor) {
+        if w.dtype == .float32 { run(Float.self, w, g, add: true) } else { run(Double.self, w, g, add: true) }
+    }
+
+    /// Copies between `w` and the row-major `(picked.count, rows)` matrix `m`, or adds `m` into `w`.
+    private func run<T: BinaryFloatingPoint>(_: T.Type, _ w: Tensor, _ m: Tensor, add: Bool) {
+        let pw = w.pointer(as: T.self), pm = m.pointer(as: T.self), block = 16, (rows, columns) = (rows, columns)
+        picked.withUnsafeBufferPointer { picked in
+            parallelFor((rows + block - 1) / block, costPerItem: picked.count * block) { blocks in
+                for b in blocks {
+                    let first = b * block, last = Swift.min(first + block, rows)
+                    for (r, column) in picked.enumerated() {
+                        let row = pm + r * rows
+                        for j in first..<last {
+                            if add { pw[j * columns + column] += row[j] } else { row[j] = pw[j * columns + column] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -102,8 +102,8 @@ public class RNNBase: Module {
     }
 
     /// `run` for int64 `tokens` `(L, N)` one-hot over `inputSize` classes, without the one-hot
-    /// tensor: the first layer's input projection `one_hot(tokens) W_ihᵀ + b_ih` is a lookup of
-    /// rows of `W_ihᵀ` (the same values as the product; a character model's largest cost saved).
+    /// tensor: the first layer's input projection `one_hot(tokens) W_ihᵀ + b_ih` picks columns of
+    /// `W_ih` (`F.oneHotLinear`: the same values as the product; a character model's largest cost saved).
     /// No hooks run. For `RNNModel`.
     func run(oneHot tokens: Tensor, _ h0: Tensor?, _ c0: Tensor?) -> (Tensor, Tensor, Tensor?) {
         check(tokens.dim == 2 && tokens.dtype == .int64, "expected int64 tokens of shape (steps, batch), got \(tokens.dtype) \(shapeString(tokens.shape))")
@@ -186,10 +186,10 @@ public class RNNBase: Module {
     private func runDirection(_ x: Tensor, _ batchSizes: [Int]?, _ h0: Tensor, _ c0: Tensor?, _ w: Weights,
                               reverse: Bool, tokens: Bool) -> (Tensor, Tensor, Tensor?) {
         let xProj = !tokens ? F.linear(x, w.ih.tensor!, w.biasIh?.tensor)
-            : w.biasIh.map { F.embedding(x, w.ih.tensor!.t()) + $0.tensor! } ?? F.embedding(x, w.ih.tensor!.t())
+            : w.biasIh.map { F.oneHotLinear(x, w.ih.tensor!) + $0.tensor! } ?? F.oneHotLinear(x, w.ih.tensor!)
         let wHh = w.hh.tensor!, bHh = w.biasHh?.tensor, wHr = w.hr?.tensor
         let composed = { self.steps(xProj, batchSizes, h0, c0, wHh, bHh, wHr, reverse: reverse) }
-        guard batchSizes == nil, h0.shape[0] > 0, FusedRecurrence.runs(x.dtype, projected: wHr != nil) else { return composed() }
+        guard batchSizes == nil, h0.shape[0] > 0, FusedRecurrence.runs(xProj.dtype, projected: wHr != nil) else { return composed() }
         let cell: RecurrenceKernels.Cell = switch mode { case .rnnTanh: .tanh; case .rnnRelu: .relu; case .lstm: .lstm; case .gru: .gru }
         return FusedRecurrence(cell: cell, xProj: xProj, h0: h0, c0: c0, wHh: wHh, bHh: bHh, reverse: reverse).run(composed: composed)
     }
