@@ -95,7 +95,9 @@ struct LanguageModelRun {
         guard !overflow else { throw CommandError("--epochs: \(recipe.epochs) more epochs after epoch \(startEpoch) is more than can be counted") }
         let outputs = try RunOutputs(dir: out, resumingAfter: resume == nil ? nil : startEpoch, languageModel: true)
         let index = Dictionary(corpus.vocab.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let prefixes = recipe.prefixes.map { tokenize([$0], .char)[0].map { index[$0] ?? 0 } }.filter { !$0.isEmpty }
+        // Without prefixes, the text goes on from the corpus's first two characters.
+        let prefixes = recipe.prefixes.isEmpty ? [Array(corpus.tokens.prefix(2))]
+            : recipe.prefixes.map { tokenize([$0], .char)[0].map { index[$0] ?? 0 } }.filter { !$0.isEmpty }
         var watch = LossWatch(stopOnNaN: stopOnNaN, checkpoint: resume)
         var firstStep: Double?, epochSeconds: [Double] = [], tokensPerSecond: [Double] = [], loss = 0.0
         say("\(recipe.kind.rawValue): \(corpus.tokens.count) characters of '\(corpus.path)', vocabulary \(corpus.vocab.count)")
