@@ -13,7 +13,9 @@ extension Bench {
         @Option(parsing: .unconditional, help: "Sequences per batch.") var batch = 32
 
         func run(_ workload: String, _ makeLayer: (Int, Int) -> RNNBase) throws {
-            guard steps > 0, batch > 0 else { throw ValidationError("--steps and --batch must be positive") }
+            guard (1...1_000_000).contains(steps), (1...65_536).contains(batch) else {
+                throw ValidationError("--steps must be from 1 to 1000000 and --batch from 1 to 65536")
+            }
             options.threading.apply()
             manualSeed(0)
             let vocab = 28, hidden = 256, seq = 35

@@ -10,14 +10,14 @@ struct Generate: ParsableCommand {
 
     @Argument(help: "The model.safetensors or checkpoint.safetensors of a char-* run.") var checkpoint: String
     @Option(help: "The text to start from.") var prefix: String
-    @Option(parsing: .unconditional, help: "Characters to generate after the prefix.") var length = 50
+    @Option(parsing: .unconditional, help: "Characters to generate after the prefix (at most \(Generate.maxLength)).") var length = 50
     @Option(parsing: .unconditional, help: "0 takes the most likely character each time (the book's choice); above 0 draws from the softmax of the logits divided by it.")
     var temperature = 0.0
     @Option(parsing: .unconditional, help: "Random seed of the draws.") var seed: UInt64 = 0
 
     func validate() throws {
         guard !prefix.isEmpty else { throw ValidationError("--prefix must not be empty") }
-        guard length >= 0 else { throw ValidationError("--length must not be negative, got \(length)") }
+        guard (0...Self.maxLength).contains(length) else { throw ValidationError("--length must be from 0 to \(Self.maxLength), got \(length)") }
         guard temperature >= 0, temperature.isFinite else { throw ValidationError("--temperature must be 0 or more, got \(temperature)") }
     }
 
@@ -33,6 +33,9 @@ struct Generate: ParsableCommand {
         print(out.map { vocab[$0] }.joined())
     }
 
+    /// The most characters one run generates.
+    static let maxLength = 1_000_000
+
     /// The model and vocabulary a char-* run saved at `path`.
     static func load(_ path: String) throws -> (RNNModel, [String]) {
         let (tensors, metadata) = try SafeTensors.loadWithMetadata(from: path)
@@ -45,9 +48,11 @@ struct Generate: ParsableCommand {
             throw CommandError("'\(path)' has a damaged 'hidden' or 'vocab' in its metadata")
         }
         let weights = meta[Checkpoint.groupsKey] != nil ? try Checkpoint.load(from: path).groups["model"] ?? [] : tensors
-        // Shapes are checked against the tensors before a model is built from the metadata's sizes.
-        let ih = weights.first { $0.0 == "rnn.weight_ih_l0" }?.1
-        guard let ih, ih.dim == 2, ih.shape[1] == vocab.count, ih.shape[0] % hidden == 0, ih.shape[0] / hidden <= 4 else {
+        // The metadata's sizes are checked against the tensors the file holds (whose sizes the
+        // reader checked against the file's) before a model is built from them.
+        let shapes = Dictionary(weights.map { ($0.0, $0.1.shape) }, uniquingKeysWith: { a, _ in a })
+        let (rows, overflow) = kind.gates.multipliedReportingOverflow(by: hidden)
+        guard !overflow, shapes["rnn.weight_ih_l0"] == [rows, vocab.count], shapes["rnn.weight_hh_l0"] == [rows, hidden] else {
             throw CommandError("'\(path)' does not hold a \(kind.rawValue) model of \(hidden) hidden units over \(vocab.count) characters")
         }
         let model = kind.model(vocabSize: vocab.count, hidden: hidden)

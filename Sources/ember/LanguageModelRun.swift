@@ -6,6 +6,36 @@ import Foundation
 enum CharModelKind: String, CaseIterable, ExpressibleByArgument {
     case charRNN = "char-rnn", charGRU = "char-gru", charLSTM = "char-lstm"
 
+    /// Gates per hidden unit: the rows of `W_ih` and `W_hh` are this many times the hidden size.
+    var gates: Int {
+        switch self {
+        case .charRNN: 1
+        case .charGRU: 3
+        case .charLSTM: 4
+        }
+    }
+
+    /// The model's parameter count over `vocabSize` characters with `hidden` units, nil when it
+    /// cannot be counted: both weights and biases of the layer, then the head.
+    func parameterCount(vocabSize v: Int, hidden h: Int) -> Int? {
+        func times(_ a: Int?, _ b: Int?) -> Int? {
+            guard let a, let b else { return nil }
+            let (r, o) = a.multipliedReportingOverflow(by: b)
+            return o ? nil : r
+        }
+        func plus(_ a: Int?, _ b: Int?) -> Int? {
+            guard let a, let b else { return nil }
+            let (r, o) = a.addingReportingOverflow(b)
+            return o ? nil : r
+        }
+        // gates·h rows of v + h weights and two biases; the head's v rows of h weights and a bias.
+        return plus(times(times(gates, h), plus(plus(v, h), 2)), times(v, plus(h, 1)))
+    }
+
+    /// The most parameters a model may have (8 GiB of float32 weights, as much again for each of
+    /// Adam's two moments and the gradient).
+    static let parameterLimit = 1 << 31
+
     /// The model over `vocabSize` characters with `hidden` units (PyTorch's initialization).
     func model(vocabSize: Int, hidden: Int) -> RNNModel {
         let layer: RNNBase = switch self {
@@ -69,10 +99,22 @@ struct LanguageModelRun {
 
     func run() throws -> [String: Any] {
         let corpus = try CharCorpus(recipe.corpus)
-        let needed = recipe.randomSampling ? recipe.batchSize * recipe.numSteps + 1 : recipe.batchSize * (recipe.numSteps + 1)
-        guard corpus.tokens.count >= needed else {
+        // Random batches cut sequences of numSteps + 1 tokens that overlap by one; sequential ones
+        // need batchSize rows of numSteps + 1.
+        let (perRow, o1) = recipe.numSteps.addingReportingOverflow(recipe.randomSampling ? 0 : 1)
+        let (rows, o2) = recipe.batchSize.multipliedReportingOverflow(by: perRow)
+        let (needed, o3) = rows.addingReportingOverflow(recipe.randomSampling ? 1 : 0)
+        guard !o1, !o2, !o3, corpus.tokens.count >= needed else {
+            if o1 || o2 || o3 {
+                throw CommandError("--corpus: one batch of \(recipe.batchSize) sequences of \(recipe.numSteps) steps is more than '\(corpus.path)' can hold")
+            }
             throw CommandError("--corpus: '\(corpus.path)' has \(corpus.tokens.count) characters, fewer than one batch of "
                                + "\(recipe.batchSize) sequences of \(recipe.numSteps) steps needs (\(needed))")
+        }
+        let parameters = recipe.kind.parameterCount(vocabSize: corpus.vocab.count, hidden: recipe.hidden)
+        guard let parameters, parameters <= CharModelKind.parameterLimit else {
+            throw CommandError("--hidden: \(recipe.hidden) units over \(corpus.vocab.count) characters make a model of "
+                               + (parameters.map { "\($0)" } ?? "uncountably many") + " parameters, more than \(CharModelKind.parameterLimit)")
         }
         let model = recipe.kind.model(vocabSize: corpus.vocab.count, hidden: recipe.hidden)
         let optimizer = Adam(model.parameters(), lr: recipe.lr)

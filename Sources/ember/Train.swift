@@ -101,7 +101,8 @@ struct LanguageOptions: ParsableArguments {
     var randomSampling = false
     @Option(parsing: .unconditional, help: "Print generated text every this many epochs (default: 10).") var predictEvery: Int?
     @Option(help: "A prefix to generate from (repeatable; default: two openings for a named corpus, a file's first two characters).") var prefix: [String] = []
-    @Option(parsing: .unconditional, help: "Characters generated after each prefix (default: 50).") var predictLength: Int?
+    @Option(parsing: .unconditional, help: "Characters generated after each prefix (default: 50, at most \(Generate.maxLength)).")
+    var predictLength: Int?
 
     /// The options given on the command line, by name.
     var given: [String] {
@@ -114,11 +115,10 @@ struct LanguageOptions: ParsableArguments {
         for (name, value) in [("--hidden", hidden), ("--steps", steps), ("--predict-every", predictEvery)] {
             if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value)") }
         }
-        if let predictLength, predictLength < 0 { throw ValidationError("--predict-length must not be negative, got \(predictLength)") }
-        if let clip, !(clip > 0) { throw ValidationError("--clip must be positive, got \(clip)") }
-        if let hidden, let steps, hidden.multipliedReportingOverflow(by: steps).overflow {
-            throw ValidationError("--hidden \(hidden) and --steps \(steps) are too large")
+        if let predictLength, !(0...Generate.maxLength).contains(predictLength) {
+            throw ValidationError("--predict-length must be from 0 to \(Generate.maxLength), got \(predictLength)")
         }
+        if let clip, !(clip > 0) { throw ValidationError("--clip must be positive, got \(clip)") }
     }
 
     /// The recipe of `kind` with these options and the shared ones.

@@ -62,4 +62,26 @@ struct LanguageModelCommandLineTests {
             #expect(notText.status != 0 && notText.stderr.split(separator: "\n").count == 1, "\(notText.stderr)")
         }
     }
+
+    /// Sizes from outside that cannot be counted or held: huge options (an error, with the usage
+    /// after it for a refused option), and a crafted file whose metadata claims a million hidden
+    /// units (one line). Nothing is allocated for them and nothing crashes.
+    @Test func hugeSizesAreOneLine() throws {
+        try withTempDir { dir in
+            try rhyme.write(toFile: dir + "/rhyme.txt", atomically: true, encoding: .utf8)
+            let huge = "4611686018427387904"
+            for options in [["--batch-size", huge], ["--steps", "9223372036854775807"], ["--hidden", huge], ["--hidden", "100000000"],
+                            ["--predict-length", "9223372036854775807"]] {
+                let run = try ember(["train", "char-gru", "--corpus", dir + "/rhyme.txt", "--out", dir + "/run"] + options, timeout: 60)
+                #expect(run != nil && run!.status != 0 && run!.status < 128, "\(options): \(run?.stderr ?? "hung")")
+                #expect(run?.stderr.hasPrefix("Error: ") == true, "\(options): \(run?.stderr ?? "")")
+            }
+            try SafeTensors.save([("rnn.weight_ih_l0", Tensor.zeros([0, 1]))], to: dir + "/crafted.safetensors",
+                                 metadata: ["workload": "char-gru", "hidden": "1000000", "vocab": "[\"a\"]"])
+            let crafted = try ember(["generate", dir + "/crafted.safetensors", "--prefix", "a", "--length", "9223372036854775807"])
+            #expect(crafted.status != 0 && crafted.stderr.hasPrefix("Error: --length must be from 0 to 1000000"), "\(crafted.stderr)")
+            let run = try ember(["generate", dir + "/crafted.safetensors", "--prefix", "a"])
+            #expect(run.status == 1 && run.stderr.contains("does not hold a char-gru model of 1000000 hidden units"), "\(run.stderr)")
+        }
+    }
 }

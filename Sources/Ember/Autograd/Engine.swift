@@ -11,6 +11,21 @@ enum Engine {
         let wanted = inputs.map { Dictionary($0.enumerated().map { (ObjectIdentifier($0.element), $0.offset) },
                                              uniquingKeysWith: { a, _ in a }) }
         var results = [Tensor?](repeating: nil, count: inputs?.count ?? 0)
+        // With `inputs`, only the nodes through which some wanted tensor is reached run, as in
+        // PyTorch's autograd.grad: the others would compute gradients nobody asked for (and a
+        // walk inside a backward rule would run the rest of the outer graph).
+        let needed: Set<ObjectIdentifier>? = wanted.map { wanted in
+            var needed = Set<ObjectIdentifier>()
+            for node in order.reversed() {
+                for (t, fn) in zip(node.inputs, node.inputFns) {
+                    if t.map({ wanted[ObjectIdentifier($0)] != nil }) == true || fn.map({ needed.contains(ObjectIdentifier($0)) }) == true {
+                        needed.insert(ObjectIdentifier(node))
+                        break
+                    }
+                }
+            }
+            return needed
+        }
 
         // `fn` is the node that produced `t` when it was used, which an in-place op may since have replaced.
         func deliver(_ t: Tensor, _ fn: Node?, _ g: consuming Tensor) {
@@ -18,7 +33,7 @@ enum Engine {
                 if let sum = results[i] { results[i] = sum + g } else { results[i] = g }
                 if fn == nil { return }
             }
-            if let fn {
+            if let fn, needed?.contains(ObjectIdentifier(fn)) ?? true {
                 if wanted == nil && t.retainsGradFlag && t.gradFn === fn { t.accumulateGrad(copy g, createGraph: createGraph) }
                 if let sum = fn.pendingGrad { fn.pendingGrad = sum + g } else { fn.pendingGrad = g }
             } else if wanted == nil && t.requiresGradFlag {

@@ -72,7 +72,8 @@ struct RecurrenceKernels {
     /// single-threaded inside a parallel region).
     private func sgemm(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
                        transposedB: Bool, _ c: UnsafeMutablePointer<Float>) {
-        _ = dnnl_sgemm(78, transposedB ? 84 : 78, Int64(m), Int64(n), Int64(k), 1, a, Int64(lda), b, Int64(ldb), 0, c, Int64(n))
+        DNNL.expectSuccess(dnnl_sgemm(78, transposedB ? 84 : 78, Int64(m), Int64(n), Int64(k), 1, a, Int64(lda), b, Int64(ldb), 0, c, Int64(n)),
+                           "sgemm")
     }
 
     /// Runs the steps: `y` holds the initial state in `initialRow`, `cells` (an LSTM's,

@@ -16,6 +16,8 @@ struct FusedRecurrence {
     func run(composed: @escaping () -> (Tensor, Tensor, Tensor?)) -> (Tensor, Tensor, Tensor?) {
         let steps = xProj.shape[0], batch = xProj.shape[1], hidden = wHh.shape[1], state = batch * hidden
         let k = RecurrenceKernels(cell: cell, steps: steps, batch: batch, hidden: hidden, reverse: reverse)
+        check(([h0, wHh] + (c0.map { [$0] } ?? []) + (bHh.map { [$0] } ?? [])).allSatisfy { $0.dtype == .float32 },
+              "the recurrence kernels take float32 states and weights")
         let x = xProj.contiguousRaw(), w = wHh.contiguousRaw()
         let b = bHh?.contiguousRaw() ?? Tensor(uninitializedShape: [k.gates * hidden], dtype: .float32)
         if bHh == nil { b.fillRaw(0) }

@@ -29,7 +29,7 @@ public final class RNNModel: Module {
         check(rnn.inputSize == vocabSize, "RNNModel: the layer's input_size \(rnn.inputSize) is not the vocabulary size \(vocabSize)")
         self.rnn = rnn
         self.vocabSize = vocabSize
-        dense = Linear(rnn.outputSize * rnn.directions, vocabSize)
+        dense = Linear(rnn.outputSize * rnn.directions, vocabSize, dtype: rnn.parameterDType)
         super.init()
     }
 
@@ -50,9 +50,11 @@ public final class RNNModel: Module {
     public func predict(prefix: [Int], count: Int, temperature: Double = 0, generator: Generator? = nil) -> [Int] {
         check(!prefix.isEmpty, "RNNModel.predict: the prefix is empty")
         check(count >= 0 && temperature >= 0, "RNNModel.predict: count and temperature must not be negative")
+        let (steps, overflow) = (prefix.count - 1).addingReportingOverflow(count)
+        check(!overflow, "RNNModel.predict: \(count) tokens after a prefix of \(prefix.count) are more than can be counted")
         return noGrad {
             var output = [prefix[0]], state: State?
-            for t in 0..<(prefix.count - 1 + count) {
+            for t in 0..<steps {
                 let (logits, next) = self(Tensor([output.last!], shape: [1, 1]), state)
                 state = next
                 if t < prefix.count - 1 {
