@@ -87,6 +87,8 @@ import Testing
         #expect(b.gradFn?.name == "AddBackward0")
         #expect((a * b).gradFn?.name == "MulBackward0")
         #expect(a.sum().gradFn?.name == "SumBackward0")
+        let stacked = Tensor.stack([a, b])
+        #expect(stacked.gradFn?.name == "StackBackward0" && stacked.gradFn!.nextFunctions.count == 2)
     }
 
     @Test func doubleBackward() {

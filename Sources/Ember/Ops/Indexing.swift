@@ -250,7 +250,10 @@ extension Tensor {
                          "stack expects each tensor to be equal size, but got \(shapeString(tensors[0].shape)) at entry 0 and \(shapeString(t.shape)) at entry \(i)")
         }
         let dd = tensors[0].normalizeDim(d, "stack", rank: tensors[0].dim + 1)
-        return cat(tensors.map { $0.unsqueeze(dd) }, dim: dd)
+        let out = noGrad { cat(tensors.map { $0.unsqueeze(dd) }, dim: dd) }
+        return out.recording("StackBackward0", tensors) { g, _ in
+            tensors.indices.map { g.select(dd, $0).gradFor(tensors[$0]) }
+        }
     }
 
     /// Views of `splitSize`-long pieces along `dim` (the last may be shorter). PyTorch: `torch.split`.
