@@ -88,9 +88,8 @@ enum TrainTarget: ExpressibleByArgument {
 }
 
 /// `ember train char-*`'s options, with the book's recipe as defaults (Adam, 256 hidden units, 35
-/// steps, batches of 32, clipping at norm 1, sequential batches) except the learning rate: 1e-2
-/// for 30 epochs, where the book's 1e-3 takes its 250 (on the Tang poems 1e-2 reaches a training
-/// perplexity of 1.2 in 30 epochs, 1e-3 is at 67 after 50).
+/// steps, batches of 32, clipping at norm 1, sequential batches), for 30 epochs rather than 250
+/// and at a learning rate to match (`CharModelKind.defaultLR`).
 struct LanguageOptions: ParsableArguments {
     @Option(help: "The text: tang300, song100, fortunes (Debian's, installed by the bootstrap) or a UTF-8 file (default: tang300).")
     var corpus: String?
@@ -125,7 +124,7 @@ struct LanguageOptions: ParsableArguments {
     func recipe(_ kind: CharModelKind, epochs: Int?, batchSize: Int?, lr: Double?) -> LanguageRecipe {
         let corpus = corpus ?? "tang300"
         let prefixes = !prefix.isEmpty ? prefix : LanguageOptions.defaultPrefixes[corpus] ?? []
-        return LanguageRecipe(kind: kind, corpus: corpus, epochs: epochs ?? 30, batchSize: batchSize ?? 32, lr: lr ?? 1e-2,
+        return LanguageRecipe(kind: kind, corpus: corpus, epochs: epochs ?? 30, batchSize: batchSize ?? 32, lr: lr ?? kind.defaultLR,
                               hidden: hidden ?? 256, numSteps: steps ?? 35, clip: clip ?? 1, randomSampling: randomSampling,
                               predictEvery: predictEvery ?? 10, prefixes: prefixes, predictLength: predictLength ?? 50)
     }

@@ -188,10 +188,12 @@ struct RecurrenceKernels {
                     let o = b * hidden + units.lowerBound, gb = b * g + units.lowerBound
                     // The state's gradient: the output's, plus every part's share through `W_hh`.
                     let d = dhDirect + o
-                    if cell != .gru { d.update(from: gOut + o, count: units.count) } else {
-                        for j in 0..<units.count { d[j] += gOut[o + j] }
+                    Lanes.each(units.count) { j, n in
+                        var v = Lanes.load(gOut + o + j, n)
+                        if cell == .gru { v += Lanes.load(d + j, n) }
+                        for k in parts.indices { v += Lanes.load(before + k * state + o + j, n) }
+                        Lanes.store(v, d + j, n)
                     }
-                    for k in parts.indices { for j in 0..<units.count { d[j] += before[k * state + o + j] } }
                     switch cell {
                     case .tanh, .relu:
                         let h = y + outputRow(t) * state + o
