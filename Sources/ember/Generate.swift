@@ -38,8 +38,7 @@ struct Generate: ParsableCommand {
 
     /// The model and vocabulary a char-* run saved at `path`.
     static func load(_ path: String) throws -> (RNNModel, [String]) {
-        let (tensors, metadata) = try SafeTensors.loadWithMetadata(from: path)
-        let meta = metadata ?? [:]
+        let (weights, meta) = try TrainedModel.weights(at: path)
         guard let kind = meta[TrainedModel.workloadKey].flatMap(CharModelKind.init(rawValue:)) else {
             throw CommandError("'\(path)' is not a char-rnn, char-gru or char-lstm model (its metadata names \(meta[TrainedModel.workloadKey].map { "'\($0)'" } ?? "no workload"))")
         }
@@ -47,7 +46,6 @@ struct Generate: ParsableCommand {
               let vocab = meta["vocab"].flatMap({ try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }), !vocab.isEmpty else {
             throw CommandError("'\(path)' has a damaged 'hidden' or 'vocab' in its metadata")
         }
-        let weights = meta[Checkpoint.groupsKey] != nil ? try Checkpoint.load(from: path).groups["model"] ?? [] : tensors
         // The metadata's sizes are checked against the tensors the file holds (whose sizes the
         // reader checked against the file's) before a model is built from them.
         let shapes = Dictionary(weights.map { ($0.0, $0.1.shape) }, uniquingKeysWith: { a, _ in a })

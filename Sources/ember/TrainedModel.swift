@@ -13,12 +13,8 @@ struct TrainedModel {
     static let workloadKey = "workload"
 
     init(path: String, workload named: Workload?) throws {
-        let (tensors, metadata) = try SafeTensors.loadWithMetadata(from: path)
-        var weights = tensors
-        if metadata?[Checkpoint.groupsKey] != nil {
-            weights = try Checkpoint.load(from: path).groups["model"] ?? []
-        }
-        let recorded = metadata?[Self.workloadKey]
+        let (weights, metadata) = try Self.weights(at: path)
+        let recorded = metadata[Self.workloadKey]
         guard let workload = named ?? recorded.flatMap(Workload.init(rawValue:)) else {
             throw CommandError("'\(path)' does not say which workload it holds; pass --workload "
                                + Workload.allCases.map(\.rawValue).joined(separator: "|"))
@@ -32,7 +28,15 @@ struct TrainedModel {
         model.eval()
         self.workload = workload
         self.model = model
-        epoch = metadata?["epoch"].flatMap { Int($0) }
+        epoch = metadata["epoch"].flatMap { Int($0) }
+    }
+
+    /// The model's weights in a file `ember train` wrote (a training checkpoint's model group, or
+    /// the final weights as they are) and the file's metadata.
+    static func weights(at path: String) throws -> (weights: [(String, Tensor)], metadata: [String: String]) {
+        let (tensors, metadata) = try SafeTensors.loadWithMetadata(from: path)
+        let weights = metadata?[Checkpoint.groupsKey] != nil ? try Checkpoint.load(from: path).groups["model"] ?? [] : tensors
+        return (weights, metadata ?? [:])
     }
 
     /// Stops `command` (eval, predict) with an error unless the weights are a Fashion-MNIST
