@@ -170,13 +170,14 @@ struct RecurrenceKernels {
         defer { if cell == .gru { dHidden.deallocate() } }
         let w = partitioned(wHh, parts), local = UnsafeMutablePointer<Float>.allocate(capacity: batch * g)
         // Each part's partial sum of the state's gradient through `W_hh`, `[parts, batch, hidden]`,
-        // for the step before and the step being run; a GRU's state gradient through `z ⊙ dh`.
+        // for the step before and the step being run; and the state's gradient at the step being run
+        // (a GRU's keeps its direct share `z ⊙ dh` for the step before, added to the next one's).
         var partials = (UnsafeMutablePointer<Float>.allocate(capacity: parts.count * state),
                         UnsafeMutablePointer<Float>.allocate(capacity: parts.count * state))
-        let dhDirect = UnsafeMutablePointer<Float>.allocate(capacity: state)
-        defer { w.deallocate(); local.deallocate(); partials.0.deallocate(); partials.1.deallocate(); dhDirect.deallocate() }
+        let dState = UnsafeMutablePointer<Float>.allocate(capacity: state)
+        defer { w.deallocate(); local.deallocate(); partials.0.deallocate(); partials.1.deallocate(); dState.deallocate() }
         partials.0.initialize(repeating: 0, count: parts.count * state)
-        dhDirect.initialize(repeating: 0, count: state)
+        dState.initialize(repeating: 0, count: state)
         if let dc0 { dc0.update(from: gy + (steps + 1) * state, count: state) }
         for t in order.reversed() {
             let gOut = gy + outputRow(t) * state, keep = saved.map { $0 + t * savedPerStep }
@@ -186,8 +187,9 @@ struct RecurrenceKernels {
                 let gate = Strides(global: hidden, local: units.count)
                 for b in 0..<batch {
                     let o = b * hidden + units.lowerBound, gb = b * g + units.lowerBound
-                    // The state's gradient: the output's, plus every part's share through `W_hh`.
-                    let d = dhDirect + o
+                    // The state's gradient: the output's, every part's share through `W_hh` and (GRU)
+                    // the direct share left by the step after.
+                    let d = dState + o
                     Lanes.each(units.count) { j, n in
                         var v = Lanes.load(gOut + o + j, n)
                         if cell == .gru { v += Lanes.load(d + j, n) }
@@ -216,7 +218,7 @@ struct RecurrenceKernels {
             partials = (now, before)
         }
         for i in 0..<state {
-            var sum = cell == .gru ? dhDirect[i] : 0
+            var sum = cell == .gru ? dState[i] : 0
             for k in parts.indices { sum += partials.0[k * state + i] }
             dh0[i] = sum
         }
