@@ -1,7 +1,7 @@
 /// A JSON value as a safetensors header holds it. Objects keep their members in file order,
 /// duplicates included, so the reader can reject a key given twice instead of silently keeping
 /// one; non-negative integers are kept exact (offsets run past 2^53 in large files).
-enum HeaderJSON {
+enum HeaderJSON: Sendable {
     case object([(key: String, value: HeaderJSON)])
     case array([HeaderJSON])
     case string(String)

@@ -13,15 +13,9 @@ extension SafeTensors {
     /// Maps `path` read-only and decodes it.
     static func read(from path: String) throws(SafeTensorsError)
         -> (tensors: [(String, Tensor)], metadata: [String: String]?) {
-        let file: RegularFile
-        do { file = try RegularFile(path) } catch { throw SafeTensorsError(.cannotRead, path: path, error.reason) }
-        let (fd, size) = (file.fd, file.size)
-        guard size > 0 else { return try decode(UnsafeRawBufferPointer(start: nil, count: 0), path: path) }
-        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
-            throw SafeTensorsError(.cannotRead, path: path, "cannot map: \(errnoText())")
+        try MappedFile.withBytes(path, failure: { SafeTensorsError(.cannotRead, path: path, $0) }) {
+            bytes throws(SafeTensorsError) in try decode(bytes, path: path)
         }
-        defer { munmap(base, size) }
-        return try decode(UnsafeRawBufferPointer(start: base, count: size), path: path)
     }
 
     /// Checks a whole safetensors file held in memory, then copies out its tensors in file order;

@@ -1,0 +1,186 @@
+import Foundation
+
+/// Reads PyTorch's checkpoint files as `torch.load(path, weights_only=True)` does.
+///
+/// - The zip format (`torch.save`'s default since 1.6): `<name>/data.pkl` is the pickled object,
+///   whose tensors name their storages by key; `<name>/data/<key>` holds each storage's bytes,
+///   `<name>/byteorder` says `little` or `big`.
+/// - The legacy format: a pickled magic number, protocol version and system info, the pickled
+///   object, the pickled list of storage keys, then each storage as an 8-byte element count
+///   and its bytes.
+///
+/// Tensors that shared a storage when saved come back as views of one buffer. Every size is
+/// checked against what the file holds before anything is allocated.
+enum TorchFileReader {
+    /// How errors name the format.
+    static let format = "PyTorch file"
+
+    /// The object saved in the file at `path`.
+    static func load(from path: String) throws(SerializationError) -> SavedValue {
+        try MappedFile.withBytes(path, failure: { SerializationError(.cannotRead, path: path, format: format, $0) }) {
+            bytes throws(SerializationError) in
+            do throws(PickleError) {
+                if ZipArchive.looksLikeZip(bytes) { return try loadZip(bytes) }
+                if bytes.starts(with: legacyMagic) { return try loadLegacy(bytes) }
+            } catch {
+                throw SerializationError(error.kind, path: path, format: format, error.reason)
+            }
+            throw SerializationError(.unknownFormat, path: path, format: format,
+                                     "not a PyTorch checkpoint: neither a zip archive nor the legacy format's magic number")
+        }
+    }
+
+    /// The legacy format's first pickle: protocol 2, LONG1 of the magic number 0x1950a86a20f9469cfc6c.
+    static let legacyMagic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19, 0x2E]
+
+    /// The largest pickle read from a zip record (the object itself, not the tensors' bytes).
+    private static let maxPickleBytes = 1 << 31
+
+    // MARK: - Zip
+
+    private static func loadZip(_ bytes: UnsafeRawBufferPointer) throws(PickleError) -> SavedValue {
+        let archive: ZipArchive
+        do throws(ZipError) { archive = try ZipArchive(bytes) } catch { throw PickleError(.damaged, error.reason) }
+        guard let pickle = archive.entries.first(where: { $0.name.hasSuffix("/data.pkl") && $0.name.split(separator: "/").count == 2 }) else {
+            let npy = archive.entries.contains { $0.name.hasSuffix(".npy") }
+            throw PickleError(.unknownFormat, npy ? "a NumPy .npz archive, not a PyTorch checkpoint" : "a zip archive without a <name>/data.pkl record, not a PyTorch checkpoint")
+        }
+        let prefix = String(pickle.name.dropLast("data.pkl".count))
+        var bigEndian = false
+        if let order = archive.entry(prefix + "byteorder") {
+            let text = String(decoding: try zipBytes(archive, order, limit: 16), as: UTF8.self)
+            guard text == "little" || text == "big" else { throw PickleError(.damaged, "the byteorder record says '\(text)', not little or big") }
+            bigEndian = text == "big"
+        }
+        let pickleBytes = try zipBytes(archive, pickle, limit: maxPickleBytes)
+        var loaded: [String: Storage] = [:]
+        let unpickler = Unpickler { id throws(PickleError) in
+            let (dtype, key, numel) = try storageID(id, legacy: false)
+            if let storage = loaded[key] { return .storage(try typed(storage, dtype, numel, key)) }
+            guard let entry = archive.entry(prefix + "data/" + key) else {
+                throw PickleError(.damaged, "the storage '\(key)' has no record \(prefix)data/\(key)")
+            }
+            let storage = Storage(byteCount: entry.size)
+            do throws(ZipError) { try archive.read(entry, into: UnsafeMutableRawBufferPointer(start: storage.data, count: entry.size)) } catch {
+                throw PickleError(.damaged, error.reason)
+            }
+            normalize(storage, dtype, swap: bigEndian)
+            loaded[key] = storage
+            return .storage(try typed(storage, dtype, numel, key))
+        }
+        return try pickleBytes.withBytes { raw throws(PickleError) in
+            try unpickler.load(raw, maxValues: raw.count + 1_000_000).value
+        }
+    }
+
+    private static func zipBytes(_ archive: ZipArchive, _ entry: ZipArchive.Entry, limit: Int) throws(PickleError) -> [UInt8] {
+        do { return try archive.bytes(of: entry, limit: limit) } catch { throw PickleError(.damaged, error.reason) }
+    }
+
+    // MARK: - Legacy
+
+    private static func loadLegacy(_ bytes: UnsafeRawBufferPointer) throws(PickleError) -> SavedValue {
+        var at = legacyMagic.count
+        let plain = Unpickler { _ throws(PickleError) in throw PickleError(.damaged, "a persistent id outside the object's pickle") }
+        func next(_ unpickler: Unpickler) throws(PickleError) -> SavedValue {
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[at...])
+            let (value, length) = try unpickler.load(rest, maxValues: rest.count + 1_000_000)
+            at += length
+            return value
+        }
+        guard case .int(1001) = try next(plain) else { throw PickleError(.unsupported, "the legacy format's protocol version is not 1001") }
+        let info = try next(plain)
+        guard case .dict = info else { throw PickleError(.damaged, "the legacy format's system information is not a dict") }
+        var littleEndian = true
+        if case .bool(let flag)? = info["little_endian"] { littleEndian = flag }
+        // Storages are made as the object names them, checked against the bytes left in the
+        // file, and filled from the records after it.
+        var roots: [String: (storage: Storage, dtype: DType, count: Int)] = [:]
+        var claimed = 0
+        let unpickler = Unpickler { id throws(PickleError) in
+            let (dtype, key, numel) = try storageID(id, legacy: true)
+            if roots[key] == nil {
+                let (bytesNeeded, overflow) = numel.multipliedReportingOverflow(by: dtype.itemSize)
+                let (total, overflow2) = claimed.addingReportingOverflow(bytesNeeded &+ 8)
+                guard !overflow, !overflow2, total <= bytes.count - at else {
+                    throw PickleError(.damaged, "the storages claim more bytes than the file holds (truncated?)")
+                }
+                claimed = total
+                roots[key] = (Storage(byteCount: bytesNeeded), dtype, numel)
+            }
+            let root = roots[key]!
+            guard root.dtype.itemSize == dtype.itemSize else {
+                throw PickleError(.damaged, "the storage '\(key)' is read as \(root.dtype) and \(dtype)")
+            }
+            guard case .tuple(let parts) = id, parts.items.count == 6, case .tuple(let view) = parts.items[5] else {
+                return .storage(TypedStorage(root.storage, dtype: dtype))
+            }
+            // A view: (view key, offset, size) in elements of the root storage.
+            guard view.items.count == 3, case .int(let offset) = view.items[1], case .int(let size) = view.items[2],
+                  offset >= 0, size >= 0, offset <= root.count, size <= root.count - offset else {
+                throw PickleError(.damaged, "the storage view of '\(key)' lies outside it")
+            }
+            return .storage(TypedStorage(root.storage, dtype: dtype, offset: offset, count: size))
+        }
+        let object = try next(unpickler)
+        guard case .list(let keys) = try next(plain) else { throw PickleError(.damaged, "the list of storage keys is missing") }
+        guard keys.count == roots.count else {
+            throw PickleError(.damaged, "the file lists \(keys.count) storages, the object uses \(roots.count)")
+        }
+        for key in keys {
+            guard case .string(let name) = key, let root = roots.removeValue(forKey: name) else {
+                throw PickleError(.damaged, "the storage key \(key) is not one the object uses, or is listed twice")
+            }
+            guard bytes.count - at >= 8, Int(exactly: ByteReader(UnsafeRawBufferPointer(rebasing: bytes[at...])).u64(0)) == root.count else {
+                throw PickleError(.damaged, "the storage '\(name)' does not start with its element count \(root.count)")
+            }
+            let n = root.storage.byteCount
+            guard n <= bytes.count - at - 8 else { throw PickleError(.damaged, "the storage '\(name)' runs past the end of the file (truncated?)") }
+            if n > 0 { root.storage.data.copyMemory(from: bytes.baseAddress! + at + 8, byteCount: n) }
+            normalize(root.storage, root.dtype, swap: !littleEndian)
+            at += 8 + n
+        }
+        return object
+    }
+
+    // MARK: - Storages
+
+    /// The dtype, key and element count of a persistent id
+    /// `('storage', storage type, key, location, numel)` (and a view in the legacy format).
+    private static func storageID(_ id: PickleObject, legacy: Bool) throws(PickleError) -> (DType, String, Int) {
+        guard case .tuple(let t) = id, t.items.count == (legacy ? 6 : 5), case .string("storage") = t.items[0] else {
+            throw PickleError(.refused, "Only persistent_load of storage is allowed, but got \(id.kindName)")
+        }
+        guard case .global(let type) = t.items[1], let dtype = TorchGlobals.storageDType(type) else {
+            throw PickleError(.unsupported, "the storage type \(t.items[1].kindName) has no Ember dtype")
+        }
+        guard case .string(let key) = t.items[2], case .string = t.items[3], case .int(let numel) = t.items[4], numel >= 0 else {
+            throw PickleError(.damaged, "a storage's persistent id is not (storage, type, key, location, numel)")
+        }
+        return (dtype, key, numel)
+    }
+
+    /// A zip record's storage read as `dtype`, which must fit `numel` elements in its bytes.
+    private static func typed(_ storage: Storage, _ dtype: DType, _ numel: Int, _ key: String) throws(PickleError) -> TypedStorage {
+        let (bytes, overflow) = numel.multipliedReportingOverflow(by: dtype.itemSize)
+        guard !overflow, bytes == storage.byteCount else {
+            throw PickleError(.damaged, "the storage '\(key)' holds \(storage.byteCount) bytes, not the \(numel) \(dtype) elements its pickle says")
+        }
+        return TypedStorage(storage, dtype: dtype)
+    }
+
+    /// Makes a storage's bytes valid for `dtype` on this machine: byte-swapped from a big-endian
+    /// file, and bools as exactly 0 or 1 (any non-zero byte is true, as in PyTorch).
+    private static func normalize(_ storage: Storage, _ dtype: DType, swap: Bool) {
+        let size = dtype.itemSize, bytes = storage.data.assumingMemoryBound(to: UInt8.self)
+        if swap && size > 1 {
+            for start in stride(from: 0, to: storage.byteCount - size + 1, by: size) {
+                var item = UnsafeMutableBufferPointer(start: bytes + start, count: size)
+                item.reverse()
+            }
+        }
+        if dtype == .bool {
+            for i in 0..<storage.byteCount where bytes[i] > 1 { bytes[i] = 1 }
+        }
+    }
+}
