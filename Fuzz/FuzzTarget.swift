@@ -24,6 +24,18 @@ enum FuzzTarget: String, CaseIterable {
     case json
     /// `metrics.csv` of a run being resumed.
     case metrics
+    /// PyTorch checkpoints (`.pt`): the zip and legacy formats, their records and storages.
+    case pytorch
+    /// The weights-only unpickler on its own: opcodes, the stack, the memo, globals, tensor rebuilds.
+    case pickle
+    /// Zip archives on their own: end records, zip64, the central directory, inflating.
+    case zip
+    /// NumPy `.npy` files: the header literal, dtypes, shapes, Fortran order.
+    case npy
+    /// NumPy `.npz` archives of `.npy` files, stored and deflated.
+    case npz
+    /// A language model's text corpus, plain and in fortune(6) layout.
+    case text
 
     /// Feeds `bytes` to the parser, with `dir` an empty directory for the files. Returns the
     /// error the parser threw, or nil when it accepted the input.
@@ -62,6 +74,25 @@ enum FuzzTarget: String, CaseIterable {
             case .metrics:
                 let file = try write(bytes, dir + "/metrics.csv")
                 _ = try MetricsCSV(resuming: file, columns: ["epoch", "loss", "accuracy"], through: 3)
+            case .pytorch:
+                _ = try load(from: try write(bytes, dir + "/model.pt"))
+            case .pickle:
+                // Every persistent id gets a 16-element float32 storage.
+                let unpickler = Unpickler { _ throws(PickleError) in .storage(TypedStorage(Storage(byteCount: 64), dtype: .float32)) }
+                _ = try bytes.withBytes { raw throws(PickleError) in try unpickler.load(raw, maxValues: raw.count + 1000) }
+            case .zip:
+                try bytes.withBytes { raw throws(ZipError) in
+                    let archive = try ZipArchive(raw)
+                    for entry in archive.entries { _ = try archive.bytes(of: entry, limit: 1 << 20) }
+                }
+            case .npy:
+                _ = try NumPy.load(from: try write(bytes, dir + "/array.npy"))
+            case .npz:
+                _ = try NumPy.loadArchive(from: try write(bytes, dir + "/arrays.npz"))
+            case .text:
+                let file = try write(bytes, dir + "/corpus.txt")
+                _ = try TextFile(file).corpus()
+                _ = try TextFile(file, format: .fortune).corpus(.word)
             }
         } catch {
             return error
@@ -105,7 +136,41 @@ enum FuzzTarget: String, CaseIterable {
             return [("header", Array(#"{"__metadata__":{"a":"b\u00e9\n"},"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"n":[1.5e-3,-2,true,false,null]}"#.utf8))]
         case .metrics:
             return [("run", Array("epoch,loss,accuracy\n1,0.52,0.81\n2,0.43,0.845\n3,0.4,0.86\n4,0.38,0.87\n".utf8))]
+        case .pytorch:
+            return [("zip", Self.saved { try save(Self.mixedValue(), to: $0 + ".pt"); try FileManager.default.moveItem(atPath: $0 + ".pt", toPath: $0) }),
+                    ("legacy", Self.fixture("mixed_legacy.pt")), ("optimizer", Self.fixture("adam.pt"))]
+        case .pickle:
+            var writer = PickleWriter { t in (TorchGlobals.storageName(t.dtype), "0", 16 * 4 / t.dtype.itemSize) }
+            writer.finish(Self.mixedValue(storageElements: 16))
+            return [("object", writer.bytes)]
+        case .zip:
+            return [("pytorch", Self.fixture("mixed.pt")), ("deflated", Self.fixture("arrays_compressed.npz"))]
+        case .npy:
+            let matrix = Tensor.arange(12, dtype: .float64).reshape([3, 4])
+            return [("c", Self.saved { try NumPy.save(matrix, to: $0 + ".npy"); try FileManager.default.moveItem(atPath: $0 + ".npy", toPath: $0) }),
+                    ("fortran", Self.fixture("fortran.npy")), ("v2", Self.fixture("v2.npy"))]
+        case .npz:
+            return [("stored", Self.fixture("arrays.npz")), ("deflated", Self.fixture("arrays_compressed.npz"))]
+        case .text:
+            return [("poem", Array("床前明月光，\n疑是地上霜。\n%\nthe time machine\n".utf8))]
         }
+    }
+
+    /// A dict with tensors of several dtypes, a view, nested containers and plain values; with
+    /// `storageElements`, every tensor fits a float32 storage of that many elements.
+    private static func mixedValue(storageElements: Int? = nil) -> SavedValue {
+        let w = Tensor.arange(6, dtype: .float32).reshape([2, 3])
+        let small = storageElements != nil
+        return ["w": .tensor(w), "wt": .tensor(w.t()), "h": .tensor(Tensor([0.5, 1], dtype: small ? .float32 : .float16)),
+                "n": .tensor(Tensor([1, 2, 3], dtype: small ? .float32 : .int64)), "mask": .tensor(Tensor([true, false])),
+                "nested": ["a": [.tensor(w), 1, 2.5, "text", nil, true], "b": .tuple([3, -70000, .int(1 << 40)])], 7: .bytes([0, 255])]
+    }
+
+    /// A file of `Tests/Fixtures/torchfiles/`, written by PyTorch or NumPy.
+    private static func fixture(_ name: String) -> [UInt8] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Tests/Fixtures/torchfiles/" + name)
+        return Array(FileManager.default.contents(atPath: url.path)!)
     }
 
     /// The model and optimizer the checkpoint target restores into.

@@ -1,11 +1,12 @@
 // Building models: nn.Module subclasses, a hand-made Sequential (add_module), ModuleList,
 // constant weights, control flow and nesting; parameter access, initialization and sharing;
-// ParameterList and ParameterDict; saving and loading tensors and state dicts.
+// ParameterList and ParameterDict; saving and loading tensors and state dicts; devices.
 // Mirrors shared/seeds/000_038c5a5f9e813b7a.txt, §4-1 "模型构造", §4-2 "模型参数", §4-4 "模型层"
-// and §4-5 "读写", with the book's §4.1–4.5 examples they summarize (the classes in Blocks.swift).
-// Run: swift run -c release ModelConstruction
+// §4-5 "读写" and §4-6 "使用GPU", with the book's §4.1–4.6 examples they summarize (the classes in
+// Blocks.swift). Run: swift run -c release ModelConstruction
 //
-// torch.save/torch.load write pickles; Ember writes safetensors. There is only the CPU (§4-6).
+// save/load write and read PyTorch's .pt files (torch.load(path, weights_only=True) reads them).
+// This build has only the CPU: the notes' device pattern picks it.
 import Ember
 import Foundation
 
@@ -93,25 +94,40 @@ print(dictDense(ones, "linear1"))
 print(dictDense(ones, "linear2"))
 print(dictDense(ones, "linear3"))
 
-// 4-5. 读写
+// 4-5. 读写: torch.save / torch.load of a tensor, a list, a dict, a state dict (PyTorch's .pt format)
 let dir = FileManager.default.temporaryDirectory.path
 let t = Tensor.ones(3)
-try SafeTensors.save([("x", t)], to: dir + "/x.safetensors")
-let x2 = try SafeTensors.load(from: dir + "/x.safetensors")
+try save(.tensor(t), to: dir + "/x.pt")  // torch.save(x, 'x.pt')
+let x2 = try load(from: dir + "/x.pt")
 print(x2)
+let u = Tensor.zeros(4)
+try save(SavedValue([t, u]), to: dir + "/xy.pt")  // torch.save([x, y], 'xy.pt')
+print(try load(from: dir + "/xy.pt"))
+try save(["x": .tensor(t), "y": .tensor(u)], to: dir + "/xy_dict.pt")  // torch.save({'x': x, 'y': y}, ...)
+print(try load(from: dir + "/xy_dict.pt"))
 
 let mlp = MLP(3, 2, 1)
 for (key, value) in mlp.stateDict() {
     print(key, value)
 }
 let optimizer = SGD(mlp.parameters(), lr: 0.001, momentum: 0.9)
-print(optimizer.stateDict().paramGroups)
+print(SavedValue(optimizer.stateDict()))
 
 X = Tensor.randn(2, 3)
 let Y = mlp(X)
-let path = dir + "/net.safetensors"
-try mlp.save(to: path)  // torch.save(net.state_dict(), PATH)
+let path = dir + "/net.pt"
+try save(SavedValue(mlp.stateDict()), to: path)  // torch.save(net.state_dict(), PATH)
 let mlp2 = MLP(3, 2, 1)
-try mlp2.load(from: path)
+try mlp2.loadStateDict(try load(from: path).stateDict())  // net2.load_state_dict(torch.load(PATH))
 let Y2 = mlp2(X)
 print(Y2 .== Y)
+
+// 4-6. 使用GPU: the notes' device pattern runs unchanged; this build has only the CPU.
+print(cuda.isAvailable(), cuda.deviceCount())
+let device = Device(cuda.isAvailable() ? "cuda" : "cpu")  // torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+let onDevice = Tensor([1, 2, 3], device: device)
+print(onDevice.device, onDevice.pow(2))
+let layer = Linear(3, 1).to(device)  // net.to(device)
+print(layer(Tensor([[1.0, 2, 3]], device: device)).device)
+let like = Tensor.onesLike(onDevice, device: device)  // torch.ones_like(x, device=device)
+print(like.to("cpu", .float64))  // y.to("cpu", torch.double)

@@ -32,9 +32,16 @@ struct TrainedModel {
     }
 
     /// The model's weights in a file `ember train` wrote (a training checkpoint's model group, or
-    /// the final weights as they are) and the file's metadata.
+    /// the final weights as they are) and the file's metadata; or a state dict PyTorch saved
+    /// (`.pt`, `.pth`, `.npz`), without metadata.
     static func weights(at path: String) throws -> (weights: [(String, Tensor)], metadata: [String: String]) {
-        let (tensors, metadata) = try SafeTensors.loadWithMetadata(from: path)
+        let tensors: [(String, Tensor)], metadata: [String: String]?
+        do {
+            (tensors, metadata) = try SafeTensors.loadWithMetadata(from: path)
+        } catch {
+            guard error.kind == .otherFormat else { throw error }
+            return (try load(from: path).stateDict().items.map { ($0.key, $0.value) }, [:])
+        }
         let weights = metadata?[Checkpoint.groupsKey] != nil ? try Checkpoint.load(from: path).groups["model"] ?? [] : tensors
         return (weights, metadata ?? [:])
     }

@@ -97,7 +97,7 @@ struct CraftedInputTests {
             try checkpoint(notANumber) { $0["epoch"] = "nan" }
             try checkpoint(zeros) { $0["rng_state"] = String(repeating: "0", count: 10112) }
             try expectRefused([
-                (["eval", zip], "this looks like a PyTorch zip archive"),
+                (["eval", zip], "no zip end-of-central-directory record"),
                 (["eval", random], "not a safetensors file, or a damaged one"),
                 (["eval", huge], "is too large"),
                 (["eval", fifo], "is a FIFO"),

@@ -219,6 +219,24 @@ private func expectSame(_ value: SavedValue, _ file: String, layout: Bool = true
         #expect(tied["x"]!.tensor! === tied["y"]!.tensor! || tied["x"]!.tensor!.storage === tied["y"]!.tensor!.storage)
     }
 
+    /// Names and nestings a file format cannot hold are thrown errors, not stops: a value loaded
+    /// from a crafted file may hold them.
+    @Test func valuesTheFormatsCannotHoldAreRefused() throws {
+        let dir = scratchDirectory()
+        let t = Tensor([1.0])
+        for (value, file) in [(["__metadata__": .tensor(t)] as SavedValue, "m.safetensors"),
+                              (["ember": ["structure": .tensor(t)], "n": 1], "s.npz")] {
+            let error = try #require(throws: SerializationError.self) { try save(value, to: dir + "/" + file) }
+            #expect(error.kind == .unexpectedValue && error.description.contains("reserved"), "\(error)")
+        }
+        var deep: SavedValue = .tensor(t)
+        for _ in 0..<40 { deep = [deep] }
+        let error = try #require(throws: SerializationError.self) { try save(deep, to: dir + "/deep.safetensors") }
+        #expect(error.description.contains("too deeply"))
+        try save(deep, to: dir + "/deep.pt")  // PyTorch's format holds it
+        if case .list = try load(from: dir + "/deep.pt") {} else { Issue.record("deep.pt: not a list") }
+    }
+
     /// The zip writer's zip64 fields (past 4 GiB, forced here from byte 0) read back.
     @Test func zip64EntriesReadBack() throws {
         let dir = scratchDirectory()

@@ -48,7 +48,8 @@ public indirect enum SavedValue: CustomStringConvertible {
         }
     }
 
-    /// Python's spelling of the value, tensors shown by dtype and shape: `{'w': Tensor(float32, [2, 3]), 'n': 3}`.
+    /// Python's spelling of the value, tensors printed as PyTorch prints them:
+    /// `{'x': tensor([1., 1., 1.]), 'n': 3}`.
     public var description: String {
         switch self {
         case .none: "None"
@@ -57,7 +58,7 @@ public indirect enum SavedValue: CustomStringConvertible {
         case .float(let v): "\(v)"
         case .string(let v): "'\(v)'"
         case .bytes(let v): "b<\(v.count) bytes>"
-        case .tensor(let t): "Tensor(\(t.dtype), \(shapeString(t.shape)))"
+        case .tensor(let t): "\(t)"
         case .list(let items): "[" + items.map(\.description).joined(separator: ", ") + "]"
         case .tuple(let items): "(" + items.map(\.description).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
         case .dict(let pairs): "{" + pairs.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"

@@ -7,17 +7,35 @@ enum SavedValueLayout {
     /// The metadata key holding the structure.
     static let structureKey = "ember.structure"
 
+    /// Tensor keys the formats keep for themselves.
+    static let reservedKeys: Set<String> = ["__metadata__", structureKey]
+
     /// A value's tensors by dotted key, and its structure as JSON: nil when the value is
-    /// already a dict of string keys to tensors, which the keys say all of. A tensor reached
-    /// twice (tied weights) is stored once.
+    /// already a dict of string keys to tensors, which the keys say all of (each stored under
+    /// its key). Otherwise a tensor reached twice (tied weights) is stored once.
     static func flatten(_ value: SavedValue) throws(SavedValueError) -> (tensors: [(String, Tensor)], structure: String?) {
-        if case .dict(let pairs) = value, pairs.allSatisfy({ if case .string = $0.key, $0.value.tensor != nil { true } else { false } }) {
-            return (pairs.map { (key: SavedValue, value: SavedValue) in (key.description.dropQuotes, value.tensor!) }, nil)
+        if case .dict(let pairs) = value {
+            var flat: [(String, Tensor)] = []
+            for (key, item) in pairs {
+                guard case .string(let name) = key, let t = item.tensor else { break }
+                flat.append((name, t))
+            }
+            if flat.count == pairs.count {
+                if let reserved = flat.first(where: { reservedKeys.contains($0.0) }) {
+                    throw SavedValueError("the key '\(reserved.0)' is reserved by the file format")
+                }
+                return (flat, nil)
+            }
         }
         var tensors: [(String, Tensor)] = []
         var keyOf: [ObjectIdentifier: String] = [:]
         var used = Set<String>()
-        func walk(_ v: SavedValue, _ path: [String]) throws(SavedValueError) -> String {
+        // The structure's JSON nesting (2 levels per list or tuple, 3 per dict) must stay within
+        // what the metadata's reader accepts.
+        func walk(_ v: SavedValue, _ path: [String], _ depth: Int) throws(SavedValueError) -> String {
+            guard depth < HeaderJSON.maxDepth - 3 else {
+                throw SavedValueError("the value nests containers too deeply for the file's metadata (at '\(path.joined(separator: "."))')")
+            }
             switch v {
             case .none: return "null"
             case .bool(let b): return b ? "true" : "false"
@@ -28,13 +46,14 @@ enum SavedValueLayout {
             case .tensor(let t):
                 if let key = keyOf[ObjectIdentifier(t)] { return "{\"tensor\":" + HeaderJSON.quoted(key) + "}" }
                 let key = path.isEmpty ? "tensor" : path.joined(separator: ".")
+                guard !reservedKeys.contains(key) else { throw SavedValueError("the key '\(key)' is reserved by the file format") }
                 guard used.insert(key).inserted else { throw SavedValueError("two tensors would both be stored under the key '\(key)'") }
                 keyOf[ObjectIdentifier(t)] = key
                 tensors.append((key, t))
                 return "{\"tensor\":" + HeaderJSON.quoted(key) + "}"
             case .list(let items), .tuple(let items):
                 var parts: [String] = []
-                for (i, item) in items.enumerated() { parts.append(try walk(item, path + [String(i)])) }
+                for (i, item) in items.enumerated() { parts.append(try walk(item, path + [String(i)], depth + 2)) }
                 if case .list = v { return "{\"list\":[" + parts.joined(separator: ",") + "]}" }
                 return "{\"tuple\":[" + parts.joined(separator: ",") + "]}"
             case .dict(let pairs):
@@ -46,12 +65,12 @@ enum SavedValueLayout {
                     case .int(let n): name = String(n)
                     default: name = k.description
                     }
-                    parts.append("[" + (try walk(k, path)) + "," + (try walk(item, path + [name])) + "]")
+                    parts.append("[" + (try walk(k, path, depth + 3)) + "," + (try walk(item, path + [name], depth + 3)) + "]")
                 }
                 return "{\"dict\":[" + parts.joined(separator: ",") + "]}"
             }
         }
-        let structure = try walk(value, [])
+        let structure = try walk(value, [], 0)
         return (tensors, structure)
     }
 
@@ -59,10 +78,10 @@ enum SavedValueLayout {
     /// the tensors by key in file order.
     static func unflatten(_ tensors: [(String, Tensor)], structure: String?) throws(SavedValueError) -> SavedValue {
         guard let structure else { return .dict(tensors.map { (.string($0.0), .tensor($0.1)) }) }
-        let parsed = Array(structure.utf8).withUnsafeBytes { raw in Result { () throws(HeaderJSONError) in try HeaderJSON.parse(raw) } }
-        guard case .success(let json) = parsed else {
-            if case .failure(let error) = parsed { throw SavedValueError("the '\(structureKey)' metadata is not valid JSON: \(error.message)") }
-            fatalError("unreachable")
+        let json: HeaderJSON
+        switch Array(structure.utf8).withUnsafeBytes({ raw in Result { () throws(HeaderJSONError) in try HeaderJSON.parse(raw) } }) {
+        case .success(let parsed): json = parsed
+        case .failure(let error): throw SavedValueError("the '\(structureKey)' metadata is not valid JSON: \(error.message)")
         }
         var rebuilder = Rebuilder(tensors)
         let value = try rebuilder.build(json)
@@ -156,6 +175,4 @@ public struct SavedValueError: Error, CustomStringConvertible {
 private extension String {
     /// Pads with leading zeros to `width` characters.
     func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
-    /// Drops the quotes `SavedValue.description` puts around a string.
-    var dropQuotes: String { String(dropFirst().dropLast()) }
 }

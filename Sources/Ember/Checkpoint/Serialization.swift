@@ -42,9 +42,10 @@ public func load(from path: String) throws(SerializationError) -> SavedValue {
         if bytes.starts(with: NumPy.magic) { return .npy }
         if bytes.starts(with: TorchFileReader.legacyMagic) { return .torch }
         guard ZipArchive.looksLikeZip(bytes) else { return .safetensors }
-        // A zip of .npy arrays is NumPy's; any other zip is read as PyTorch's (whose reader says what is wrong).
-        guard let archive = try? ZipArchive(bytes), !archive.entries.isEmpty,
-              archive.entries.allSatisfy({ $0.name.hasSuffix(".npy") }) else { return .torch }
+        // A zip of .npy arrays without a PyTorch pickle is NumPy's; any other zip is read as
+        // PyTorch's (whose reader says what is wrong).
+        guard let archive = try? ZipArchive(bytes), !archive.entries.contains(where: { $0.name.hasSuffix("/data.pkl") }),
+              archive.entries.contains(where: { $0.name.hasSuffix(".npy") }) else { return .torch }
         return .npz
     }
     switch head {

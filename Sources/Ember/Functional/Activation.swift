@@ -2,15 +2,17 @@ extension Tensor {
     /// Softmax along `dim`, computed after subtracting the (detached) row maximum so large inputs
     /// do not overflow. PyTorch: `torch.softmax` / `tensor.softmax(dim)`.
     public func softmax(dim d: Int) -> Tensor {
-        let dd = normalizeDim(d, "softmax")
-        if dim == 0 { return reshape([1]).softmax(dim: 0).reshape([]) }
-        let out = noGrad { () -> Tensor in
-            let e = (self - amax(dims: [dd], keepDim: true)).exp()
-            return e / e.sum(dim: dd, keepDim: true)
-        }
-        // d softmax: out * (g - sum(g * out)); reading `out` keeps it differentiable again.
-        return out.recording("SoftmaxBackward0", [self], savesOutput: true) { g, out in
-            [out * (g - (g * out).sum(dim: dd, keepDim: true))]
+        Tensor.traced("Softmax", [.tensor(self)], [.int("axis", normalizeDim(d, "softmax"))]) {
+            let dd = normalizeDim(d, "softmax")
+            if dim == 0 { return reshape([1]).softmax(dim: 0).reshape([]) }
+            let out = noGrad { () -> Tensor in
+                let e = (self - amax(dims: [dd], keepDim: true)).exp()
+                return e / e.sum(dim: dd, keepDim: true)
+            }
+            // d softmax: out * (g - sum(g * out)); reading `out` keeps it differentiable again.
+            return out.recording("SoftmaxBackward0", [self], savesOutput: true) { g, out in
+                [out * (g - (g * out).sum(dim: dd, keepDim: true))]
+            }
         }
     }
 
@@ -19,28 +21,30 @@ extension Tensor {
     /// Contiguous float32 rows along the last dim take fused kernels (`logSoftmaxRows`), with the
     /// same roundings; so does backward unless a graph of the gradient is being built.
     public func logSoftmax(dim d: Int) -> Tensor {
-        let dd = normalizeDim(d, "log_softmax")
-        if dim == 0 { return reshape([1]).logSoftmax(dim: 0).reshape([]) }
-        let n = shape[dd], rows = numel / Swift.max(n, 1)
-        let fused = dtype == .float32 && dd == dim - 1 && n > 0 && isContiguous
-        let out: Tensor
-        if fused {
-            out = Tensor(uninitializedShape: shape, dtype: .float32)
-            logSoftmaxRows(pointer(as: Float.self), out.pointer(as: Float.self), rows: rows, n: n)
-        } else {
-            out = noGrad { () -> Tensor in
-                let shifted = self - amax(dims: [dd], keepDim: true)
-                return shifted - shifted.exp().sum(dim: dd, keepDim: true).log()
+        Tensor.traced("LogSoftmax", [.tensor(self)], [.int("axis", normalizeDim(d, "log_softmax"))]) {
+            let dd = normalizeDim(d, "log_softmax")
+            if dim == 0 { return reshape([1]).logSoftmax(dim: 0).reshape([]) }
+            let n = shape[dd], rows = numel / Swift.max(n, 1)
+            let fused = dtype == .float32 && dd == dim - 1 && n > 0 && isContiguous
+            let out: Tensor
+            if fused {
+                out = Tensor(uninitializedShape: shape, dtype: .float32)
+                logSoftmaxRows(pointer(as: Float.self), out.pointer(as: Float.self), rows: rows, n: n)
+            } else {
+                out = noGrad { () -> Tensor in
+                    let shifted = self - amax(dims: [dd], keepDim: true)
+                    return shifted - shifted.exp().sum(dim: dd, keepDim: true).log()
+                }
             }
-        }
-        return out.recording("LogSoftmaxBackward0", [self], savesOutput: true) { g, out in
-            if fused && !isGradEnabled && g.dtype == .float32 && g.isContiguous {
-                let result = Tensor(uninitializedShape: g.shape, dtype: .float32)
-                logSoftmaxBackwardRows(g.pointer(as: Float.self), out.pointer(as: Float.self), result.pointer(as: Float.self),
-                                       rows: rows, n: n)
-                return [result]
+            return out.recording("LogSoftmaxBackward0", [self], savesOutput: true) { g, out in
+                if fused && !isGradEnabled && g.dtype == .float32 && g.isContiguous {
+                    let result = Tensor(uninitializedShape: g.shape, dtype: .float32)
+                    logSoftmaxBackwardRows(g.pointer(as: Float.self), out.pointer(as: Float.self), result.pointer(as: Float.self),
+                                           rows: rows, n: n)
+                    return [result]
+                }
+                return [g - out.exp() * g.sum(dim: dd, keepDim: true)]
             }
-            return [g - out.exp() * g.sum(dim: dd, keepDim: true)]
         }
     }
 }

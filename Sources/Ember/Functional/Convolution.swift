@@ -196,7 +196,12 @@ extension F {
                                       dilation: [Int], groups: Int, op: String, oneD: Bool) -> Tensor {
         let g = convGeometry(x, weight, bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
                              op: op, oneD: oneD)
-        return Conv.forward(x, weight, bias, g)
+        if oneD { return Tensor.untraceable("conv1d has no ONNX export yet") { Conv.forward(x, weight, bias, g) } }
+        return Tensor.traced("Conv", [.tensor(x), .tensor(weight), bias.map { .tensor($0) } ?? .none],
+                             [.ints("kernel_shape", [g.kh, g.kw]), .ints("strides", g.stride), .ints("pads", g.padL + g.padR),
+                              .ints("dilations", g.dilation), .int("group", g.groups)]) {
+            Conv.forward(x, weight, bias, g)
+        }
     }
 
     /// 1-D convolution over `(N, C, L)` or `(C, L)` with weight `(O, C/groups, k)`. PyTorch: `torch.nn.functional.conv1d`.

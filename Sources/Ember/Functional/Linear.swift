@@ -6,7 +6,13 @@ extension F {
             check(features == weight.shape[1],
                   "mm: mat1 and mat2 shapes cannot be multiplied (\(input.numel / Swift.max(features, 1))x\(features) and \(weight.shape[1])x\(weight.shape[0]))")
         }
-        let out = input.matmul(weight.t())
-        return bias.map { out + $0 } ?? out
+        func compute() -> Tensor {
+            let out = input.matmul(weight.t())
+            return bias.map { out + $0 } ?? out
+        }
+        guard input.dim == 2 && weight.dim == 2 else {
+            return Tensor.untraceable("linear on \(input.dim)-D input has no ONNX export yet", compute)
+        }
+        return Tensor.traced("Gemm", [.tensor(input), .tensor(weight), bias.map { .tensor($0) } ?? .none], [.int("transB", 1)], compute)
     }
 }

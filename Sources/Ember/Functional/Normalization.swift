@@ -22,8 +22,18 @@ extension F {
             check(runningMean != nil, "running_mean must be defined in evaluation mode")
             check(runningVar != nil, "running_var must be defined in evaluation mode")
         }
-        return BatchNorm(input: input, weight: weight, bias: bias, eps: eps)
-            .run(training: training, runningMean: runningMean, runningVar: runningVar, momentum: momentum)
+        func compute() -> Tensor {
+            BatchNorm(input: input, weight: weight, bias: bias, eps: eps)
+                .run(training: training, runningMean: runningMean, runningVar: runningVar, momentum: momentum)
+        }
+        guard !training, let runningMean, let runningVar else {
+            return Tensor.untraceable("batch norm in training mode, or without running statistics, has no ONNX export", compute)
+        }
+        return Tensor.traced("BatchNormalization",
+                             [.tensor(input), weight.map { .tensor($0) } ?? .constant(Tensor.ones([c], dtype: input.dtype)),
+                              bias.map { .tensor($0) } ?? .constant(Tensor.zeros([c], dtype: input.dtype)),
+                              .tensor(runningMean), .tensor(runningVar)],
+                             [.float("epsilon", eps), .float("momentum", 1 - momentum)], compute)
     }
 
     /// Normalizes over the trailing dims `normalizedShape` (biased variance), then applies the

@@ -9,8 +9,10 @@ extension F {
     /// PyTorch: `torch.nn.functional.max_pool2d`.
     public static func maxPool2d(_ input: Tensor, kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0],
                                  dilation: [Int] = [1], ceilMode: Bool = false) -> Tensor {
-        maxPool2dWithIndices(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
-                             ceilMode: ceilMode).output
+        Tensor.traced("MaxPool", [.tensor(input)], poolAttributes(kernelSize, stride, padding, ceilMode) + [.ints("dilations", pairArray(dilation))]) {
+            maxPool2dWithIndices(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
+                                 ceilMode: ceilMode).output
+        }
     }
 
     /// 2-D max pooling that also returns where each maximum came from: int64 flat positions within
@@ -72,7 +74,15 @@ extension F {
         } else {
             divisors = windowAreas(rows, cols)
         }
-        return avgPool(input, rows, cols, divisors: divisors, name: "AvgPool2D")
+        guard divisorOverride == nil else {
+            return Tensor.untraceable("avg_pool2d with divisor_override has no ONNX export") {
+                avgPool(input, rows, cols, divisors: divisors, name: "AvgPool2D")
+            }
+        }
+        return Tensor.traced("AveragePool", [.tensor(input)],
+                             poolAttributes(kernelSize, stride, padding, ceilMode) + [.int("count_include_pad", countIncludePad ? 1 : 0)]) {
+            avgPool(input, rows, cols, divisors: divisors, name: "AvgPool2D")
+        }
     }
 
     /// 2-D adaptive average pooling to `outputSize` (one element applies to both dims; nil keeps the
@@ -92,7 +102,14 @@ extension F {
         checkFloating(input, "adaptive_avg_pool2d")
         let rows = PoolWindows(adaptiveInput: input.shape[input.dim - 2], output: oh)
         let cols = PoolWindows(adaptiveInput: input.shape[input.dim - 1], output: ow)
-        return avgPool(input, rows, cols, divisors: windowAreas(rows, cols), name: "AdaptiveAvgPool2D")
+        let (h, w) = (input.shape[input.dim - 2], input.shape[input.dim - 1])
+        let compute = { avgPool(input, rows, cols, divisors: windowAreas(rows, cols), name: "AdaptiveAvgPool2D") }
+        // ONNX has a global pool, and fixed windows when the output size divides the input's.
+        if oh == 1 && ow == 1 { return Tensor.traced("GlobalAveragePool", [.tensor(input)], [], compute) }
+        guard oh > 0, ow > 0, h % oh == 0, w % ow == 0 else {
+            return Tensor.untraceable("adaptive_avg_pool2d from \(h)x\(w) to \(oh)x\(ow) has no ONNX form (the sizes do not divide)", compute)
+        }
+        return Tensor.traced("AveragePool", [.tensor(input)], [.ints("kernel_shape", [h / oh, w / ow]), .ints("strides", [h / oh, w / ow])], compute)
     }
 
     /// 2-D adaptive max pooling to `outputSize`, over the windows `adaptiveAvgPool2d` uses.
@@ -178,6 +195,14 @@ extension F {
 extension F {
     /// A one- or two-element argument as (height, width).
     private static func pair(_ v: [Int]) -> (Int, Int) { (v[0], v.count == 1 ? v[0] : v[1]) }
+    private static func pairArray(_ v: [Int]) -> [Int] { let p = pair(v); return [p.0, p.1] }
+
+    /// A 2-D pool's ONNX attributes: kernel, strides (the kernel by default), symmetric pads, ceil mode.
+    private static func poolAttributes(_ kernelSize: [Int], _ stride: [Int]?, _ padding: [Int], _ ceilMode: Bool) -> [ONNXAttribute] {
+        let k = pairArray(kernelSize), p = pairArray(padding)
+        return [.ints("kernel_shape", k), .ints("strides", stride.map { $0.isEmpty ? k : pairArray($0) } ?? k),
+                .ints("pads", p + p), .int("ceil_mode", ceilMode ? 1 : 0)]
+    }
 
     /// Output length of a pooling axis with PyTorch's rounding; in ceil mode the last window must
     /// start inside the input or its left padding. PyTorch: `pooling_output_shape`.

@@ -24,6 +24,10 @@ enum HeaderJSON: Sendable {
         }
     }
 
+    /// The deepest nesting parsed: deeper than any real header; stops a crafted file from
+    /// exhausting the stack.
+    static let maxDepth = 64
+
     /// Parses one JSON document (surrounding whitespace allowed).
     static func parse(_ bytes: UnsafeRawBufferPointer) throws(HeaderJSONError) -> HeaderJSON {
         var p = HeaderJSONParser(bytes: bytes)
@@ -66,8 +70,7 @@ struct HeaderJSONError: Error {
 private struct HeaderJSONParser {
     let bytes: UnsafeRawBufferPointer
     var i = 0
-    /// Deeper nesting than any real header; stops a crafted file from exhausting the stack.
-    static let maxDepth = 64
+    static var maxDepth: Int { HeaderJSON.maxDepth }
 
     init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 

@@ -69,3 +69,15 @@ public enum PNGFile {
         return text == "Read Error" ? "the file ends before the image does (truncated)" : text
     }
 }
+
+extension PNGFile {
+    /// Writes a uint8 image `(H, W, 3)` (or `(H, W, 1)`, gray, written as RGB) to `path` as an RGB
+    /// PNG, atomically: a failed write leaves no file and keeps an existing one.
+    public static func write(_ image: Tensor, to path: String) throws(PNGError) {
+        check(image.dtype == .uint8 && image.dim == 3 && [1, 3].contains(image.shape[2]),
+              "PNGFile.write: expected a uint8 (H, W, 1) or (H, W, 3) image, got \(image.dtype) \(shapeString(image.shape))")
+        let rgb = image.shape[2] == 3 ? image : Tensor.cat([image, image, image], dim: 2)
+        let bytes = PNGEncoder.encode(width: image.shape[1], height: image.shape[0], rgb: rgb.toInts().map { UInt8($0) })
+        try AtomicFile.write(to: path, failure: { PNGError(path: path, reason: $0) }) { file throws(PNGError) in try file.write(bytes) }
+    }
+}

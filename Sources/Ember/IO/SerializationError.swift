@@ -33,7 +33,8 @@ public struct SerializationError: Error, Sendable, Equatable, CustomStringConver
         self.kind = kind
         self.path = path
         self.format = format
-        self.reason = reason
+        // One line: control characters from names in the file are escaped.
+        self.reason = reason.unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }.joined()
     }
 
     /// For example `PyTorch file 'model.pt': Unsupported global: GLOBAL posix.system ...`.

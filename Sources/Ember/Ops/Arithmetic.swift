@@ -21,8 +21,10 @@ extension Tensor {
     /// Element-wise sum, `self + alpha * other`. PyTorch: `torch.add`.
     public func add(_ other: Tensor, alpha: Double = 1) -> Tensor {
         let o = alpha == 1 ? other : other * alpha
-        let out = Tensor.binaryForward(BinaryFn.Add.self, self, o)
-        return out.recording("AddBackward0", [self, o]) { [self] g, _ in [g.gradFor(self), g.gradFor(o)] }
+        return Tensor.traced("Add", [.tensor(self), onnxOperand(o, like: self)]) {
+            let out = Tensor.binaryForward(BinaryFn.Add.self, self, o)
+            return out.recording("AddBackward0", [self, o]) { [self] g, _ in [g.gradFor(self), g.gradFor(o)] }
+        }
     }
 
     /// Element-wise difference, `self - alpha * other`. PyTorch: `torch.sub`.
@@ -30,30 +32,36 @@ extension Tensor {
         check(dtype != .bool || other.dtype != .bool,
                      "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
         let o = alpha == 1 ? other : other * alpha
-        let out = Tensor.binaryForward(BinaryFn.Sub.self, self, o)
-        // `2.0 - x` is PyTorch's `rsub`.
-        return out.recording(isWrappedNumber ? "RsubBackward1" : "SubBackward0", [self, o]) { [self] g, _ in [g.gradFor(self), (-g).gradFor(o)] }
+        return Tensor.traced("Sub", [.tensor(self), onnxOperand(o, like: self)]) {
+            let out = Tensor.binaryForward(BinaryFn.Sub.self, self, o)
+            // `2.0 - x` is PyTorch's `rsub`.
+            return out.recording(isWrappedNumber ? "RsubBackward1" : "SubBackward0", [self, o]) { [self] g, _ in [g.gradFor(self), (-g).gradFor(o)] }
+        }
     }
 
     /// Element-wise product. PyTorch: `torch.mul`.
     public func mul(_ other: Tensor) -> Tensor {
-        let out = Tensor.binaryForward(BinaryFn.Mul.self, self, other)
-        // Each side's gradient reads only the other side, as in PyTorch: `y.mul_(2.0)` on a non-leaf
-        // must not save (and so forbid overwriting) y itself.
-        let saved = (other.requiresGradFlag ? [self] : []) + (requiresGradFlag ? [other] : [])
-        return out.recording("MulBackward0", [self, other], saved: saved) { [self] g, _ in
-            [self.requiresGradFlag ? (g * other).gradFor(self) : nil,
-             other.requiresGradFlag ? (g * self).gradFor(other) : nil]
+        Tensor.traced("Mul", [.tensor(self), onnxOperand(other, like: self)]) {
+            let out = Tensor.binaryForward(BinaryFn.Mul.self, self, other)
+            // Each side's gradient reads only the other side, as in PyTorch: `y.mul_(2.0)` on a non-leaf
+            // must not save (and so forbid overwriting) y itself.
+            let saved = (other.requiresGradFlag ? [self] : []) + (requiresGradFlag ? [other] : [])
+            return out.recording("MulBackward0", [self, other], saved: saved) { [self] g, _ in
+                [self.requiresGradFlag ? (g * other).gradFor(self) : nil,
+                 other.requiresGradFlag ? (g * self).gradFor(other) : nil]
+            }
         }
     }
 
     /// Element-wise true division (integers give float32). PyTorch: `torch.div`.
     public func div(_ other: Tensor) -> Tensor {
-        let out = Tensor.binaryForward(BinaryFn.Div.self, self, other, floatResult: true)
-        let saved = (other.requiresGradFlag ? [self] : []) + [other]
-        return out.recording("DivBackward0", [self, other], saved: saved) { [self] g, _ in
-            [self.requiresGradFlag ? (g / other).gradFor(self) : nil,
-             other.requiresGradFlag ? (-g * self / (other * other)).gradFor(other) : nil]
+        Tensor.traced("Div", [.tensor(self), onnxOperand(other, like: self)]) {
+            let out = Tensor.binaryForward(BinaryFn.Div.self, self, other, floatResult: true)
+            let saved = (other.requiresGradFlag ? [self] : []) + [other]
+            return out.recording("DivBackward0", [self, other], saved: saved) { [self] g, _ in
+                [self.requiresGradFlag ? (g / other).gradFor(self) : nil,
+                 other.requiresGradFlag ? (-g * self / (other * other)).gradFor(other) : nil]
+            }
         }
     }
 

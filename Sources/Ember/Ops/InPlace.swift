@@ -154,7 +154,7 @@ extension Tensor {
     @discardableResult
     public func add_(_ other: Tensor, alpha: Double = 1) -> Tensor {
         let o = alpha == 1 ? other : other * alpha
-        return inPlaceBinary(BinaryFn.Add.self, o, "add_") { $0.add($1) }
+        return Tensor.traced("Add", [.tensor(self), onnxOperand(o, like: self)]) { inPlaceBinary(BinaryFn.Add.self, o, "add_") { $0.add($1) } }
     }
     /// In-place `self -= alpha * other`. PyTorch: `tensor.sub_`.
     @discardableResult
@@ -230,11 +230,14 @@ extension Tensor {
     /// Clamps in place. PyTorch: `tensor.clamp_(min, max)`.
     @discardableResult
     public func clamp_(min: Double? = nil, max: Double? = nil) -> Tensor {
-        inPlaceUnary(UnaryFn.Clamp.self, p: min ?? -.infinity, q: max ?? .infinity) { $0.clamp(min: min, max: max) }
+        Tensor.traced("Clip", [.tensor(self), min.map { .constant(Tensor($0, dtype: dtype)) } ?? .none,
+                               max.map { .constant(Tensor($0, dtype: dtype)) } ?? .none]) {
+            inPlaceUnary(UnaryFn.Clamp.self, p: min ?? -.infinity, q: max ?? .infinity) { $0.clamp(min: min, max: max) }
+        }
     }
     /// PyTorch: `tensor.relu_()`.
     @discardableResult
-    public func relu_() -> Tensor { inPlaceUnary(UnaryFn.Relu.self) { $0.relu() } }
+    public func relu_() -> Tensor { Tensor.traced("Relu", [.tensor(self)]) { inPlaceUnary(UnaryFn.Relu.self) { $0.relu() } } }
     /// PyTorch: `tensor.neg_()`.
     @discardableResult
     public func neg_() -> Tensor { inPlaceUnary(UnaryFn.Neg.self) { $0.neg() } }

@@ -206,38 +206,40 @@ extension Tensor {
 
     /// Concatenates along `dim`, promoting dtypes. PyTorch: `torch.cat`.
     public static func cat(_ tensors: [Tensor], dim d: Int = 0) -> Tensor {
-        check(!tensors.isEmpty, "torch.cat(): expected a non-empty list of Tensors")
-        let parts = tensors.filter { !($0.dim == 1 && $0.numel == 0) }
-        guard let first = parts.first else { return tensors[0] }
-        let dd = first.normalizeDim(d, "cat")
-        var rt = first.dtype
-        for t in parts {
-            rt = DType.promote(rt, t.dtype)
-            check(t.dim == first.dim,
-                         "Tensors must have same number of dimensions: got \(first.dim) and \(t.dim)")
-            for i in 0..<first.dim where i != dd {
-                check(t.shape[i] == first.shape[i],
-                             "Sizes of tensors must match except in dimension \(dd). Expected size \(first.shape[i]) but got size \(t.shape[i]) for tensor number \(parts.firstIndex { $0 === t }!) in the list.")
+        Tensor.traced("Concat", tensors.map { .tensor($0) }, [.int("axis", tensors[0].normalizeDim(d, "cat"))]) {
+            check(!tensors.isEmpty, "torch.cat(): expected a non-empty list of Tensors")
+            let parts = tensors.filter { !($0.dim == 1 && $0.numel == 0) }
+            guard let first = parts.first else { return tensors[0] }
+            let dd = first.normalizeDim(d, "cat")
+            var rt = first.dtype
+            for t in parts {
+                rt = DType.promote(rt, t.dtype)
+                check(t.dim == first.dim,
+                             "Tensors must have same number of dimensions: got \(first.dim) and \(t.dim)")
+                for i in 0..<first.dim where i != dd {
+                    check(t.shape[i] == first.shape[i],
+                                 "Sizes of tensors must match except in dimension \(dd). Expected size \(first.shape[i]) but got size \(t.shape[i]) for tensor number \(parts.firstIndex { $0 === t }!) in the list.")
+                }
             }
-        }
-        var outShape = first.shape
-        outShape[dd] = parts.reduce(0) { $0 + $1.shape[dd] }
-        let out = Tensor(uninitializedShape: outShape, dtype: rt)
-        var offset = 0
-        var sizes: [Int] = []
-        for t in parts {
-            let n = t.shape[dd]
-            let region = Tensor(storage: out.storage, shape: t.shape, strides: out.strides,
-                                offset: offset * out.strides[dd], dtype: rt)
-            copyElements(from: t, to: region)
-            offset += n
-            sizes.append(n)
-        }
-        return out.recording("CatBackward0", parts) { g, _ in
-            var start = 0
-            return zip(parts, sizes).map { t, n in
-                defer { start += n }
-                return g.narrow(dd, start, n).gradFor(t)
+            var outShape = first.shape
+            outShape[dd] = parts.reduce(0) { $0 + $1.shape[dd] }
+            let out = Tensor(uninitializedShape: outShape, dtype: rt)
+            var offset = 0
+            var sizes: [Int] = []
+            for t in parts {
+                let n = t.shape[dd]
+                let region = Tensor(storage: out.storage, shape: t.shape, strides: out.strides,
+                                    offset: offset * out.strides[dd], dtype: rt)
+                copyElements(from: t, to: region)
+                offset += n
+                sizes.append(n)
+            }
+            return out.recording("CatBackward0", parts) { g, _ in
+                var start = 0
+                return zip(parts, sizes).map { t, n in
+                    defer { start += n }
+                    return g.narrow(dd, start, n).gradFor(t)
+                }
             }
         }
     }

@@ -52,12 +52,14 @@ extension Tensor {
     /// The same data with another shape, sharing storage; one size may be -1. Stops when the layout
     /// cannot be viewed that way. PyTorch: `tensor.view(*shape)`.
     public func view(_ shape: [Int]) -> Tensor {
-        let newShape = inferShape(shape)
-        guard let st = viewStrides(newShape) else {
-            fatalError("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+        Tensor.traced("Reshape", [.tensor(self), .constant(onnxShape(inferShape(shape)))]) {
+            let newShape = inferShape(shape)
+            guard let st = viewStrides(newShape) else {
+                fatalError("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+            }
+            let inShape = self.shape
+            return makeView(newShape, st, storageOffset).recording("ViewBackward0", [self]) { g, _ in [g.reshape(inShape)] }
         }
-        let inShape = self.shape
-        return makeView(newShape, st, storageOffset).recording("ViewBackward0", [self]) { g, _ in [g.reshape(inShape)] }
     }
     /// PyTorch: `tensor.view(*shape)`.
     public func view(_ shape: Int...) -> Tensor { view(shape) }
@@ -65,9 +67,11 @@ extension Tensor {
     /// Reinterprets the elements as another dtype of the same size is not supported; this converts.
     /// A view when the layout allows, otherwise a copy. PyTorch: `tensor.reshape(*shape)`.
     public func reshape(_ shape: [Int]) -> Tensor {
-        let newShape = inferShape(shape)
-        if viewStrides(newShape) != nil { return view(newShape) }
-        return contiguous().view(newShape)
+        Tensor.traced("Reshape", [.tensor(self), .constant(onnxShape(inferShape(shape)))]) {
+            let newShape = inferShape(shape)
+            if viewStrides(newShape) != nil { return view(newShape) }
+            return contiguous().view(newShape)
+        }
     }
     /// PyTorch: `tensor.reshape(*shape)`.
     public func reshape(_ shape: Int...) -> Tensor { reshape(shape) }
@@ -84,7 +88,10 @@ extension Tensor {
         check(s <= e, "flatten() has invalid args: start_dim cannot come after end_dim")
         if s == e { return self }
         let merged = shape[s...e].reduce(1, *)
-        return reshape(Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...]))
+        let newShape = Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...])
+        // ONNX's Flatten makes 2-D output: the same as flattening from dim 1 to the end.
+        guard s == 1 && e == dim - 1 else { return reshape(newShape) }
+        return Tensor.traced("Flatten", [.tensor(self)], [.int("axis", 1)]) { reshape(newShape) }
     }
 
     /// Splits dim `d` into `sizes`. PyTorch: `tensor.unflatten(dim, sizes)`.

@@ -61,7 +61,9 @@ extension Tensor {
     /// PyTorch: `torch.cosh`.
     public func cosh() -> Tensor { unary(UnaryFn.Cosh.self, "CoshBackward0") { g, x, _ in g * x.sinh() } }
     /// PyTorch: `torch.tanh`.
-    public func tanh() -> Tensor { unary(UnaryFn.Tanh.self, "TanhBackward0", saveInput: false) { g, _, out in g * (1.0 - out * out) } }
+    public func tanh() -> Tensor {
+        Tensor.traced("Tanh", [.tensor(self)]) { unary(UnaryFn.Tanh.self, "TanhBackward0", saveInput: false) { g, _, out in g * (1.0 - out * out) } }
+    }
     /// PyTorch: `torch.asinh`.
     public func asinh() -> Tensor { unary(UnaryFn.Asinh.self, "AsinhBackward0") { g, x, _ in g * (x * x + 1.0).rsqrt() } }
     /// PyTorch: `torch.acosh`.
@@ -69,13 +71,17 @@ extension Tensor {
     /// PyTorch: `torch.atanh`.
     public func atanh() -> Tensor { unary(UnaryFn.Atanh.self, "AtanhBackward0") { g, x, _ in g / (1.0 - x * x) } }
     /// PyTorch: `torch.sigmoid`.
-    public func sigmoid() -> Tensor { unary(UnaryFn.Sigmoid.self, "SigmoidBackward0", saveInput: false) { g, _, out in g.sigmoidBackward(out) } }
+    public func sigmoid() -> Tensor {
+        Tensor.traced("Sigmoid", [.tensor(self)]) { unary(UnaryFn.Sigmoid.self, "SigmoidBackward0", saveInput: false) { g, _, out in g.sigmoidBackward(out) } }
+    }
     /// PyTorch: `torch.nn.functional.logsigmoid`.
     public func logSigmoid() -> Tensor { unary(UnaryFn.LogSigmoid.self, "LogSigmoidBackward0") { g, x, _ in g * (-x).sigmoid() } }
     /// PyTorch: `torch.relu`.
     public func relu() -> Tensor {
-        unaryForward(UnaryFn.Relu.self, floatOnly: false).recording("ReluBackward0", [self], savesOutput: true) { g, out in
-            [g.whereMaskPositive(out)]
+        Tensor.traced("Relu", [.tensor(self)]) {
+            unaryForward(UnaryFn.Relu.self, floatOnly: false).recording("ReluBackward0", [self], savesOutput: true) { g, out in
+                [g.whereMaskPositive(out)]
+            }
         }
     }
     /// PyTorch: `torch.nn.functional.leaky_relu`.
@@ -126,8 +132,10 @@ extension Tensor {
     }
     /// PyTorch: `torch.nn.functional.hardtanh`.
     public func hardtanh(minVal: Double = -1, maxVal: Double = 1) -> Tensor {
-        unary(UnaryFn.Hardtanh.self, "HardtanhBackward0", p: minVal, q: maxVal) { g, x, _ in
-            g.hardtanhBackward(x, minVal, maxVal)
+        Tensor.traced("Clip", [.tensor(self), .constant(Tensor(minVal, dtype: dtype)), .constant(Tensor(maxVal, dtype: dtype))]) {
+            unary(UnaryFn.Hardtanh.self, "HardtanhBackward0", p: minVal, q: maxVal) { g, x, _ in
+                g.hardtanhBackward(x, minVal, maxVal)
+            }
         }
     }
     /// PyTorch: `torch.erf`.
@@ -199,6 +207,11 @@ extension Tensor {
     /// Limits values to `[min, max]`. PyTorch: `torch.clamp`. On integer and bool tensors a
     /// non-integral bound acts as a Python float does in PyTorch: the result is float32.
     public func clamp(min: Double? = nil, max: Double? = nil) -> Tensor {
+        Tensor.traced("Clip", [.tensor(self), min.map { .constant(Tensor($0, dtype: dtype)) } ?? .none,
+                               max.map { .constant(Tensor($0, dtype: dtype)) } ?? .none]) { clampUntraced(min: min, max: max) }
+    }
+
+    private func clampUntraced(min: Double?, max: Double?) -> Tensor {
         check(min != nil || max != nil, "torch.clamp: At least one of 'min' or 'max' must not be None")
         let fractionalBound = [min, max].contains { $0.map { $0.rounded() != $0 } ?? false }
         return unaryForward(UnaryFn.Clamp.self, floatOnly: fractionalBound, p: min ?? -.infinity, q: max ?? .infinity)

@@ -8,6 +8,8 @@ final class ThreadState {
     /// What random functions given no generator draw from on this thread: the generator of the
     /// batch a DataLoader worker is building, else nil (the default generator).
     var generator: Generator?
+    /// The ONNX export recording this thread's operations, if one is (`exportONNX`).
+    var onnxTracer: ONNXTracer?
     /// This thread's oneDNN stream, created on first use.
     lazy var dnnlStream = DNNLStream()
 

@@ -33,55 +33,67 @@ extension Tensor {
     }
 
     /// Uninitialized tensor. PyTorch: `torch.empty`.
-    public static func empty(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
-        make(shape, dtype, requiresGrad, fill: nil)
+    public static func empty(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
+        return make(shape, dtype, requiresGrad, fill: nil)
     }
     /// Uninitialized tensor. PyTorch: `torch.empty(*size)`.
-    public static func empty(_ shape: Int..., dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
-        make(shape, dtype, requiresGrad, fill: nil)
+    public static func empty(_ shape: Int..., dtype: DType = .float32, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
+        return make(shape, dtype, requiresGrad, fill: nil)
     }
     /// Tensor of zeros. PyTorch: `torch.zeros`.
-    public static func zeros(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
-        make(shape, dtype, requiresGrad, fill: 0)
+    public static func zeros(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
+        return make(shape, dtype, requiresGrad, fill: 0)
     }
     /// Tensor of zeros. PyTorch: `torch.zeros(*size)`.
-    public static func zeros(_ shape: Int..., dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
-        make(shape, dtype, requiresGrad, fill: 0)
+    public static func zeros(_ shape: Int..., dtype: DType = .float32, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
+        return make(shape, dtype, requiresGrad, fill: 0)
     }
     /// Tensor of ones. PyTorch: `torch.ones`.
-    public static func ones(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
-        make(shape, dtype, requiresGrad, fill: 1)
+    public static func ones(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
+        return make(shape, dtype, requiresGrad, fill: 1)
     }
     /// Tensor of ones. PyTorch: `torch.ones(*size)`.
-    public static func ones(_ shape: Int..., dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
-        make(shape, dtype, requiresGrad, fill: 1)
+    public static func ones(_ shape: Int..., dtype: DType = .float32, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
+        return make(shape, dtype, requiresGrad, fill: 1)
     }
     /// Tensor filled with `value`; the dtype defaults to float32, or int64/bool for integer/bool values
     /// when given as such. PyTorch: `torch.full`.
-    public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
-        make(shape, dtype, requiresGrad, fill: value)
+    public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
+        return make(shape, dtype, requiresGrad, fill: value)
     }
     /// Zeros with the shape and dtype of `other`. PyTorch: `torch.zeros_like`.
-    public static func zerosLike(_ other: Tensor, dtype: DType? = nil, requiresGrad: Bool = false) -> Tensor {
-        make(other.shape, dtype ?? other.dtype, requiresGrad, fill: 0)
+    public static func zerosLike(_ other: Tensor, dtype: DType? = nil, requiresGrad: Bool = false, device: Device? = nil) -> Tensor {
+        (device ?? other.device).require()
+        return make(other.shape, dtype ?? other.dtype, requiresGrad, fill: 0)
     }
     /// Ones with the shape and dtype of `other`. PyTorch: `torch.ones_like`.
-    public static func onesLike(_ other: Tensor, dtype: DType? = nil, requiresGrad: Bool = false) -> Tensor {
-        make(other.shape, dtype ?? other.dtype, requiresGrad, fill: 1)
+    public static func onesLike(_ other: Tensor, dtype: DType? = nil, requiresGrad: Bool = false, device: Device? = nil) -> Tensor {
+        (device ?? other.device).require()
+        return make(other.shape, dtype ?? other.dtype, requiresGrad, fill: 1)
     }
     /// `value` everywhere, shaped like `other`. PyTorch: `torch.full_like`.
-    public static func fullLike(_ other: Tensor, _ value: Double, dtype: DType? = nil, requiresGrad: Bool = false) -> Tensor {
-        make(other.shape, dtype ?? other.dtype, requiresGrad, fill: value)
+    public static func fullLike(_ other: Tensor, _ value: Double, dtype: DType? = nil, requiresGrad: Bool = false, device: Device? = nil) -> Tensor {
+        (device ?? other.device).require()
+        return make(other.shape, dtype ?? other.dtype, requiresGrad, fill: value)
     }
     /// Uninitialized, shaped like `other`. PyTorch: `torch.empty_like`.
-    public static func emptyLike(_ other: Tensor, dtype: DType? = nil, requiresGrad: Bool = false) -> Tensor {
-        make(other.shape, dtype ?? other.dtype, requiresGrad, fill: nil)
+    public static func emptyLike(_ other: Tensor, dtype: DType? = nil, requiresGrad: Bool = false, device: Device? = nil) -> Tensor {
+        (device ?? other.device).require()
+        return make(other.shape, dtype ?? other.dtype, requiresGrad, fill: nil)
     }
 
     /// Values from `start` up to (excluding) `end` in steps of `step`: int64 when all three are
     /// integers, float32 otherwise. PyTorch: `torch.arange`.
     public static func arange(_ start: Double, _ end: Double, step: Double = 1, dtype: DType? = nil,
-                              requiresGrad: Bool = false) -> Tensor {
+                              requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
         check(step != 0, "arange: step must be nonzero")
         check((end - start) / step >= 0, "arange: upper bound and larger bound inconsistent with step sign")
         let n = Int(((end - start) / step).rounded(.up))
@@ -91,17 +103,20 @@ extension Tensor {
         return t
     }
     /// Integers `start..<end` stepping by `step`, int64 unless `dtype` is given. PyTorch: `torch.arange`.
-    public static func arange(_ start: Int, _ end: Int, step: Int = 1, dtype: DType = .int64, requiresGrad: Bool = false) -> Tensor {
-        arange(Double(start), Double(end), step: Double(step), dtype: dtype, requiresGrad: requiresGrad)
+    public static func arange(_ start: Int, _ end: Int, step: Int = 1, dtype: DType = .int64, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
+        return arange(Double(start), Double(end), step: Double(step), dtype: dtype, requiresGrad: requiresGrad)
     }
     /// `0..<end`. PyTorch: `torch.arange(end)`.
-    public static func arange(_ end: Int, dtype: DType = .int64, requiresGrad: Bool = false) -> Tensor {
-        arange(0, end, dtype: dtype, requiresGrad: requiresGrad)
+    public static func arange(_ end: Int, dtype: DType = .int64, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
+        return arange(0, end, dtype: dtype, requiresGrad: requiresGrad)
     }
 
     /// `steps` evenly spaced values from `start` to `end` inclusive. PyTorch: `torch.linspace`.
     public static func linspace(_ start: Double, _ end: Double, steps: Int, dtype: DType = .float32,
-                                requiresGrad: Bool = false) -> Tensor {
+                                requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
         check(steps >= 0, "number of steps must be non-negative")
         let t = Tensor(uninitializedShape: [steps], dtype: dtype)
         let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
@@ -113,7 +128,8 @@ extension Tensor {
     }
 
     /// Identity matrix. PyTorch: `torch.eye`.
-    public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
+    public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
         let m = m ?? n
         let t = zeros([n, m], dtype: dtype)
         let diag = Tensor(storage: t.storage, shape: [Swift.min(n, m)], strides: [m + 1], offset: 0, dtype: dtype)

@@ -128,7 +128,8 @@ private struct WriteScalars<S: TensorScalar>: ElementVisitor {
 
 extension Tensor {
     /// A tensor holding a copy of `data` (a scalar or nested arrays). PyTorch: `torch.tensor(data)`.
-    public convenience init<L: TensorLiteral>(_ data: L, dtype: DType? = nil, requiresGrad: Bool = false) {
+    public convenience init<L: TensorLiteral>(_ data: L, dtype: DType? = nil, requiresGrad: Bool = false, device: Device = .cpu) {
+        device.require()
         var values: [L.Scalar] = []
         var shape: [Int] = []
         data.collect(into: &values, shape: &shape, depth: 0)
@@ -138,7 +139,8 @@ extension Tensor {
     }
 
     /// A 1-D tensor from a flat array with an explicit shape. PyTorch: `torch.tensor(data).reshape(shape)`.
-    public convenience init<S: TensorScalar>(_ values: [S], shape: [Int], dtype: DType? = nil, requiresGrad: Bool = false) {
+    public convenience init<S: TensorScalar>(_ values: [S], shape: [Int], dtype: DType? = nil, requiresGrad: Bool = false, device: Device = .cpu) {
+        device.require()
         check(values.count == shape.reduce(1, *),
                      "shape '\(shapeString(shape))' is invalid for input of size \(values.count)")
         self.init(uninitializedShape: shape, dtype: dtype ?? S.defaultDType)

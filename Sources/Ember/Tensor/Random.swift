@@ -98,27 +98,32 @@ extension Tensor {
     }
 
     /// Samples from U[0, 1). PyTorch: `torch.rand`.
-    public static func rand(_ shape: [Int], dtype: DType = .float32, generator: Generator? = nil, requiresGrad: Bool = false) -> Tensor {
+    public static func rand(_ shape: [Int], dtype: DType = .float32, generator: Generator? = nil, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
         let t = empty(shape, dtype: dtype)
         t.fillUniform(0, 1, generator)
         if requiresGrad { t.requiresGrad = true }
         return t
     }
     /// Samples from U[0, 1). PyTorch: `torch.rand(*size)`.
-    public static func rand(_ shape: Int..., dtype: DType = .float32, generator: Generator? = nil, requiresGrad: Bool = false) -> Tensor {
-        rand(shape, dtype: dtype, generator: generator, requiresGrad: requiresGrad)
+    public static func rand(_ shape: Int..., dtype: DType = .float32, generator: Generator? = nil, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
+        return rand(shape, dtype: dtype, generator: generator, requiresGrad: requiresGrad)
     }
     /// Samples from N(0, 1). PyTorch: `torch.randn`.
-    public static func randn(_ shape: [Int], dtype: DType = .float32, generator: Generator? = nil, requiresGrad: Bool = false) -> Tensor {
-        normal(mean: 0, std: 1, shape, dtype: dtype, generator: generator, requiresGrad: requiresGrad)
+    public static func randn(_ shape: [Int], dtype: DType = .float32, generator: Generator? = nil, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
+        return normal(mean: 0, std: 1, shape, dtype: dtype, generator: generator, requiresGrad: requiresGrad)
     }
     /// Samples from N(0, 1). PyTorch: `torch.randn(*size)`.
-    public static func randn(_ shape: Int..., dtype: DType = .float32, generator: Generator? = nil, requiresGrad: Bool = false) -> Tensor {
-        randn(shape, dtype: dtype, generator: generator, requiresGrad: requiresGrad)
+    public static func randn(_ shape: Int..., dtype: DType = .float32, generator: Generator? = nil, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
+        return randn(shape, dtype: dtype, generator: generator, requiresGrad: requiresGrad)
     }
     /// Samples from N(mean, std²). PyTorch: `torch.normal(mean, std, size)`.
     public static func normal(mean: Double = 0, std: Double = 1, _ shape: [Int], dtype: DType = .float32,
-                              generator: Generator? = nil, requiresGrad: Bool = false) -> Tensor {
+                              generator: Generator? = nil, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
         let t = empty(shape, dtype: dtype)
         t.fillNormal(mean, std, generator)
         if requiresGrad { t.requiresGrad = true }
@@ -126,25 +131,29 @@ extension Tensor {
     }
     /// Samples from U(low, high). PyTorch: `torch.empty(size).uniform_(low, high)`.
     public static func uniform(_ low: Double, _ high: Double, _ shape: [Int], dtype: DType = .float32,
-                               generator: Generator? = nil, requiresGrad: Bool = false) -> Tensor {
+                               generator: Generator? = nil, requiresGrad: Bool = false, device: Device = .cpu) -> Tensor {
+        device.require()
         let t = empty(shape, dtype: dtype)
         t.fillUniform(low, high, generator)
         if requiresGrad { t.requiresGrad = true }
         return t
     }
     /// Integers uniformly from `low..<high`, int64. PyTorch: `torch.randint`.
-    public static func randint(_ low: Int, _ high: Int, _ shape: [Int], dtype: DType = .int64, generator: Generator? = nil) -> Tensor {
+    public static func randint(_ low: Int, _ high: Int, _ shape: [Int], dtype: DType = .int64, generator: Generator? = nil, device: Device = .cpu) -> Tensor {
+        device.require()
         let t = empty(shape, dtype: dtype)
         t.fillIntegers(low, high, generator)
         return t
     }
     /// Integers from `0..<high`. PyTorch: `torch.randint(high, size)`.
-    public static func randint(_ high: Int, _ shape: [Int], dtype: DType = .int64, generator: Generator? = nil) -> Tensor {
-        randint(0, high, shape, dtype: dtype, generator: generator)
+    public static func randint(_ high: Int, _ shape: [Int], dtype: DType = .int64, generator: Generator? = nil, device: Device = .cpu) -> Tensor {
+        device.require()
+        return randint(0, high, shape, dtype: dtype, generator: generator)
     }
     /// A random permutation of `0..<n`, shuffled as PyTorch shuffles: forward Fisher-Yates with
     /// 32 random bits per swap (below 2³¹/10 elements), else inside-out with 64. PyTorch: `torch.randperm`.
-    public static func randperm(_ n: Int, dtype: DType = .int64, generator: Generator? = nil) -> Tensor {
+    public static func randperm(_ n: Int, dtype: DType = .int64, generator: Generator? = nil, device: Device = .cpu) -> Tensor {
+        device.require()
         var perm = Array(0..<n)
         (generator ?? Generator.current).withLock { g in
             if n < Int(UInt32.max / 20) {
@@ -160,15 +169,18 @@ extension Tensor {
         return Tensor(perm, shape: [n], dtype: dtype)
     }
     /// `rand` shaped like `other`. PyTorch: `torch.rand_like`.
-    public static func randLike(_ other: Tensor, dtype: DType? = nil, generator: Generator? = nil) -> Tensor {
-        rand(other.shape, dtype: dtype ?? other.dtype, generator: generator)
+    public static func randLike(_ other: Tensor, dtype: DType? = nil, generator: Generator? = nil, device: Device? = nil) -> Tensor {
+        (device ?? other.device).require()
+        return rand(other.shape, dtype: dtype ?? other.dtype, generator: generator)
     }
     /// `randn` shaped like `other`. PyTorch: `torch.randn_like`.
-    public static func randnLike(_ other: Tensor, dtype: DType? = nil, generator: Generator? = nil) -> Tensor {
-        randn(other.shape, dtype: dtype ?? other.dtype, generator: generator)
+    public static func randnLike(_ other: Tensor, dtype: DType? = nil, generator: Generator? = nil, device: Device? = nil) -> Tensor {
+        (device ?? other.device).require()
+        return randn(other.shape, dtype: dtype ?? other.dtype, generator: generator)
     }
     /// `randint` shaped like `other`. PyTorch: `torch.randint_like`.
-    public static func randintLike(_ other: Tensor, _ low: Int, _ high: Int, generator: Generator? = nil) -> Tensor {
-        randint(low, high, other.shape, dtype: other.dtype, generator: generator)
+    public static func randintLike(_ other: Tensor, _ low: Int, _ high: Int, generator: Generator? = nil, device: Device? = nil) -> Tensor {
+        (device ?? other.device).require()
+        return randint(low, high, other.shape, dtype: other.dtype, generator: generator)
     }
 }

@@ -20,7 +20,8 @@ public enum NumPy {
         }
     }
 
-    /// The arrays of the `.npz` file at `path`, in the archive's order.
+    /// The arrays of the `.npz` file at `path`, in the archive's order (members that are not
+    /// `.npy` files are skipped; NumPy gives them as raw bytes).
     /// PyTorch: `{k: torch.from_numpy(v) for k, v in np.load(path).items()}`.
     public static func loadArchive(from path: String) throws(SerializationError) -> [(String, Tensor)] {
         try MappedFile.withBytes(path, failure: { SerializationError(.cannotRead, path: path, format: format, $0) }) {
@@ -30,9 +31,7 @@ public enum NumPy {
             do throws(ZipError) { archive = try ZipArchive(bytes) } catch { throw fail(PickleError(.damaged, error.reason)) }
             var arrays: [(String, Tensor)] = []
             for entry in archive.entries {
-                guard entry.name.hasSuffix(".npy") else {
-                    throw fail(PickleError(.damaged, "the entry '\(entry.name)' is not an .npy array"))
-                }
+                guard entry.name.hasSuffix(".npy") else { continue }
                 let name = String(entry.name.dropLast(4))
                 var contents = [UInt8](repeating: 0, count: entry.size)
                 do {
@@ -103,8 +102,9 @@ public enum NumPy {
             throw PickleError(.damaged, "shape \(shapeString(shape)) is too large")
         }
         let dataStart = start + headerLength, needed = count * dtype.itemSize
-        guard bytes.count - dataStart == needed else {
-            throw PickleError(.damaged, "shape \(shapeString(shape)) of \(dtype) needs \(needed) bytes of data, the file holds \(bytes.count - dataStart)")
+        // Bytes after the data are ignored, as NumPy ignores them.
+        guard bytes.count - dataStart >= needed else {
+            throw PickleError(.damaged, "shape \(shapeString(shape)) of \(dtype) needs \(needed) bytes of data, the file holds \(bytes.count - dataStart) (truncated?)")
         }
         // Fortran order: the data is the transposed array in C order.
         let stored = fortran ? Array(shape.reversed()) : shape
@@ -125,7 +125,7 @@ public enum NumPy {
     private static func parseHeader(_ text: String) throws(PickleError) -> (DType, Bool, Bool, [Int]) {
         var parser = LiteralParser(Array(text.utf8))
         guard case .dict(let pairs)? = try? parser.parse() else {
-            throw PickleError(.damaged, "the header is not a Python dict literal: \(text.prefix(80))")
+            throw PickleError(.damaged, "the header is not a Python dict literal: \(text.quotable)")
         }
         var descr: String?, fortran: Bool?, shape: [Int]?
         for (key, value) in pairs {
@@ -133,14 +133,14 @@ public enum NumPy {
             case ("descr", .string(let s)): descr = s
             case ("fortran_order", .bool(let b)): fortran = b
             case ("shape", .tuple(let dims)): shape = dims
-            default: throw PickleError(.damaged, "the header's entry '\(key)' is not one .npy headers have")
+            default: throw PickleError(.damaged, "the header's entry '\(key.quotable)' is not one .npy headers have")
             }
         }
         guard let descr, let fortran, let shape else { throw PickleError(.damaged, "the header lacks descr, fortran_order or shape") }
         guard shape.allSatisfy({ $0 >= 0 }) else { throw PickleError(.damaged, "the shape \(shapeString(shape)) has a negative size") }
         guard let (dtype, bigEndian) = dtype(descr) else {
             throw PickleError(descr.contains("O") ? .refused : .unsupported,
-                              "dtype '\(descr)' has no Ember counterpart" + (descr.contains("O") ? " (object arrays need pickle)" : ""))
+                              "dtype '\(descr.quotable)' has no Ember counterpart" + (descr.contains("O") ? " (object arrays need pickle)" : ""))
         }
         return (dtype, bigEndian, fortran, shape)
     }
@@ -265,6 +265,7 @@ private struct LiteralParser {
             let start = at
             while at < bytes.count && (bytes[at] >= 0x30 && bytes[at] <= 0x39) { at += 1 }
             guard at > start, at - start <= 18, let n = Int(String(decoding: bytes[start..<at], as: UTF8.self)) else { throw Failure() }
+            if at < bytes.count && bytes[at] == UInt8(ascii: "L") { at += 1 }  // Python 2's long: (3L,)
             items.append(n)
             if !peek(")") { try expect(",") }
         }

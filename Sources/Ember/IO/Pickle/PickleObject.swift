@@ -1,7 +1,7 @@
 /// A value on the unpickler's stack or in its memo. Containers are boxes, as Python's objects
-/// are references: a list put in the memo and appended to later is one list, and the whole graph
-/// can be taken apart without recursion (`Unpickler.dismantle`), however deep or cyclic a crafted
-/// pickle made it.
+/// are references: a list put in the memo and appended to later is one list. The machine keeps
+/// every box it makes and empties them all when it is done, so releasing the graph never
+/// recurses, however deep or cyclic a crafted pickle made it.
 enum PickleObject {
     case none
     case bool(Bool)
@@ -49,10 +49,15 @@ final class PickleContainer {
 /// replaces its value, as Python does.
 final class PickleDict {
     var pairs: [(key: PickleObject, value: PickleObject)] = []
+    /// Made by `collections.OrderedDict` (whose attributes BUILD may set), not a plain `{}`.
+    let ordered: Bool
     private var index: [PickleKey: Int] = [:]
 
+    init(ordered: Bool = false) { self.ordered = ordered }
+
     func set(_ key: PickleObject, _ value: PickleObject) throws(PickleError) {
-        let hashed = try PickleKey(key, depth: 0)
+        var budget = PickleKey.maxNodes
+        let hashed = try PickleKey(key, depth: 0, budget: &budget)
         if let at = index[hashed] {
             pairs[at].value = value
         } else {
@@ -66,12 +71,20 @@ final class PickleDict {
 enum PickleKey: Hashable {
     case none
     case int(Int)
+    case bigInt([UInt8])
     case float(UInt64)
     case string(String)
     case bytes([UInt8])
+    case global(String)
     case tuple([PickleKey])
 
-    init(_ object: PickleObject, depth: Int) throws(PickleError) {
+    /// The most values one key may hold (a tuple key sharing its items through the memo would
+    /// otherwise take exponential time to hash).
+    static let maxNodes = 10_000
+
+    init(_ object: PickleObject, depth: Int, budget: inout Int) throws(PickleError) {
+        budget -= 1
+        guard budget >= 0 else { throw PickleError(.damaged, "a dict key holds more than \(Self.maxNodes) values") }
         switch object {
         case .none: self = .none
         case .bool(let v): self = .int(v ? 1 : 0)
@@ -79,13 +92,14 @@ enum PickleKey: Hashable {
         case .float(let v):
             if let exact = Int(exactly: v) { self = .int(exact) } else { self = .float((v == 0 ? 0 : v).bitPattern) }
         case .string(let v): self = .string(v)
-        case .bytes(let v), .bigInt(let v): self = .bytes(v)
+        case .bytes(let v): self = .bytes(v)
+        case .bigInt(let v): self = .bigInt(v)
         case .tuple(let t):
             guard depth < 100 else { throw PickleError(.damaged, "a dict key is nested more than 100 tuples deep") }
             var items: [PickleKey] = []
-            for item in t.items { items.append(try PickleKey(item, depth: depth + 1)) }
+            for item in t.items { items.append(try PickleKey(item, depth: depth + 1, budget: &budget)) }
             self = .tuple(items)
-        case .global(let name): self = .string("<global>" + name)
+        case .global(let name): self = .global(name)
         default: throw PickleError(.damaged, "unhashable type: '\(object.kindName)' as a dict key")
         }
     }
@@ -115,5 +129,14 @@ struct PickleError: Error {
     init(_ kind: SerializationError.Kind, _ reason: String) {
         self.kind = kind
         self.reason = reason
+    }
+}
+
+extension String {
+    /// The string as a message may quote it: control characters escaped, at most 80 characters
+    /// (names and keys from a file may hold anything).
+    var quotable: String {
+        let escaped = unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }.joined()
+        return escaped.count > 80 ? escaped.prefix(77) + "..." : escaped
     }
 }

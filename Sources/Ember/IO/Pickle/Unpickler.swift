@@ -1,17 +1,22 @@
-/// Ember's own unpickler for PyTorch checkpoints. It runs exactly the opcodes PyTorch's
-/// weights-only unpickler runs (`torch.load(weights_only=True)`: the protocol-2 opcodes state
-/// dicts use) and calls nothing but the rebuild functions of `TorchGlobals`, executing no code
-/// from the file: any other global or opcode is refused with an error naming it.
+/// Ember's own unpickler for PyTorch checkpoints, modelled on PyTorch's weights-only unpickler
+/// (`torch.load(weights_only=True)`): it runs the protocol-2 opcodes that one runs and calls
+/// nothing but the rebuild functions of `TorchGlobals`, executing no code from the file. A global
+/// or opcode outside PyTorch's allowed set is refused as unsafe, with an error naming it; the few
+/// things PyTorch allows that no state dict uses (NEWOBJ of allowlisted classes, BUILD on a
+/// tensor, sparse or quantized tensors) are refused as unsupported.
 ///
-/// Every read is bounds-checked; the value it returns is at most `maxDepth` containers deep and
-/// holds at most `maxValues` values (a pickle can share one list many times through its memo,
-/// which a value type would copy out exponentially).
+/// Every read is bounds-checked; a pickle makes at most `maxContainers` containers, and the
+/// value it returns is at most `maxDepth` containers deep and holds at most `maxValues` values
+/// (a pickle can share one list many times through its memo, which a value type would copy out
+/// exponentially).
 struct Unpickler {
     /// Loads a storage from a persistent id (`BINPERSID`): PyTorch's
     /// `('storage', storage type, key, location, numel[, view])`.
     let persistentLoad: (PickleObject) throws(PickleError) -> PickleObject
     /// The most nested containers a loaded value may have.
     static let maxDepth = 1000
+    /// The most lists, tuples and dicts one pickle may make (a few bytes of opcodes each).
+    static let maxContainers = 16_000_000
 
     /// Unpickles the pickle at the start of `bytes`; returns its value and the bytes it took.
     func load(_ bytes: UnsafeRawBufferPointer, maxValues: Int) throws(PickleError) -> (value: SavedValue, length: Int) {
@@ -66,6 +71,9 @@ private struct Machine {
     var stack: [PickleObject] = []
     var marks: [Int] = []
     var memo: [UInt32: PickleObject] = [:]
+    /// Every container made, so `dismantle` can empty them all.
+    var containers: [PickleContainer] = []
+    var dicts: [PickleDict] = []
 
     init(bytes: UnsafeRawBufferPointer, persistentLoad: @escaping (PickleObject) throws(PickleError) -> PickleObject) {
         self.bytes = bytes
@@ -83,13 +91,12 @@ private struct Machine {
             case 0x63: try global(start)  // GLOBAL
             case 0x52:  // REDUCE
                 let args = try pop(start), callable = try pop(start)
-                stack.append(try call(callable, args, start))
+                stack.append(try call(callable, args, start, depth: 0))
             case 0x62:  // BUILD
-                let state = try pop(start)
-                guard case .dict = try top(start) else {
-                    throw PickleError(.refused, "BUILD at byte \(start) sets the state of a \(try top(start).kindName); only dicts' states are accepted")
+                _ = try pop(start)  // An OrderedDict's attributes (a state dict's `_metadata`) are not items.
+                guard case .dict(let d) = try top(start), d.ordered else {
+                    throw PickleError(.refused, "Can only build Tensor, Parameter, OrderedDict or types allowlisted, but got \(try top(start).kindName) (BUILD at byte \(start))")
                 }
-                _ = state  // An OrderedDict's attributes (a state dict's `_metadata`) are not items.
             case 0x61:  // APPEND
                 let item = try pop(start)
                 try list(start).items.append(item)
@@ -98,26 +105,26 @@ private struct Machine {
                 try list(start).items += items
             case 0x73:  // SETITEM
                 let value = try pop(start), key = try pop(start)
-                try dict(start).set(key, value)
+                try targetDict(start).set(key, value)
             case 0x75:  // SETITEMS
                 let items = try popMark(start)
                 guard items.count % 2 == 0 else { throw damaged("SETITEMS at byte \(start) has an odd number of items") }
-                let target = try dict(start)
+                let target = try targetDict(start)
                 for i in stride(from: 0, to: items.count, by: 2) { try target.set(items[i], items[i + 1]) }
             case 0x28: marks.append(stack.count)  // MARK
-            case 0x74: stack.append(.tuple(PickleContainer(try popMark(start))))  // TUPLE
+            case 0x74: stack.append(.tuple(try container(try popMark(start))))  // TUPLE
             case 0x85, 0x86, 0x87:  // TUPLE1, TUPLE2, TUPLE3
                 let n = Int(op - 0x84)
                 guard stack.count - n >= (marks.last ?? 0) else { throw damaged("TUPLE\(n) at byte \(start) needs \(n) items on the stack") }
                 let items = Array(stack.suffix(n))
                 stack.removeLast(n)
-                stack.append(.tuple(PickleContainer(items)))
+                stack.append(.tuple(try container(items)))
             case 0x4E: stack.append(.none)  // NONE
             case 0x89: stack.append(.bool(false))  // NEWFALSE
             case 0x88: stack.append(.bool(true))  // NEWTRUE
-            case 0x29: stack.append(.tuple(PickleContainer()))  // EMPTY_TUPLE
-            case 0x5D, 0x8F: stack.append(.list(PickleContainer()))  // EMPTY_LIST, EMPTY_SET (a set comes back as a list)
-            case 0x7D: stack.append(.dict(PickleDict()))  // EMPTY_DICT
+            case 0x29: stack.append(.tuple(try container([])))  // EMPTY_TUPLE
+            case 0x5D, 0x8F: stack.append(.list(try container([])))  // EMPTY_LIST, EMPTY_SET (a set comes back as a list)
+            case 0x7D: stack.append(.dict(try dict(ordered: false)))  // EMPTY_DICT
             case 0x4A: stack.append(.int(Int(Int32(bitPattern: try u32()))))  // BININT
             case 0x4B: stack.append(.int(Int(try byte())))  // BININT1
             case 0x4D: stack.append(.int(Int(try u16())))  // BININT2
@@ -127,10 +134,10 @@ private struct Machine {
                 let raw = try take(n)
                 guard let s = String(validating: raw, as: UTF8.self) else { throw damaged("the string at byte \(start) is not valid UTF-8") }
                 stack.append(.string(s))
-            case 0x55:  // SHORT_BINSTRING, decoded as ASCII as torch.load does
+            case 0x55:  // SHORT_BINSTRING, decoded as UTF-8 as torch.load does
                 let raw = try take(Int(try byte()))
-                guard raw.allSatisfy({ $0 < 0x80 }) else { throw damaged("the byte string at byte \(start) is not ASCII") }
-                stack.append(.string(String(decoding: raw, as: UTF8.self)))
+                guard let s = String(validating: raw, as: UTF8.self) else { throw damaged("the byte string at byte \(start) is not valid UTF-8") }
+                stack.append(.string(s))
             case 0x51:  // BINPERSID
                 stack.append(try persistentLoad(try pop(start)))
             case 0x68, 0x6A:  // BINGET, LONG_BINGET
@@ -149,24 +156,34 @@ private struct Machine {
         }
     }
 
-    /// Takes the whole object graph apart without recursion: every container reachable from the
-    /// stack and the memo is emptied, so releasing them never recurses through a deep or cyclic
-    /// graph.
+    /// Empties every container the pickle made, so that releasing the object graph never
+    /// recurses through a deep or cyclic one: each container is still held here while its items
+    /// are dropped.
     mutating func dismantle() {
-        var work = stack + Array(memo.values)
         stack = []
         memo = [:]
-        while let object = work.popLast() {
-            switch object {
-            case .tuple(let c), .list(let c):
-                work += c.items
-                c.items = []
-            case .dict(let d):
-                for (k, v) in d.pairs { work += [k, v] }
-                d.pairs = []
-            default: break
-            }
+        for c in containers { c.items = [] }
+        for d in dicts { d.pairs = [] }
+    }
+
+    /// A new tuple's or list's box, counted.
+    private mutating func container(_ items: [PickleObject]) throws(PickleError) -> PickleContainer {
+        guard containers.count + dicts.count < Unpickler.maxContainers else {
+            throw damaged("the pickle makes more than \(Unpickler.maxContainers) containers")
         }
+        let c = PickleContainer(items)
+        containers.append(c)
+        return c
+    }
+
+    /// A new dict, counted.
+    private mutating func dict(ordered: Bool) throws(PickleError) -> PickleDict {
+        guard containers.count + dicts.count < Unpickler.maxContainers else {
+            throw damaged("the pickle makes more than \(Unpickler.maxContainers) containers")
+        }
+        let d = PickleDict(ordered: ordered)
+        dicts.append(d)
+        return d
     }
 
     // MARK: - Globals and calls
@@ -184,8 +201,9 @@ private struct Machine {
         }
     }
 
-    /// REDUCE: calls an allowed callable.
-    private func call(_ callable: PickleObject, _ args: PickleObject, _ start: Int) throws(PickleError) -> PickleObject {
+    /// REDUCE: calls an allowed callable (`depth` counts `_rebuild_from_type_v2` calls nested in
+    /// its arguments, at most a few).
+    private mutating func call(_ callable: PickleObject, _ args: PickleObject, _ start: Int, depth: Int) throws(PickleError) -> PickleObject {
         guard case .global(let name) = callable else {
             throw PickleError(.refused, "REDUCE at byte \(start) calls a \(callable.kindName), which is not an allowed function")
         }
@@ -194,7 +212,7 @@ private struct Machine {
         func fail(_ why: String) -> PickleError { PickleError(.damaged, "\(name) at byte \(start): \(why)") }
         switch name {
         case "collections.OrderedDict", "collections.Counter":
-            let d = PickleDict()
+            let d = try dict(ordered: true)
             if let first = a.first {
                 guard a.count == 1 else { throw fail("takes at most one argument") }
                 switch first {
@@ -224,7 +242,8 @@ private struct Machine {
                   case .tuple(let inner) = a[2] else {
                 throw fail("expects (function, torch.Tensor or Parameter, arguments, state)")
             }
-            return try call(a[0], .tuple(inner), start)
+            guard depth < 4 else { throw fail("nests more than 4 rebuilds") }
+            return try call(a[0], .tuple(inner), start, depth: depth + 1)
         case "torch.Size":
             guard a.count == 1, case .tuple(let dims) = a[0], dims.items.allSatisfy({ if case .int = $0 { true } else { false } }) else {
                 throw fail("expects a tuple of ints")
@@ -250,9 +269,9 @@ private struct Machine {
             guard a.count == 1, case .bytes(let b) = a[0] else { throw fail("expects bytes") }
             return .bytes(b)
         case "builtins.set":
-            if a.isEmpty { return .list(PickleContainer()) }
+            if a.isEmpty { return .list(try container([])) }
             guard a.count == 1, case .list(let items) = a[0] else { throw fail("expects a list") }
-            return .list(PickleContainer(items.items))
+            return .list(try container(items.items))
         default:
             throw PickleError(.refused, "REDUCE at byte \(start) calls \(name), which is not a function")
         }
@@ -323,7 +342,7 @@ private struct Machine {
         return c
     }
 
-    private func dict(_ start: Int) throws(PickleError) -> PickleDict {
+    private func targetDict(_ start: Int) throws(PickleError) -> PickleDict {
         guard case .dict(let d) = try top(start) else {
             throw PickleError(.refused, "Can only SETITEM for dict, but got \(try top(start).kindName) (byte \(start))")
         }

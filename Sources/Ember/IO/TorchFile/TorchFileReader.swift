@@ -7,10 +7,11 @@ import Foundation
 ///   `<name>/byteorder` says `little` or `big`.
 /// - The legacy format: a pickled magic number, protocol version and system info, the pickled
 ///   object, the pickled list of storage keys, then each storage as an 8-byte element count
-///   and its bytes.
+///   and its bytes, little-endian whatever machine wrote them (PyTorch's `_write_file`).
 ///
 /// Tensors that shared a storage when saved come back as views of one buffer. Every size is
-/// checked against what the file holds before anything is allocated.
+/// checked against what the file holds (a deflated zip record against deflate's limit) before
+/// anything is allocated.
 enum TorchFileReader {
     /// How errors name the format.
     static let format = "PyTorch file"
@@ -34,7 +35,7 @@ enum TorchFileReader {
     static let legacyMagic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19, 0x2E]
 
     /// The largest pickle read from a zip record (the object itself, not the tensors' bytes).
-    private static let maxPickleBytes = 1 << 31
+    private static let maxPickleBytes = 1 << 28
 
     // MARK: - Zip
 
@@ -49,7 +50,7 @@ enum TorchFileReader {
         var bigEndian = false
         if let order = archive.entry(prefix + "byteorder") {
             let text = String(decoding: try zipBytes(archive, order, limit: 16), as: UTF8.self)
-            guard text == "little" || text == "big" else { throw PickleError(.damaged, "the byteorder record says '\(text)', not little or big") }
+            guard text == "little" || text == "big" else { throw PickleError(.damaged, "the byteorder record says '\(text.quotable)', not little or big") }
             bigEndian = text == "big"
         }
         let pickleBytes = try zipBytes(archive, pickle, limit: maxPickleBytes)
@@ -58,13 +59,13 @@ enum TorchFileReader {
             let (dtype, key, numel) = try storageID(id, legacy: false)
             if let storage = loaded[key] { return .storage(try typed(storage, dtype, numel, key)) }
             guard let entry = archive.entry(prefix + "data/" + key) else {
-                throw PickleError(.damaged, "the storage '\(key)' has no record \(prefix)data/\(key)")
+                throw PickleError(.damaged, "the storage '\(key.quotable)' has no record \(prefix.quotable)data/\(key.quotable)")
             }
             let storage = Storage(byteCount: entry.size)
             do throws(ZipError) { try archive.read(entry, into: UnsafeMutableRawBufferPointer(start: storage.data, count: entry.size)) } catch {
                 throw PickleError(.damaged, error.reason)
             }
-            normalize(storage, dtype, swap: bigEndian)
+            if bigEndian { swapBytes(storage, dtype.itemSize) }
             loaded[key] = storage
             return .storage(try typed(storage, dtype, numel, key))
         }
@@ -89,36 +90,36 @@ enum TorchFileReader {
             return value
         }
         guard case .int(1001) = try next(plain) else { throw PickleError(.unsupported, "the legacy format's protocol version is not 1001") }
-        let info = try next(plain)
-        guard case .dict = info else { throw PickleError(.damaged, "the legacy format's system information is not a dict") }
-        var littleEndian = true
-        if case .bool(let flag)? = info["little_endian"] { littleEndian = flag }
+        // The system information (`little_endian`, `type_sizes`) describes the writer; the
+        // storages are little-endian whatever it says.
+        guard case .dict = try next(plain) else { throw PickleError(.damaged, "the legacy format's system information is not a dict") }
         // Storages are made as the object names them, checked against the bytes left in the
         // file, and filled from the records after it.
         var roots: [String: (storage: Storage, dtype: DType, count: Int)] = [:]
+        var boolRoots = Set<String>()
         var claimed = 0
         let unpickler = Unpickler { id throws(PickleError) in
             let (dtype, key, numel) = try storageID(id, legacy: true)
             if roots[key] == nil {
                 let (bytesNeeded, overflow) = numel.multipliedReportingOverflow(by: dtype.itemSize)
-                let (total, overflow2) = claimed.addingReportingOverflow(bytesNeeded &+ 8)
-                guard !overflow, !overflow2, total <= bytes.count - at else {
+                guard !overflow, bytesNeeded <= bytes.count - at - claimed - 8 else {
                     throw PickleError(.damaged, "the storages claim more bytes than the file holds (truncated?)")
                 }
-                claimed = total
+                claimed += bytesNeeded + 8
                 roots[key] = (Storage(byteCount: bytesNeeded), dtype, numel)
             }
             let root = roots[key]!
             guard root.dtype.itemSize == dtype.itemSize else {
-                throw PickleError(.damaged, "the storage '\(key)' is read as \(root.dtype) and \(dtype)")
+                throw PickleError(.damaged, "the storage '\(key.quotable)' is read as \(root.dtype) and \(dtype)")
             }
+            if dtype == .bool { boolRoots.insert(key) }
             guard case .tuple(let parts) = id, parts.items.count == 6, case .tuple(let view) = parts.items[5] else {
                 return .storage(TypedStorage(root.storage, dtype: dtype))
             }
             // A view: (view key, offset, size) in elements of the root storage.
             guard view.items.count == 3, case .int(let offset) = view.items[1], case .int(let size) = view.items[2],
                   offset >= 0, size >= 0, offset <= root.count, size <= root.count - offset else {
-                throw PickleError(.damaged, "the storage view of '\(key)' lies outside it")
+                throw PickleError(.damaged, "the storage view of '\(key.quotable)' lies outside it")
             }
             return .storage(TypedStorage(root.storage, dtype: dtype, offset: offset, count: size))
         }
@@ -129,15 +130,15 @@ enum TorchFileReader {
         }
         for key in keys {
             guard case .string(let name) = key, let root = roots.removeValue(forKey: name) else {
-                throw PickleError(.damaged, "the storage key \(key) is not one the object uses, or is listed twice")
+                throw PickleError(.damaged, "the storage key \(key.description.quotable) is not one the object uses, or is listed twice")
             }
             guard bytes.count - at >= 8, Int(exactly: ByteReader(UnsafeRawBufferPointer(rebasing: bytes[at...])).u64(0)) == root.count else {
-                throw PickleError(.damaged, "the storage '\(name)' does not start with its element count \(root.count)")
+                throw PickleError(.damaged, "the storage '\(name.quotable)' does not start with its element count \(root.count)")
             }
             let n = root.storage.byteCount
-            guard n <= bytes.count - at - 8 else { throw PickleError(.damaged, "the storage '\(name)' runs past the end of the file (truncated?)") }
+            guard n <= bytes.count - at - 8 else { throw PickleError(.damaged, "the storage '\(name.quotable)' runs past the end of the file (truncated?)") }
             if n > 0 { root.storage.data.copyMemory(from: bytes.baseAddress! + at + 8, byteCount: n) }
-            normalize(root.storage, root.dtype, swap: !littleEndian)
+            if boolRoots.contains(name) { normalizeBools(root.storage) }
             at += 8 + n
         }
         return object
@@ -160,27 +161,30 @@ enum TorchFileReader {
         return (dtype, key, numel)
     }
 
-    /// A zip record's storage read as `dtype`, which must fit `numel` elements in its bytes.
+    /// A zip record's storage read as `dtype`, which must fit `numel` elements in its bytes;
+    /// read as bools, its bytes become exactly 0 or 1.
     private static func typed(_ storage: Storage, _ dtype: DType, _ numel: Int, _ key: String) throws(PickleError) -> TypedStorage {
         let (bytes, overflow) = numel.multipliedReportingOverflow(by: dtype.itemSize)
         guard !overflow, bytes == storage.byteCount else {
-            throw PickleError(.damaged, "the storage '\(key)' holds \(storage.byteCount) bytes, not the \(numel) \(dtype) elements its pickle says")
+            throw PickleError(.damaged, "the storage '\(key.quotable)' holds \(storage.byteCount) bytes, not the \(numel) \(dtype) elements its pickle says")
         }
+        if dtype == .bool { normalizeBools(storage) }
         return TypedStorage(storage, dtype: dtype)
     }
 
-    /// Makes a storage's bytes valid for `dtype` on this machine: byte-swapped from a big-endian
-    /// file, and bools as exactly 0 or 1 (any non-zero byte is true, as in PyTorch).
-    private static func normalize(_ storage: Storage, _ dtype: DType, swap: Bool) {
-        let size = dtype.itemSize, bytes = storage.data.assumingMemoryBound(to: UInt8.self)
-        if swap && size > 1 {
-            for start in stride(from: 0, to: storage.byteCount - size + 1, by: size) {
-                var item = UnsafeMutableBufferPointer(start: bytes + start, count: size)
-                item.reverse()
-            }
+    /// Reverses the bytes of every `size`-byte element (a big-endian zip file's storages).
+    private static func swapBytes(_ storage: Storage, _ size: Int) {
+        guard size > 1 else { return }
+        let bytes = storage.data.assumingMemoryBound(to: UInt8.self)
+        for start in stride(from: 0, to: storage.byteCount - size + 1, by: size) {
+            var item = UnsafeMutableBufferPointer(start: bytes + start, count: size)
+            item.reverse()
         }
-        if dtype == .bool {
-            for i in 0..<storage.byteCount where bytes[i] > 1 { bytes[i] = 1 }
-        }
+    }
+
+    /// Any non-zero byte is true, as in PyTorch; a Swift `Bool` must hold exactly 0 or 1.
+    private static func normalizeBools(_ storage: Storage) {
+        let bytes = storage.data.assumingMemoryBound(to: UInt8.self)
+        for i in 0..<storage.byteCount where bytes[i] > 1 { bytes[i] = 1 }
     }
 }

@@ -8,7 +8,8 @@ struct ZipError: Error {
 
 /// A zip archive held in memory (a mapped file), checked as a whole before anything is read from
 /// it: the end record (and its zip64 form, which PyTorch always writes), every central-directory
-/// entry, and every entry's local header and data range. Stored and deflated entries are read;
+/// entry, and every entry's local header (which must name the same file) and data range (which
+/// must not overlap another's, so no byte is inflated twice). Stored and deflated entries are read;
 /// encrypted, split and otherwise compressed archives are refused. PyTorch's `.pt` files and
 /// NumPy's `.npz` files are zip archives.
 struct ZipArchive {
@@ -21,6 +22,8 @@ struct ZipArchive {
         let compressedSize: Int
         /// The size of the entry's contents.
         let size: Int
+        /// Where the entry's local header starts in the archive.
+        let headerOffset: Int
         /// Where the (compressed) data starts in the archive.
         let dataOffset: Int
     }
@@ -43,9 +46,13 @@ struct ZipArchive {
         var at = directory.offset
         for _ in 0..<directory.count {
             let entry = try Self.entry(reader, at: &at, directoryStart: directory.offset)
-            guard index[entry.name] == nil else { throw ZipError("the entry '\(entry.name)' appears twice") }
+            guard index[entry.name] == nil else { throw ZipError("the entry '\(entry.name.quotable)' appears twice") }
             index[entry.name] = entries.count
             entries.append(entry)
+        }
+        let byPosition = entries.sorted { $0.headerOffset < $1.headerOffset }
+        for (a, b) in zip(byPosition, byPosition.dropFirst()) where a.dataOffset + a.compressedSize > b.headerOffset {
+            throw ZipError("the data of '\(a.name.quotable)' overlaps the entry '\(b.name.quotable)'")
         }
         self.entries = entries
         self.index = index
@@ -70,14 +77,14 @@ struct ZipArchive {
             try Self.inflate(source, into: destination, name: entry.name)
         }
         guard Self.crc(UnsafeRawBufferPointer(destination)) == entry.crc else {
-            throw ZipError("the entry '\(entry.name)' fails its CRC-32 check (damaged)")
+            throw ZipError("the entry '\(entry.name.quotable)' fails its CRC-32 check (damaged)")
         }
     }
 
     /// The entry's contents as bytes, for small records; larger than `limit` throws.
     func bytes(of entry: Entry, limit: Int) throws(ZipError) -> [UInt8] {
         guard entry.size <= limit else {
-            throw ZipError("the entry '\(entry.name)' holds \(entry.size) bytes, above the limit of \(limit) for it")
+            throw ZipError("the entry '\(entry.name.quotable)' holds \(entry.size) bytes, above the limit of \(limit) for it")
         }
         var out = [UInt8](repeating: 0, count: entry.size)
         try out.withMutableBytes { buffer throws(ZipError) in try read(entry, into: buffer) }
@@ -140,11 +147,11 @@ struct ZipArchive {
         var extra = extraStart
         while extra + 4 <= extraStart + extraLength {
             let id = r.u16(extra), length = Int(r.u16(extra + 2))
-            guard extra + 4 + length <= extraStart + extraLength else { throw ZipError("the entry '\(name)' has a damaged extra field") }
+            guard extra + 4 + length <= extraStart + extraLength else { throw ZipError("the entry '\(name.quotable)' has a damaged extra field") }
             if id == 1 {
                 var field = extra + 4
                 func next() throws(ZipError) -> UInt64 {
-                    guard field + 8 <= extra + 4 + length else { throw ZipError("the entry '\(name)' has a short zip64 field") }
+                    guard field + 8 <= extra + 4 + length else { throw ZipError("the entry '\(name.quotable)' has a short zip64 field") }
                     field += 8
                     return r.u64(field - 8)
                 }
@@ -154,26 +161,32 @@ struct ZipArchive {
             }
             extra += 4 + length
         }
-        guard flags & 1 == 0 else { throw ZipError("the entry '\(name)' is encrypted") }
+        guard flags & 1 == 0 else { throw ZipError("the entry '\(name.quotable)' is encrypted") }
         guard method == 0 || method == 8 else {
-            throw ZipError("the entry '\(name)' uses compression method \(method); only stored (0) and deflated (8) entries are read")
+            throw ZipError("the entry '\(name.quotable)' uses compression method \(method); only stored (0) and deflated (8) entries are read")
         }
         guard method != 0 || compressed == size else {
-            throw ZipError("the stored entry '\(name)' has a compressed size \(compressed) different from its size \(size)")
+            throw ZipError("the stored entry '\(name.quotable)' has a compressed size \(compressed) different from its size \(size)")
         }
         guard local < UInt64(directoryStart), Int(local) + 30 <= directoryStart, r.u32(Int(local)) == 0x0403_4B50 else {
-            throw ZipError("the local header of '\(name)' is missing or out of place")
+            throw ZipError("the local header of '\(name.quotable)' is missing or out of place")
         }
-        let dataOffset = Int(local) + 30 + Int(r.u16(Int(local) + 26)) + Int(r.u16(Int(local) + 28))
+        let localName = Int(local) + 30, localNameLength = Int(r.u16(Int(local) + 26))
+        let dataOffset = localName + localNameLength + Int(r.u16(Int(local) + 28))
+        guard dataOffset <= directoryStart,
+              r.bytes[localName..<(localName + localNameLength)].elementsEqual(r.bytes[nameStart..<extraStart]) else {
+            throw ZipError("the local header of '\(name.quotable)' names another file")
+        }
         guard dataOffset <= directoryStart, compressed <= UInt64(directoryStart - dataOffset) else {
-            throw ZipError("the data of '\(name)' (\(compressed) bytes) runs past the end of the archive's data (truncated?)")
+            throw ZipError("the data of '\(name.quotable)' (\(compressed) bytes) runs past the end of the archive's data (truncated?)")
         }
         let (bound, overflow) = Int(compressed).multipliedReportingOverflow(by: maxDeflateRatio)
         guard size <= UInt64(Int.max), method == 0 || (!overflow && Int(size) <= bound + 1024) else {
-            throw ZipError("the entry '\(name)' claims \(size) bytes from \(compressed) compressed ones, more than deflate can produce")
+            throw ZipError("the entry '\(name.quotable)' claims \(size) bytes from \(compressed) compressed ones, more than deflate can produce")
         }
         at = next
-        return Entry(name: name, method: method, crc: crc, compressedSize: Int(compressed), size: Int(size), dataOffset: dataOffset)
+        return Entry(name: name, method: method, crc: crc, compressedSize: Int(compressed), size: Int(size),
+                     headerOffset: Int(local), dataOffset: dataOffset)
     }
 
     // MARK: - Data
@@ -183,7 +196,7 @@ struct ZipArchive {
                                 name: String) throws(ZipError) {
         var stream = z_stream()
         guard inflateInit2_(&stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw ZipError("cannot start inflating '\(name)'")
+            throw ZipError("cannot start inflating '\(name.quotable)'")
         }
         defer { inflateEnd(&stream) }
         var inputLeft = source.count, outputLeft = destination.count
@@ -203,18 +216,18 @@ struct ZipArchive {
             }
             let consumed = inChunk - Int(stream.avail_in)
             let produced = outChunk > 0 ? outChunk - Int(stream.avail_out) : 1 - Int(stream.avail_out)
-            if outChunk == 0 && produced > 0 { throw ZipError("the entry '\(name)' inflates to more than its recorded \(destination.count) bytes") }
+            if outChunk == 0 && produced > 0 { throw ZipError("the entry '\(name.quotable)' inflates to more than its recorded \(destination.count) bytes") }
             inputLeft -= consumed
             input = input.map { $0 + consumed }
             outputLeft -= produced
             output = output.map { $0 + produced }
             if code == Z_STREAM_END { break }
             guard code == Z_OK || code == Z_BUF_ERROR, consumed > 0 || produced > 0 else {
-                throw ZipError("the deflated data of '\(name)' is damaged or ends early")
+                throw ZipError("the deflated data of '\(name.quotable)' is damaged or ends early")
             }
         }
         guard outputLeft == 0 else {
-            throw ZipError("the entry '\(name)' inflates to \(destination.count - outputLeft) bytes, not its recorded \(destination.count)")
+            throw ZipError("the entry '\(name.quotable)' inflates to \(destination.count - outputLeft) bytes, not its recorded \(destination.count)")
         }
     }
 

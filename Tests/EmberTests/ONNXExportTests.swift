@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import Ember
+
+// The ONNX exporter's trace (scripts/check_onnx.py runs the exported zoo through onnx.checker and
+// onnxruntime against PyTorch; this suite checks what needs no Python).
+
+/// The op types a forward pass of `model` on `input` records.
+private func tracedOps(_ model: Module, _ input: Tensor) -> (ops: [String], problems: [String]) {
+    let tracer = ONNXTracer(input: input, inputName: "input", parameters: model.namedParameters() + model.namedBuffers())
+    ThreadState.current.onnxTracer = tracer
+    defer { ThreadState.current.onnxTracer = nil }
+    _ = noGrad { model.eval()(input) }
+    return (tracer.nodes.map(\.op), tracer.problems)
+}
+
+@Suite struct ONNXExportTests {
+    @Test func leNetTracesToItsLayers() {
+        let (ops, problems) = tracedOps(LeNet(), Tensor.zeros([1, 1, 32, 32]))
+        #expect(problems.isEmpty)
+        #expect(ops == ["Conv", "Relu", "AveragePool", "Conv", "Relu", "AveragePool", "Flatten", "Gemm", "Relu", "Gemm", "Relu", "Gemm"])
+    }
+
+    @Test func residualsConcatsAndBatchNormAreTraced() {
+        let resnet = tracedOps(ResNet(), Tensor.zeros([1, 1, 96, 96]))
+        #expect(resnet.problems.isEmpty)
+        #expect(resnet.ops.contains("Add") && resnet.ops.contains("BatchNormalization") && resnet.ops.contains("GlobalAveragePool"))
+        let densenet = tracedOps(DenseNet(), Tensor.zeros([1, 1, 96, 96]))
+        #expect(densenet.problems.isEmpty && densenet.ops.contains("Concat"))
+        let mobilenet = tracedOps(MobileNetV2(), Tensor.zeros([1, 1, 96, 96]))
+        #expect(mobilenet.problems.isEmpty && mobilenet.ops.contains("Clip"))
+        // Ops inside a traced op are its implementation: a linear layer is one Gemm.
+        #expect(tracedOps(Linear(3, 2), Tensor.zeros([4, 3])).ops == ["Gemm"])
+    }
+
+    @Test func anUntracedOpIsRefusedNamingWhatReachedTheGraph() throws {
+        final class Exp: Module {
+            let fc = Linear(3, 2)
+            override func forward(_ x: Tensor) -> Tensor { fc(x.exp()) }
+        }
+        let path = NSTemporaryDirectory() + "ember-\(UUID().uuidString).onnx"
+        let error = try #require(throws: ONNXExportError.self) { try exportONNX(Exp(), exampleInput: Tensor.ones([2, 3]), to: path) }
+        #expect(error.description.contains("Gemm") && error.description.contains("[2, 3]"), "\(error)")
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func theFileIsAModelProtoWithTheWeights() throws {
+        let path = NSTemporaryDirectory() + "ember-\(UUID().uuidString).onnx"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        manualSeed(0)
+        let model = Sequential(Linear(3, 4), ReLU(), Linear(4, 2))
+        model.train()
+        try exportONNX(model, exampleInput: Tensor.ones([1, 3]), to: path)
+        #expect(model.training, "the export restores training mode")
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        #expect(Array(bytes.prefix(2)) == [0x08, 0x08])  // ir_version = 8
+        let text = String(decoding: bytes, as: UTF8.self)
+        for name in ["0.weight", "0.bias", "2.weight", "Gemm", "Relu", "Identity", "batch", "input", "output"] {
+            #expect(text.contains(name), "\(name)")
+        }
+        let weight = model.stateDict()["0.weight"]!.toFloats()
+        let raw = weight.withUnsafeBytes { Data($0) }
+        #expect(bytes.range(of: raw) != nil, "the weights are stored raw, little-endian")
+    }
+}
