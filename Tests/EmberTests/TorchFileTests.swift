@@ -79,7 +79,7 @@ private func expectSame(_ value: SavedValue, _ file: String, layout: Bool = true
 }
 
 @Suite struct TorchFileTests {
-    @Test(arguments: ["mixed.pt", "mixed_legacy.pt", "adam.pt", "adam_model.pt"])
+    @Test(arguments: ["mixed.pt", "mixed_legacy.pt", "adam.pt", "adam_legacy.pt", "adam_model.pt"])
     func pytorchFilesLoadAsTorchLoadGivesThem(_ file: String) throws {
         let value = try load(from: fixtureDir + "/" + file)
         expectSame(value, file)
@@ -101,12 +101,14 @@ private func expectSame(_ value: SavedValue, _ file: String, layout: Bool = true
         #expect(FileManager.default.contents(atPath: dir + "/f.npy")!.count % 64 == FileManager.default.contents(atPath: fixtureDir + "/fortran.npy")!.count % 64)
     }
 
-    /// The zoo's ResNet-18 state dict as PyTorch saved it (every value set by a formula, so the
-    /// 45 MB file gzips to 227 KB): every key, dtype, shape and value, and Ember's `ResNet` loads it.
-    @Test func pytorchResNet18StateDictLoadsIntoEmbersResNet() throws {
+    /// The zoo's ResNet-18 state dict as PyTorch saved it in both formats (every value set by a
+    /// formula, so the 45 MB file gzips to 227 KB): every key, dtype, shape and value, and Ember's
+    /// `ResNet` loads it.
+    @Test(arguments: ["resnet18_pattern.pt.gz", "resnet18_pattern_legacy.pt.gz"])
+    func pytorchResNet18StateDictLoadsIntoEmbersResNet(_ file: String) throws {
         let dir = scratchDirectory()
         let path = dir + "/resnet18.pt"
-        let gz = gzopen(fixtureDir + "/resnet18_pattern.pt.gz", "rb")!
+        let gz = gzopen(fixtureDir + "/" + file, "rb")!
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
@@ -118,7 +120,7 @@ private func expectSame(_ value: SavedValue, _ file: String, layout: Bool = true
         try data.write(to: URL(fileURLWithPath: path))
 
         let stateDict = try load(from: path).stateDict()
-        let expected = expectedFiles["resnet18_pattern.pt.gz"]!.object["state_dict"]!.array
+        let expected = expectedFiles[file]!.object["state_dict"]!.array
         #expect(stateDict.keys == expected.map { $0.array[0].string })
         for entry in expected {
             let (key, dtype, shape) = (entry.array[0].string, fixtureDType(entry.array[1].string), entry.array[2].ints)
