@@ -7,6 +7,12 @@ PyTorch's within float32 tolerance.
 
     /work/torch215/bin/python scripts/check_onnx.py --ember .build/release/ember [MODEL...]
 
+With --recurrent DIR it checks the recurrent layers instead: the test suite writes them with
+`EMBER_ONNX_OUT=DIR swift test --filter recurrentLayersExport` (Ember's layers start from
+PyTorch's weights for the same seed), and their onnxruntime outputs must equal PyTorch's
+`nn.LSTM`/`nn.GRU`/`nn.RNN` built after `torch.manual_seed(0)`, for sequences of two lengths
+and batches of two sizes (the first dimension is dynamic).
+
 Needs torch, safetensors, onnx and onnxruntime (pip install onnx onnxruntime).
 """
 
@@ -32,11 +38,41 @@ MODELS = {"lenet": ("lenet", 32), "resnet18": ("resnet18", 96), "densenet": ("de
           "nin": ("nin", 224), "googlenet": ("googlenet", 96)}
 
 
+def check_recurrent(directory):
+    layers = {"lstm": lambda: torch.nn.LSTM(5, 4, num_layers=2, bidirectional=True),
+              "gru": lambda: torch.nn.GRU(5, 4, num_layers=2, batch_first=True),
+              "rnn": lambda: torch.nn.RNN(5, 4, nonlinearity="relu", bidirectional=True)}
+    failures = 0
+    for name, make in layers.items():
+        torch.manual_seed(0)
+        layer = make().eval()
+        path = os.path.join(directory, name + ".onnx")
+        onnx.checker.check_model(onnx.load(path), full_check=True)
+        session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        worst = 0.0
+        for shape in ((3, 2, 5), (7, 4, 5)):
+            x = torch.randn(*shape)
+            with torch.no_grad():
+                want = layer(x)[0].numpy()
+            got = session.run(None, {"input": x.numpy()})[0]
+            assert got.shape == want.shape, (name, got.shape, want.shape)
+            worst = max(worst, float(np.abs(got - want).max() / max(np.abs(want).max(), 1e-6)))
+        ok = worst < 1e-5
+        failures += not ok
+        print(f"{'ok  ' if ok else 'FAIL'}  {name}: onnx.checker accepts it; onnxruntime vs PyTorch: max |diff| / max |out| = {worst:.2e}")
+    sys.exit(1 if failures else 0)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--ember", required=True)
+    ap.add_argument("--ember")
+    ap.add_argument("--recurrent", metavar="DIR")
     ap.add_argument("models", nargs="*", default=["lenet", "resnet18", "densenet", "mobilenet-v2"])
     a = ap.parse_args()
+    if a.recurrent:
+        check_recurrent(a.recurrent)
+    if not a.ember:
+        ap.error("--ember is required to check the zoo")
     failures = 0
     with tempfile.TemporaryDirectory() as d:
         for name in a.models:

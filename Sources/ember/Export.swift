@@ -29,10 +29,11 @@ struct Export: ParsableCommand {
         let trained = try TrainedModel(path: checkpoint, workload: workload)
         let w = trained.workload
         let size = w.imageSize
-        let shape = input.map { [1] + $0.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces))! } } ?? [1, 1, size, size]
+        // Traced with two samples, so that no literal 1 in the model is taken for the batch.
+        let shape = input.map { [2] + $0.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces))! } } ?? [2, 1, size, size]
         try InputSizeCheck(model: trained.model, workload: w).check(height: shape[2], width: shape[3])
         let example = w.input(Tensor.zeros(shape))
         try exportONNX(trained.model, exampleInput: example, to: onnx)
-        print("wrote \(onnx): \(w.rawValue), input \(example.shape.map(String.init).joined(separator: "x")) with a dynamic batch")
+        print("wrote \(onnx): \(w.rawValue), input (batch, \(example.shape.dropFirst().map(String.init).joined(separator: ", ")))")
     }
 }

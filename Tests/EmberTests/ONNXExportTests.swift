@@ -33,6 +33,53 @@ private func tracedOps(_ model: Module, _ input: Tensor) -> (ops: [String], prob
         #expect(tracedOps(Linear(3, 2), Tensor.zeros([4, 3])).ops == ["Gemm"])
     }
 
+    /// Recurrent layers become one ONNX node per layer. With `EMBER_ONNX_OUT=DIR` the models are
+    /// also written there for `scripts/check_onnx.py --recurrent DIR`, which rebuilds them in
+    /// PyTorch from the same seeds and compares onnxruntime's outputs with PyTorch's.
+    @Test func recurrentLayersExportAsOneNodePerLayer() throws {
+        let dir = ProcessInfo.processInfo.environment["EMBER_ONNX_OUT"] ?? NSTemporaryDirectory() + "ember-onnx-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        final class Last: Module {
+            let layer: RNNBase
+            init(_ layer: RNNBase) { self.layer = layer; super.init() }
+            override func forward(_ x: Tensor) -> Tensor { layer(x) }
+        }
+        let cases: [(String, () -> RNNBase, Int)] = [
+            ("lstm", { LSTM(5, 4, numLayers: 2, bidirectional: true) }, 2),
+            ("gru", { GRU(5, 4, numLayers: 2, batchFirst: true) }, 2),
+            ("rnn", { RNN(5, 4, nonlinearity: .relu, bidirectional: true) }, 1),
+        ]
+        for (name, make, layers) in cases {
+            let model = withOwnGenerator(seed: 0) { Last(make()) }
+            let (ops, problems) = tracedOps(model, Tensor.zeros([3, 2, 5]))
+            #expect(problems.isEmpty, "\(name): \(problems)")
+            #expect(ops.filter { ["LSTM", "GRU", "RNN"].contains($0) }.count == layers, "\(name): \(ops)")
+            try exportONNX(model, exampleInput: Tensor.zeros([3, 2, 5]), to: "\(dir)/\(name).onnx", dynamicAxes: [0, 1])
+        }
+    }
+
+    /// What the graph would get wrong is refused: a value changed in place by an untraced op, a
+    /// scalar computed by an untraced reduction, an integer division ONNX would truncate.
+    @Test func silentDifferencesAreRefused() {
+        final class Body: Module {
+            let step: (Tensor) -> Tensor
+            init(_ step: @escaping (Tensor) -> Tensor) { self.step = step; super.init() }
+            override func forward(_ x: Tensor) -> Tensor { step(x) }
+        }
+        let cases: [(String, (Tensor) -> Tensor, Tensor)] = [
+            ("in place", { x in let y = x.relu(); y.mul_(0.5); return y + 1.0 }, Tensor.ones([2, 3])),
+            ("reduction", { x in x - x.sum() }, Tensor.ones([2, 3])),
+            ("integer division", { x in x / Tensor([2], dtype: .int64) }, Tensor([[1, 2]], dtype: .int64)),
+        ]
+        for (name, step, input) in cases {
+            let (_, problems) = tracedOps(Body(step), input)
+            #expect(!problems.isEmpty, "\(name)")
+        }
+        // A reshape keeps the caller's -1 and the batch dynamic.
+        let (ops, problems) = tracedOps(Body { $0.view(-1, 6) }, Tensor.ones([2, 2, 3]))
+        #expect(ops == ["Reshape"] && problems.isEmpty)
+    }
+
     @Test func anUntracedOpIsRefusedNamingWhatReachedTheGraph() throws {
         final class Exp: Module {
             let fc = Linear(3, 2)

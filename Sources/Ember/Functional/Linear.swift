@@ -11,7 +11,7 @@ extension F {
             return bias.map { out + $0 } ?? out
         }
         guard input.dim == 2 && weight.dim == 2 else {
-            return Tensor.untraceable("linear on \(input.dim)-D input has no ONNX export yet", compute)
+            return Tensor.untraceable("linear on a \(input.dim)-D input or with a \(weight.dim)-D weight has no ONNX export yet", compute)
         }
         return Tensor.traced("Gemm", [.tensor(input), .tensor(weight), bias.map { .tensor($0) } ?? .none], [.int("transB", 1)], compute)
     }

@@ -9,10 +9,13 @@ extension F {
     /// PyTorch: `torch.nn.functional.max_pool2d`.
     public static func maxPool2d(_ input: Tensor, kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0],
                                  dilation: [Int] = [1], ceilMode: Bool = false) -> Tensor {
-        Tensor.traced("MaxPool", [.tensor(input)], poolAttributes(kernelSize, stride, padding, ceilMode) + [.ints("dilations", pairArray(dilation))]) {
+        let compute = {
             maxPool2dWithIndices(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
                                  ceilMode: ceilMode).output
         }
+        guard input.dim == 4 else { return Tensor.untraceable("max_pool2d of unbatched input has no ONNX export", compute) }
+        return Tensor.traced("MaxPool", [.tensor(input)],
+                             poolAttributes(kernelSize, stride, padding, ceilMode) + [.ints("dilations", pairArray(dilation))], compute)
     }
 
     /// 2-D max pooling that also returns where each maximum came from: int64 flat positions within
@@ -74,8 +77,8 @@ extension F {
         } else {
             divisors = windowAreas(rows, cols)
         }
-        guard divisorOverride == nil else {
-            return Tensor.untraceable("avg_pool2d with divisor_override has no ONNX export") {
+        guard divisorOverride == nil, input.dim == 4 else {
+            return Tensor.untraceable("avg_pool2d of unbatched input or with divisor_override has no ONNX export") {
                 avgPool(input, rows, cols, divisors: divisors, name: "AvgPool2D")
             }
         }
@@ -105,6 +108,7 @@ extension F {
         let (h, w) = (input.shape[input.dim - 2], input.shape[input.dim - 1])
         let compute = { avgPool(input, rows, cols, divisors: windowAreas(rows, cols), name: "AdaptiveAvgPool2D") }
         // ONNX has a global pool, and fixed windows when the output size divides the input's.
+        guard input.dim == 4 else { return Tensor.untraceable("adaptive_avg_pool2d of unbatched input has no ONNX export", compute) }
         if oh == 1 && ow == 1 { return Tensor.traced("GlobalAveragePool", [.tensor(input)], [], compute) }
         guard oh > 0, ow > 0, h % oh == 0, w % ow == 0 else {
             return Tensor.untraceable("adaptive_avg_pool2d from \(h)x\(w) to \(oh)x\(ow) has no ONNX form (the sizes do not divide)", compute)

@@ -21,7 +21,7 @@ extension Tensor {
     /// Element-wise sum, `self + alpha * other`. PyTorch: `torch.add`.
     public func add(_ other: Tensor, alpha: Double = 1) -> Tensor {
         let o = alpha == 1 ? other : other * alpha
-        return Tensor.traced("Add", [.tensor(self), onnxOperand(o, like: self)]) {
+        return Tensor.traced("Add", onnxOperands(o)) {
             let out = Tensor.binaryForward(BinaryFn.Add.self, self, o)
             return out.recording("AddBackward0", [self, o]) { [self] g, _ in [g.gradFor(self), g.gradFor(o)] }
         }
@@ -32,7 +32,7 @@ extension Tensor {
         check(dtype != .bool || other.dtype != .bool,
                      "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
         let o = alpha == 1 ? other : other * alpha
-        return Tensor.traced("Sub", [.tensor(self), onnxOperand(o, like: self)]) {
+        return Tensor.traced("Sub", onnxOperands(o)) {
             let out = Tensor.binaryForward(BinaryFn.Sub.self, self, o)
             // `2.0 - x` is PyTorch's `rsub`.
             return out.recording(isWrappedNumber ? "RsubBackward1" : "SubBackward0", [self, o]) { [self] g, _ in [g.gradFor(self), (-g).gradFor(o)] }
@@ -41,7 +41,7 @@ extension Tensor {
 
     /// Element-wise product. PyTorch: `torch.mul`.
     public func mul(_ other: Tensor) -> Tensor {
-        Tensor.traced("Mul", [.tensor(self), onnxOperand(other, like: self)]) {
+        Tensor.traced("Mul", onnxOperands(other)) {
             let out = Tensor.binaryForward(BinaryFn.Mul.self, self, other)
             // Each side's gradient reads only the other side, as in PyTorch: `y.mul_(2.0)` on a non-leaf
             // must not save (and so forbid overwriting) y itself.
@@ -55,7 +55,7 @@ extension Tensor {
 
     /// Element-wise true division (integers give float32). PyTorch: `torch.div`.
     public func div(_ other: Tensor) -> Tensor {
-        Tensor.traced("Div", [.tensor(self), onnxOperand(other, like: self)]) {
+        Tensor.traced("Div", onnxOperands(other)) {
             let out = Tensor.binaryForward(BinaryFn.Div.self, self, other, floatResult: true)
             let saved = (other.requiresGradFlag ? [self] : []) + [other]
             return out.recording("DivBackward0", [self, other], saved: saved) { [self] g, _ in

@@ -154,7 +154,7 @@ extension Tensor {
     @discardableResult
     public func add_(_ other: Tensor, alpha: Double = 1) -> Tensor {
         let o = alpha == 1 ? other : other * alpha
-        return Tensor.traced("Add", [.tensor(self), onnxOperand(o, like: self)]) { inPlaceBinary(BinaryFn.Add.self, o, "add_") { $0.add($1) } }
+        return Tensor.traced("Add", onnxOperands(o)) { inPlaceBinary(BinaryFn.Add.self, o, "add_") { $0.add($1) } }
     }
     /// In-place `self -= alpha * other`. PyTorch: `tensor.sub_`.
     @discardableResult

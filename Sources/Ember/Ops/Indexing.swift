@@ -205,10 +205,14 @@ extension Tensor {
     }
 
     /// Concatenates along `dim`, promoting dtypes. PyTorch: `torch.cat`.
+    /// The tensors `cat` joins: legacy empty 1-D tensors are skipped, as in PyTorch.
+    static func catParts(_ tensors: [Tensor]) -> [Tensor] { tensors.filter { !($0.dim == 1 && $0.numel == 0) } }
+
     public static func cat(_ tensors: [Tensor], dim d: Int = 0) -> Tensor {
-        Tensor.traced("Concat", tensors.map { .tensor($0) }, [.int("axis", tensors[0].normalizeDim(d, "cat"))]) {
+        Tensor.traced("Concat", Tensor.catParts(tensors).map { .tensor($0) },
+                      [.int("axis", Tensor.catParts(tensors).first.map { $0.normalizeDim(d, "cat") } ?? 0)]) {
             check(!tensors.isEmpty, "torch.cat(): expected a non-empty list of Tensors")
-            let parts = tensors.filter { !($0.dim == 1 && $0.numel == 0) }
+            let parts = catParts(tensors)
             guard let first = parts.first else { return tensors[0] }
             let dd = first.normalizeDim(d, "cat")
             var rt = first.dtype

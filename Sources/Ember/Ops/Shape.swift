@@ -52,7 +52,7 @@ extension Tensor {
     /// The same data with another shape, sharing storage; one size may be -1. Stops when the layout
     /// cannot be viewed that way. PyTorch: `tensor.view(*shape)`.
     public func view(_ shape: [Int]) -> Tensor {
-        Tensor.traced("Reshape", [.tensor(self), .constant(onnxShape(inferShape(shape)))]) {
+        Tensor.traced("Reshape", [.tensor(self), .constant(onnxShape(shape))]) {
             let newShape = inferShape(shape)
             guard let st = viewStrides(newShape) else {
                 fatalError("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
@@ -67,7 +67,7 @@ extension Tensor {
     /// Reinterprets the elements as another dtype of the same size is not supported; this converts.
     /// A view when the layout allows, otherwise a copy. PyTorch: `tensor.reshape(*shape)`.
     public func reshape(_ shape: [Int]) -> Tensor {
-        Tensor.traced("Reshape", [.tensor(self), .constant(onnxShape(inferShape(shape)))]) {
+        Tensor.traced("Reshape", [.tensor(self), .constant(onnxShape(shape))]) {
             let newShape = inferShape(shape)
             if viewStrides(newShape) != nil { return view(newShape) }
             return contiguous().view(newShape)

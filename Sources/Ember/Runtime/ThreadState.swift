@@ -9,7 +9,7 @@ final class ThreadState {
     /// batch a DataLoader worker is building, else nil (the default generator).
     var generator: Generator?
     /// The ONNX export recording this thread's operations, if one is (`exportONNX`).
-    var onnxTracer: ONNXTracer?
+    @exclusivity(unchecked) var onnxTracer: ONNXTracer?
     /// This thread's oneDNN stream, created on first use.
     lazy var dnnlStream = DNNLStream()
 

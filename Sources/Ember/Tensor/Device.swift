@@ -3,8 +3,8 @@
 /// This build runs on the CPU only: `cuda.isAvailable()` is false and asking for a CUDA device
 /// stops with a message saying so, as PyTorch built without CUDA does. The seam a GPU backend plugs
 /// into: a `Storage` reports the device that owns its memory, a tensor's `device` is its
-/// storage's, creation functions and `to(_:)` allocate on the device asked for, and an operation
-/// picks its kernels by its operands' device (all CPU today).
+/// storage's, creation functions and `to(_:)` allocate on the device asked for, and a backend
+/// will have operations pick their kernels by their operands' device (all CPU today).
 public struct Device: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The kind of device. PyTorch: `device.type`.
     public enum Kind: String, Sendable, CaseIterable {
@@ -42,7 +42,10 @@ public struct Device: Hashable, Sendable, CustomStringConvertible, ExpressibleBy
         }
         var index: Int?
         if parts.count == 2 {
-            guard let n = Int(parts[1]), n >= 0, parts[1].allSatisfy(\.isASCII) else { throw DeviceError("Invalid device string: '\(string)'") }
+            // Digits only, without leading zeros, as PyTorch parses it.
+            let digits = parts[1]
+            guard !digits.isEmpty, digits.allSatisfy({ ("0"..."9").contains($0) }), digits == "0" || !digits.hasPrefix("0"),
+                  let n = Int(digits) else { throw DeviceError("Invalid device string: '\(string)'") }
             index = n
         }
         self.type = type

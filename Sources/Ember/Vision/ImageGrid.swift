@@ -50,6 +50,7 @@ public func saveImage(_ tensor: Tensor, to path: String, nrow: Int = 8, padding:
         check(tensor.dtype.isFloatingPoint, "save_image: expected a floating-point or uint8 tensor, got \(tensor.dtype)")
         let grid = makeGrid(tensor, nrow: nrow, padding: padding, normalize: normalize, valueRange: valueRange,
                             scaleEach: scaleEach, padValue: padValue)
+        check(grid.shape[0] == 3, "save_image: Ember writes RGB images: expected 1 or 3 channels, got \(grid.shape[0])")
         return (grid * 255.0 + 0.5).clamp(min: 0, max: 255).permute(1, 2, 0).to(.uint8)
     }
     try PNGFile.write(pixels, to: path)

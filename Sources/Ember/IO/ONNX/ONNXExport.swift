@@ -9,13 +9,17 @@ public struct ONNXExportError: Error, CustomStringConvertible {
 /// `exampleInput` in evaluation mode and recording each operation: convolution, linear layers
 /// (`Gemm`), batch norm (inference), max, average and global average pooling, ReLU, ReLU6 and
 /// hardtanh (`Clip`), sigmoid, tanh, softmax and log-softmax, element-wise add, sub, mul and
-/// div, concatenation, flatten and reshape; dropout is the identity. The first dimension of the
-/// input and output is dynamic (`batch`); the others are `exampleInput`'s. The weights are
-/// stored in the file, named by the model's state-dict keys. An operation outside this set
-/// throws, naming it, and nothing is written. PyTorch: `torch.onnx.export(model, example, path,
+/// div, concatenation, flatten and reshape, and the `RNN`, `LSTM` and `GRU` layers on padded
+/// batched input (ONNX's `RNN`, `LSTM`, `GRU` nodes, one per layer); dropout is the identity.
+/// The input's and output's `dynamicAxes` (by default the first, named `batch`; others
+/// `dim<i>`) take any size; the other sizes are `exampleInput`'s. The weights are
+/// stored in the file, named by the model's state-dict keys. A tensor that reaches the graph
+/// from an operation outside this set (or was changed in place by one) throws, naming the
+/// operation it reached, and nothing is written. Trace with a batch larger than 1, so that a
+/// reshape's literal 1 is not taken for the batch. PyTorch: `torch.onnx.export(model, example, path,
 /// opset_version=17, dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})`.
-public func exportONNX(_ model: Module, exampleInput: Tensor, to path: String,
-                       inputName: String = "input", outputName: String = "output") throws(ONNXExportError) {
+public func exportONNX(_ model: Module, exampleInput: Tensor, to path: String, inputName: String = "input",
+                       outputName: String = "output", dynamicAxes: Set<Int> = [0]) throws(ONNXExportError) {
     let wasTraining = model.training
     model.eval()
     defer { model.train(wasTraining) }
@@ -32,7 +36,8 @@ public func exportONNX(_ model: Module, exampleInput: Tensor, to path: String,
     guard let produced = tracer.producedName(of: output), produced != inputName else {
         throw ONNXExportError("cannot export to ONNX: the model's output is not made by an operation the exporter traces")
     }
-    let bytes = ONNXModel.encode(tracer: tracer, input: (inputName, exampleInput), output: (produced, outputName, output))
+    let bytes = ONNXModel.encode(tracer: tracer, input: (inputName, exampleInput), output: (produced, outputName, output),
+                                 dynamicAxes: dynamicAxes)
     try AtomicFile.write(to: path, failure: { ONNXExportError("cannot write ONNX model '\(path)': \($0)") }) {
         file throws(ONNXExportError) in try file.write(bytes)
     }
@@ -59,14 +64,14 @@ enum ONNXModel {
     /// The `ModelProto`: the graph's nodes, its initializers, the input and the output (renamed by
     /// an `Identity` node), with a dynamic first dimension.
     static func encode(tracer: ONNXTracer, input: (name: String, tensor: Tensor),
-                       output: (produced: String, name: String, tensor: Tensor)) -> [UInt8] {
+                       output: (produced: String, name: String, tensor: Tensor), dynamicAxes: Set<Int>) -> [UInt8] {
         var graph = ProtobufEncoder()
-        for node in tracer.nodes { graph.bytes(1, nodeProto(node.op, node.inputs, node.output, node.attributes)) }
-        graph.bytes(1, nodeProto("Identity", [output.produced], output.name, []))
+        for node in tracer.nodes { graph.bytes(1, nodeProto(node.op, node.inputs, node.outputs, node.attributes)) }
+        graph.bytes(1, nodeProto("Identity", [output.produced], [output.name], []))
         graph.string(2, "ember")
         for (name, t) in tracer.initializers { graph.bytes(5, tensorProto(name, t)) }
-        graph.bytes(11, valueInfo(input.name, input.tensor))
-        graph.bytes(12, valueInfo(output.name, output.tensor))
+        graph.bytes(11, valueInfo(input.name, input.tensor, dynamicAxes))
+        graph.bytes(12, valueInfo(output.name, output.tensor, dynamicAxes))
 
         var opset = ProtobufEncoder()
         opset.string(1, "")
@@ -79,14 +84,14 @@ enum ONNXModel {
         return model.bytes
     }
 
-    private static func nodeProto(_ op: String, _ inputs: [String], _ output: String, _ attributes: [ONNXAttribute]) -> [UInt8] {
+    private static func nodeProto(_ op: String, _ inputs: [String], _ outputs: [String], _ attributes: [ONNXAttribute]) -> [UInt8] {
         var node = ProtobufEncoder()
         // Trailing omitted inputs are left out; inner ones stay as "".
         var used = inputs
         while used.last == "" { used.removeLast() }
         for name in used { node.string(1, name) }
-        node.string(2, output)
-        node.string(3, output)
+        for name in outputs { node.string(2, name) }
+        node.string(3, outputs[0])
         node.string(4, op)
         for attribute in attributes {
             var a = ProtobufEncoder()
@@ -103,6 +108,14 @@ enum ONNXModel {
                 a.string(1, name)
                 a.float(2, Float(v))
                 a.int64(20, 1)
+            case .string(let name, let v):
+                a.string(1, name)
+                a.string(4, v)
+                a.int64(20, 3)
+            case .strings(let name, let values):
+                a.string(1, name)
+                for v in values { a.string(9, v) }
+                a.int64(20, 8)
             }
             node.bytes(5, a.bytes)
         }
@@ -119,12 +132,12 @@ enum ONNXModel {
         return proto.bytes
     }
 
-    /// A `ValueInfoProto` with `t`'s dtype and shape, the first dimension named `batch`.
-    private static func valueInfo(_ name: String, _ t: Tensor) -> [UInt8] {
+    /// A `ValueInfoProto` with `t`'s dtype and shape, the dynamic axes named (`batch`, `dim1`...).
+    private static func valueInfo(_ name: String, _ t: Tensor, _ dynamicAxes: Set<Int>) -> [UInt8] {
         var shape = ProtobufEncoder()
         for (i, d) in t.shape.enumerated() {
             var dim = ProtobufEncoder()
-            if i == 0 { dim.string(2, "batch") } else { dim.int64(1, Int64(d)) }
+            if dynamicAxes.contains(i) { dim.string(2, i == 0 ? "batch" : "dim\(i)") } else { dim.int64(1, Int64(d)) }
             shape.bytes(1, dim.bytes)
         }
         var tensorType = ProtobufEncoder()

@@ -3,6 +3,8 @@ enum ONNXAttribute {
     case int(String, Int)
     case ints(String, [Int])
     case float(String, Double)
+    case string(String, String)
+    case strings(String, [String])
 }
 
 /// An input of a traced op: a tensor the forward pass made or read, a constant the exporter
@@ -23,7 +25,7 @@ final class ONNXTracer {
         let op: String
         /// Value names; "" for an omitted optional input.
         let inputs: [String]
-        let output: String
+        let outputs: [String]
         let attributes: [ONNXAttribute]
     }
 
@@ -34,8 +36,9 @@ final class ONNXTracer {
     private(set) var problems: [String] = []
     /// Traced ops running now: the ops inside one are its implementation.
     var depth = 0
-    /// The current value name of each tensor object.
-    private var names: [ObjectIdentifier: String] = [:]
+    /// The current value name of each tensor object, and its version counter then: a tensor
+    /// changed in place by an untraced op since holds a value the graph does not have.
+    private var names: [ObjectIdentifier: (name: String, version: Int)] = [:]
     private let parameterNames: [ObjectIdentifier: String]
     /// Every tensor named, kept alive so that no two share an object identifier.
     private var kept: [Tensor] = []
@@ -44,7 +47,7 @@ final class ONNXTracer {
         var byObject: [ObjectIdentifier: String] = [:]
         for (name, t) in parameters where byObject[ObjectIdentifier(t)] == nil { byObject[ObjectIdentifier(t)] = name }
         parameterNames = byObject
-        names[ObjectIdentifier(input)] = inputName
+        names[ObjectIdentifier(input)] = (inputName, input.version)
         kept.append(input)
     }
 
@@ -54,18 +57,23 @@ final class ONNXTracer {
         case .none: return ""
         case .constant(let t): return initializer(t, "constant_\(initializers.count)")
         case .tensor(let t):
-            if let name = names[ObjectIdentifier(t)] { return name }
+            if let (name, version) = names[ObjectIdentifier(t)] {
+                if version != t.version {
+                    problems.append("a \(t.dtype) tensor of shape \(shapeString(t.shape)) read by \(op) was changed in place by an operation the ONNX exporter does not trace")
+                }
+                return name
+            }
             if let name = parameterNames[ObjectIdentifier(t)] { return initializer(t, name) }
-            // A zero-dim tensor is a number from the program (`x * 2.0`); anything else came from
-            // an operation the exporter does not trace, and freezing it would be wrong.
-            if t.dim == 0 { return initializer(t, "constant_\(initializers.count)") }
+            // A number from the program (`x * 2.0`) is a constant; any other tensor came from an
+            // operation the exporter does not trace, and freezing its value would be wrong.
+            if t.isWrappedNumber { return initializer(t, "constant_\(initializers.count)") }
             problems.append("a \(t.dtype) tensor of shape \(shapeString(t.shape)) reaches \(op) from an operation the ONNX exporter does not trace")
             return initializer(t, "untraced_\(initializers.count)")
         }
     }
 
     private func initializer(_ t: Tensor, _ name: String) -> String {
-        names[ObjectIdentifier(t)] = name
+        names[ObjectIdentifier(t)] = (name, t.version)
         initializers.append((name, t))
         kept.append(t)
         return name
@@ -73,17 +81,30 @@ final class ONNXTracer {
 
     /// Records node `op` that read the value names `inputs` and made `output`.
     func record(_ op: String, _ inputs: [String], _ output: Tensor, _ attributes: [ONNXAttribute]) {
-        let name = "\(op.lowercased())_\(nodes.count)"
-        names[ObjectIdentifier(output)] = name
-        kept.append(output)
-        nodes.append(Node(op: op, inputs: inputs, output: name, attributes: attributes))
+        bind(output, node(op, inputs, attributes)[0])
+    }
+
+    /// Adds node `op` reading `inputs`, with `outputs` outputs; returns their value names. For an
+    /// op traced as several nodes (a recurrent layer).
+    @discardableResult
+    func node(_ op: String, _ inputs: [String], outputs: Int = 1, _ attributes: [ONNXAttribute] = []) -> [String] {
+        let base = "\(op.lowercased())_\(nodes.count)"
+        let names = (0..<outputs).map { $0 == 0 ? base : "\(base)_\($0)" }
+        nodes.append(Node(op: op, inputs: inputs, outputs: names, attributes: attributes))
+        return names
+    }
+
+    /// Makes `name` the value `t` holds from now on.
+    func bind(_ t: Tensor, _ name: String) {
+        names[ObjectIdentifier(t)] = (name, t.version)
+        kept.append(t)
     }
 
     /// Notes something the trace cannot express (an op's arguments ONNX has no form for).
     func fail(_ problem: String) { problems.append(problem) }
 
     /// The value name of a tensor the forward pass produced, if a node made it.
-    func producedName(of t: Tensor) -> String? { names[ObjectIdentifier(t)] }
+    func producedName(of t: Tensor) -> String? { names[ObjectIdentifier(t)]?.name }
 }
 
 extension Tensor {
@@ -91,37 +112,48 @@ extension Tensor {
     /// it as one node `op` reading `inputs` with `attributes` (ops that `body` calls are not
     /// recorded). Input names are taken before `body` runs, so an in-place op reads the value its
     /// tensor held before.
+    /// ONNX operators keep their inputs' element type: an op whose result has another dtype than
+    /// a tensor input (integer true division, a sigmoid of integers) is refused.
     @inline(__always)
     static func traced(_ op: @autoclosure () -> String, _ inputs: @autoclosure () -> [ONNXInput],
                        _ attributes: @autoclosure () -> [ONNXAttribute] = [], _ body: () -> Tensor) -> Tensor {
         guard let tracer = ThreadState.current.onnxTracer, tracer.depth == 0 else { return body() }
-        let name = op()
-        let inputNames = inputs().map { tracer.name(of: $0, for: name) }
+        let name = op(), list = inputs()
+        let inputNames = list.map { tracer.name(of: $0, for: name) }
         tracer.depth += 1
         let out = body()
         tracer.depth -= 1
+        for case .tensor(let t) in list where t.dtype != out.dtype {
+            tracer.fail("\(name) of a \(t.dtype) tensor gives \(out.dtype), which ONNX's \(name) does not")
+        }
         tracer.record(name, inputNames, out, attributes())
         return out
     }
 
-    /// `traced` for an op whose ONNX form cannot express its arguments: records `problem`.
+    /// Runs an op whose arguments ONNX cannot express, recording `problem` while an export traces
+    /// this thread (the ops it calls are not recorded).
     static func untraceable(_ problem: @autoclosure () -> String, _ body: () -> Tensor) -> Tensor {
-        if let tracer = ThreadState.current.onnxTracer, tracer.depth == 0 { tracer.fail(problem()) }
+        guard let tracer = ThreadState.current.onnxTracer, tracer.depth == 0 else { return body() }
+        tracer.fail(problem())
+        tracer.depth += 1
+        defer { tracer.depth -= 1 }
         return body()
     }
 }
 
 extension Tensor {
-    /// The second operand of a traced element-wise op: a Swift number (`x * 2.0`) becomes a
-    /// constant of the other operand's dtype, as ONNX's operators want both alike.
-    func onnxOperand(_ other: Tensor, like first: Tensor) -> ONNXInput {
-        other.isWrappedNumber && other.dtype != first.dtype ? .constant(other.to(first.dtype)) : .tensor(other)
+    /// The operands of a traced element-wise op with `other`: a Swift number (`x * 2.0`, `1 - x`)
+    /// becomes a constant of the result's dtype, as ONNX's operators want both alike.
+    func onnxOperands(_ other: Tensor) -> [ONNXInput] {
+        let result = Tensor.resultType(self, other)
+        return [self, other].map { $0.isWrappedNumber && $0.dtype != result ? .constant($0.to(result)) : .tensor($0) }
     }
 
-    /// The target shape of a traced reshape as ONNX's `Reshape` takes it: int64, with 0 (copy the
-    /// input's size) for a leading dimension that keeps its size, so the batch stays dynamic.
-    func onnxShape(_ newShape: [Int]) -> Tensor {
-        var dims = newShape
+    /// The target shape of a traced reshape as ONNX's `Reshape` takes it: int64, the caller's -1
+    /// kept (inferred at run time), and 0 (copy the input's size) for a leading dimension that
+    /// keeps its size, so the batch stays dynamic.
+    func onnxShape(_ requested: [Int]) -> Tensor {
+        var dims = requested
         if dim > 0 && !dims.isEmpty && dims[0] == shape[0] { dims[0] = 0 }
         return Tensor(dims, shape: [dims.count], dtype: .int64)
     }

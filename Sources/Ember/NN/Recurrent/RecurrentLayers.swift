@@ -37,7 +37,7 @@ public class RNNBase: Module {
         let ih: TensorSlot, hh: TensorSlot, biasIh: TensorSlot?, biasHh: TensorSlot?, hr: TensorSlot?
     }
     /// Per layer, then direction.
-    private var weights: [Weights] = []
+    private(set) var weights: [Weights] = []
 
     init(mode: Mode, _ inputSize: Int, _ hiddenSize: Int, numLayers: Int, bias: Bool, batchFirst: Bool,
          dropout: Double, bidirectional: Bool, projSize: Int, dtype: DType, generator: Generator?) {
@@ -83,11 +83,21 @@ public class RNNBase: Module {
     }
 
     /// The module's name in PyTorch's messages.
-    private var layerName: String { switch mode { case .lstm: "LSTM"; case .gru: "GRU"; default: "RNN" } }
+    var layerName: String { switch mode { case .lstm: "LSTM"; case .gru: "GRU"; default: "RNN" } }
 
     /// The output, final hidden states and (LSTM) final cell states for `input` and the optional
     /// initial states, checked as PyTorch checks them.
     func run(_ input: Tensor, _ h0: Tensor?, _ c0: Tensor?) -> (Tensor, Tensor, Tensor?) {
+        guard let tracer = ThreadState.current.onnxTracer, tracer.depth == 0 else { return runUntraced(input, h0, c0) }
+        let names = [input, h0, c0].map { $0.map { tracer.name(of: .tensor($0), for: layerName) } }
+        tracer.depth += 1
+        defer { tracer.depth -= 1 }
+        let result = runUntraced(input, h0, c0)
+        recordONNX(tracer, input: input, names[0]!, h0: names[1], c0: names[2], result)
+        return result
+    }
+
+    private func runUntraced(_ input: Tensor, _ h0: Tensor?, _ c0: Tensor?) -> (Tensor, Tensor, Tensor?) {
         check(input.dim == 2 || input.dim == 3, "\(layerName): Expected input to be 2D or 3D, got \(input.dim)D instead")
         check(input.shape.last == inputSize,
               "input.size(-1) must be equal to input_size. Expected \(inputSize), got \(input.shape.last!)")
