@@ -34,11 +34,12 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CVectorMath", path: "Sources/CVectorMath"),
         .target(
             name: "Ember",
-            dependencies: ["CDNNL", "CPNG", "CZlib", "CVectorMath", .product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["CDNNL", "CPNG", "CCairo", "CZlib", "CVectorMath", .product(name: "Numerics", package: "swift-numerics")],
             swiftSettings: kernelSettings
         ),
         .executableTarget(

@@ -130,8 +130,8 @@ enum FuzzTarget: String, CaseIterable {
             return [("batch", records)]
         case .png:
             let gradient = (0..<(5 * 7 * 3)).map { UInt8(truncatingIfNeeded: $0 * 3) }
-            return [("rgb", PNGEncoder.encode(width: 7, height: 5, rgb: gradient)),
-                    ("pixel", PNGEncoder.encode(width: 1, height: 1, rgb: [255, 0, 128]))]
+            return [("rgb", try! PNGFile.encode(width: 7, height: 5, gradient)),
+                    ("pixel", try! PNGFile.encode(width: 1, height: 1, [255, 0, 128]))]
         case .json:
             return [("header", Array(#"{"__metadata__":{"a":"b\u00e9\n"},"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"n":[1.5e-3,-2,true,false,null]}"#.utf8))]
         case .metrics:

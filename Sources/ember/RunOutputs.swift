@@ -54,8 +54,8 @@ final class RunOutputs {
         }
         try csv.append([Double(epoch)] + values + [seconds])
         for (tag, value) in zip(tags, values) { try board!.addScalar(tag: tag, value: value, step: epoch) }
-        try plot.writePNG(to: figure)
-        try plot.writeSVG(to: dir + "/curves.svg")
+        try plot.write(to: figure)
+        try plot.write(to: dir + "/curves.svg")
     }
 
     /// Replaces the checkpoint a later run can `--resume` from.

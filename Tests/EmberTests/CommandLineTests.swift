@@ -31,7 +31,7 @@ struct CommandLineTests {
             let image = dir + "/item.png"
             let test = try FashionMNIST(root: fashionRoot, train: false)
             let pixels = test.images[0].toInts().map(UInt8.init).flatMap { [$0, $0, $0] }
-            try Data(PNGEncoder.encode(width: 28, height: 28, rgb: pixels)).write(to: URL(fileURLWithPath: image))
+            try Data(PNGFile.encode(width: 28, height: 28, pixels)).write(to: URL(fileURLWithPath: image))
             let predict = try ember(["predict", out + "/checkpoint.safetensors", image])
             #expect(predict.status == 0, "\(predict.stderr)")
             let lines = predict.stdout.split(separator: "\n")

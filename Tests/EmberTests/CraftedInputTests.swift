@@ -124,7 +124,7 @@ struct CraftedInputTests {
                 + chunk("IDAT", [0x78, 0x9C, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]) + chunk("IEND", [])
             let bomb = dir + "/bomb.png", truncated = dir + "/truncated.png", fifo = dir + "/fifo.png"
             try Data(png).write(to: URL(fileURLWithPath: bomb))
-            let real = PNGEncoder.encode(width: 28, height: 28, rgb: [UInt8](repeating: 128, count: 28 * 28 * 3))
+            let real = try PNGFile.encode(width: 28, height: 28, [UInt8](repeating: 128, count: 28 * 28 * 3))
             try Data(real.prefix(real.count - 20)).write(to: URL(fileURLWithPath: truncated))
             mkfifo(fifo, 0o600)
             let model = try #require(softmaxCheckpoint)

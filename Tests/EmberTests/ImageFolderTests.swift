@@ -7,7 +7,7 @@ private func writePNG(_ path: String, width: Int = 3, height: Int = 2, rgb: [UIn
     try! FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                              withIntermediateDirectories: true)
     let pixels = rgb ?? [UInt8](repeating: 0, count: width * height * 3)
-    _ = FileManager.default.createFile(atPath: path, contents: Data(PNGEncoder.encode(width: width, height: height, rgb: pixels)))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(try! PNGFile.encode(width: width, height: height, pixels)))
 }
 
 private func writeText(_ path: String) {

@@ -71,13 +71,38 @@ public enum PNGFile {
 }
 
 extension PNGFile {
-    /// Writes a uint8 image `(H, W, 3)` (or `(H, W, 1)`, gray, written as RGB) to `path` as an RGB
-    /// PNG, atomically: a failed write leaves no file and keeps an existing one.
+    /// Writes a uint8 image `(H, W, 3)` (RGB) or `(H, W, 1)` (gray) to `path` as a PNG, atomically:
+    /// a failed write leaves no file and keeps an existing one.
     public static func write(_ image: Tensor, to path: String) throws(PNGError) {
         check(image.dtype == .uint8 && image.dim == 3 && [1, 3].contains(image.shape[2]),
               "PNGFile.write: expected a uint8 (H, W, 1) or (H, W, 3) image, got \(image.dtype) \(shapeString(image.shape))")
-        let rgb = image.shape[2] == 3 ? image : Tensor.cat([image, image, image], dim: 2)
-        let bytes = PNGEncoder.encode(width: image.shape[1], height: image.shape[0], rgb: rgb.toInts().map { UInt8($0) })
+        let pixels = image.contiguous().toInts().map { UInt8($0) }
+        let bytes = try encode(width: image.shape[1], height: image.shape[0], channels: image.shape[2], pixels, path: path)
         try AtomicFile.write(to: path, failure: { PNGError(path: path, reason: $0) }) { file throws(PNGError) in try file.write(bytes) }
+    }
+
+    /// An 8-bit PNG of `pixels` (row-major, `channels` 1 gray, 3 RGB or 4 RGBA), by libpng's
+    /// simplified writer; a failure names `path` and gives libpng's reason.
+    static func encode(width: Int, height: Int, channels: Int = 3, _ pixels: [UInt8],
+                       path: String = "(in memory)") throws(PNGError) -> [UInt8] {
+        precondition(pixels.count == width * height * channels && [1, 3, 4].contains(channels))
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = UInt32(channels == 1 ? 0 : channels == 3 ? PNG_FORMAT_FLAG_COLOR : PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
+        defer { png_image_free(&image) }
+        var size = 0
+        let stride = Int32(width * channels)
+        // The first call only measures; the second writes.
+        guard pixels.withUnsafeBytes({ png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, stride, nil) }) != 0 else {
+            throw PNGError(path: path, reason: message(&image))
+        }
+        var out = [UInt8](repeating: 0, count: size)
+        let written = out.withUnsafeMutableBytes { o in
+            pixels.withUnsafeBytes { png_image_write_to_memory(&image, o.baseAddress, &size, 0, $0.baseAddress, stride, nil) }
+        }
+        guard written != 0 else { throw PNGError(path: path, reason: message(&image)) }
+        return Array(out.prefix(size))
     }
 }

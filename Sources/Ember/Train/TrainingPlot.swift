@@ -1,8 +1,7 @@
 /// The textbook's training figure, two panels side by side: the training loss per epoch on the
 /// left, training and test accuracy per epoch on the right (a language model's training
-/// perplexity instead, `init(perplexity:)`). Rendered as a PNG (its own encoder
-/// and rasterizer) or an SVG, each written atomically. The textbook draws it with matplotlib
-/// through its `Animator`.
+/// perplexity instead, `init(perplexity:)`), drawn with `Figure` and written atomically as PNG,
+/// SVG or PDF. The textbook draws it with matplotlib through its `Animator`.
 public struct TrainingPlot: Sendable {
     /// Mean training loss of each epoch, first epoch first.
     public private(set) var trainLoss: [Double] = []
@@ -32,79 +31,46 @@ public struct TrainingPlot: Sendable {
         self.perplexity.append(perplexity)
     }
 
-    /// Image size, in pixels (PNG) or user units (SVG).
-    static let width = 960, height = 400
-
-    /// One curve: its legend label, values per epoch, colour and whether it is dashed.
-    struct Series {
-        let label: String, values: [Double], color: String, dashed: Bool
-    }
-
-    /// One panel: where its plot area lies, its axes, title and curves, and where its legend goes.
-    struct Panel {
-        let left: Double, top: Double, right: Double, bottom: Double
-        let x: PlotAxis, y: PlotAxis
-        let title: String
-        let series: [Series]
-        let legendAtTop: Bool
-
-        /// The image position of epoch `epoch`'s `value`.
-        func point(_ epoch: Int, _ value: Double) -> (x: Double, y: Double) {
-            (left + x.fraction(Double(epoch)) * (right - left), bottom - y.fraction(value) * (bottom - top))
+    /// The figure: 9.6 × 4 inches (960 × 400 pixels in PNG), epochs on the x axes. Values that
+    /// are NaN or infinite (a diverging run's loss) leave gaps in the curves.
+    public func figure() -> Figure {
+        let figure = Figure(size: (9.6, 4))
+        let epochs = (1...Swift.max(trainLoss.count, 1)).map(Double.init)
+        // At most about eight whole-epoch ticks.
+        let every = Swift.max(1, (epochs.count + 7) / 8)
+        let ticks = stride(from: 1, through: epochs.count, by: every).map(Double.init)
+        func panel(_ index: Int, _ title: String) -> Axes {
+            let ax = figure.subplot(1, 2, index)
+            ax.title(title)
+            ax.xlabel("epoch")
+            ax.xticks(ticks)
+            ax.grid()
+            return ax
         }
-
-        /// The image positions of a curve's values as runs of consecutive drawable ones: a value
-        /// that is NaN or infinite (a diverging run's loss) leaves a gap, not a point.
-        func runs(_ values: [Double]) -> [[(x: Double, y: Double)]] {
-            var runs: [[(x: Double, y: Double)]] = [[]]
-            for (i, v) in values.enumerated() {
-                if PlotAxis.isDrawable(v) {
-                    runs[runs.count - 1].append(point(i + 1, v))
-                } else if !runs[runs.count - 1].isEmpty {
-                    runs.append([])
-                }
-            }
-            return runs.filter { !$0.isEmpty }
+        let loss = panel(1, "loss")
+        loss.plot(epochs.prefix(trainLoss.count), trainLoss, label: "train loss", marker: "o", markerSize: 4)
+        loss.legend()
+        if showsPerplexity {
+            let ppl = panel(2, "perplexity")
+            ppl.plot(epochs.prefix(perplexity.count), perplexity, label: "train ppl", color: "m", marker: "o", markerSize: 4)
+            ppl.legend()
+        } else {
+            let acc = panel(2, "accuracy")
+            acc.plot(epochs.prefix(trainAccuracy.count), trainAccuracy, label: "train acc", color: "m", marker: "o",
+                     lineStyle: "--", markerSize: 4)
+            acc.plot(epochs.prefix(testAccuracy.count), testAccuracy, label: "test acc", color: "g", marker: "o", markerSize: 4)
+            acc.legend()
         }
+        figure.tightLayout()
+        return figure
     }
 
-    /// The two panels, laid out on a `width` × `height` canvas.
-    var panels: [Panel] {
-        let epochs = PlotAxis(covering: [1, Double(max(trainLoss.count, 1))], count: 6, integral: true)
-        let half = Double(Self.width / 2)
-        func panel(_ index: Int, _ title: String, _ series: [Series], legendAtTop: Bool) -> Panel {
-            let values = series.flatMap(\.values)
-            return Panel(left: Double(index) * half + 70, top: 40, right: Double(index + 1) * half - 20,
-                         bottom: Double(Self.height) - 60, x: epochs, y: PlotAxis(covering: values),
-                         title: title, series: series, legendAtTop: legendAtTop)
+    /// Writes the figure to `path` as PNG, SVG or PDF, by its extension, atomically.
+    public func write(to path: String) throws(TrainingOutputError) {
+        do {
+            try figure().savefig(path)
+        } catch {
+            throw TrainingOutputError(path: path, error.reason)
         }
-        // The loss and perplexity fall and the accuracy rises, so each legend goes where its curves are not.
-        return [
-            panel(0, "loss", [Series(label: "train loss", values: trainLoss, color: "#1f77b4", dashed: false)],
-                  legendAtTop: true),
-            showsPerplexity
-                ? panel(1, "perplexity", [Series(label: "train ppl", values: perplexity, color: "#bf00bf", dashed: false)],
-                        legendAtTop: true)
-                : panel(1, "accuracy", [
-                    Series(label: "train acc", values: trainAccuracy, color: "#bf00bf", dashed: true),
-                    Series(label: "test acc", values: testAccuracy, color: "#2ca02c", dashed: false),
-                ], legendAtTop: false),
-        ]
-    }
-
-    /// The top-left corner of a legend row, inside the plot area's top or bottom right corner.
-    static func legendOrigin(_ panel: Panel, row: Int) -> (x: Double, y: Double) {
-        (panel.right - 160, panel.legendAtTop ? panel.top + 10 + Double(row) * 20
-            : panel.bottom - 10 - Double(panel.series.count - row) * 20)
-    }
-
-    /// Writes the figure as an SVG file at `path`, atomically.
-    public func writeSVG(to path: String) throws(TrainingOutputError) {
-        try TrainingOutputError.writeAtomically(Array(svg().utf8), to: path)
-    }
-
-    /// Writes the figure as a PNG file at `path`, atomically.
-    public func writePNG(to path: String) throws(TrainingOutputError) {
-        try TrainingOutputError.writeAtomically(png(), to: path)
     }
 }

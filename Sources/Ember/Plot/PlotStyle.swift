@@ -1,0 +1,52 @@
+/// A marker drawn at each data point, in matplotlib's codes: `"o"` circle, `"."` point, `"s"`
+/// square, `"^"`/`"v"` triangles, `"D"` diamond, `"+"` plus, `"x"` cross, `""` none.
+public enum Marker: String, Sendable, ExpressibleByStringLiteral {
+    case none = "", circle = "o", point = ".", square = "s", triangleUp = "^", triangleDown = "v"
+    case diamond = "D", plus = "+", cross = "x"
+
+    public init(stringLiteral value: String) {
+        guard let marker = Marker(rawValue: value) else {
+            fatalError("Marker: '\(value)' is not a marker: use one of 'o', '.', 's', '^', 'v', 'D', '+', 'x' or ''")
+        }
+        self = marker
+    }
+
+    /// Whether the marker is drawn with lines only (it has no inside to fill).
+    var isStroked: Bool { self == .plus || self == .cross }
+}
+
+/// How a line is drawn, in matplotlib's codes: `"-"` solid, `"--"` dashed, `":"` dotted, `"-."`
+/// dash-dot, `""` no line (markers only).
+public enum LineStyle: String, Sendable, ExpressibleByStringLiteral {
+    case solid = "-", dashed = "--", dotted = ":", dashDot = "-.", none = ""
+
+    public init(stringLiteral value: String) {
+        guard let style = LineStyle(rawValue: value) else {
+            fatalError("LineStyle: '\(value)' is not a line style: use '-', '--', ':', '-.' or ''")
+        }
+        self = style
+    }
+
+    /// Dash lengths in points for a line `width` points wide: matplotlib's scaled dash patterns.
+    func dashes(width: Double) -> [Double] {
+        switch self {
+        case .solid, .none: []
+        case .dashed: [3.7 * width, 1.6 * width]
+        case .dotted: [1 * width, 1.65 * width]
+        case .dashDot: [6.4 * width, 1.6 * width, 1 * width, 1.6 * width]
+        }
+    }
+}
+
+/// Where `Axes.legend` puts the legend, as matplotlib's `loc`: `.best` picks the corner or
+/// side that covers the fewest data points.
+public enum LegendLocation: String, Sendable, CaseIterable {
+    case best, upperRight = "upper right", upperLeft = "upper left", lowerLeft = "lower left"
+    case lowerRight = "lower right", right, centerLeft = "center left", centerRight = "center right"
+    case lowerCenter = "lower center", upperCenter = "upper center", center
+}
+
+/// An axis scale: linear, or logarithmic in base 10 (matplotlib's `set_yscale('log')`).
+public enum AxisScale: String, Sendable {
+    case linear, log
+}
