@@ -5,10 +5,10 @@ import PackageDescription
 /// The walk-throughs use Ember alone; the training programs also use D2L, the helpers the book
 /// keeps in its `d2lzh_pytorch` package.
 let walkThroughs = ["TensorBasics", "Autograd", "ModelConstruction", "ConvolutionLayers", "CNNArchitectures",
-                    "RecurrentLayers"]
+                    "RecurrentLayers", "BatchNormCheck", "QuickStart"]
 let trainingPrograms = ["LinearRegressionScratch", "LinearRegressionConcise", "SoftmaxRegressionScratch",
                         "SoftmaxRegressionConcise", "MLPScratch", "MLPConcise", "LeNet5", "BatchNormLeNet",
-                        "ResNetTraining", "DenseNetTraining"]
+                        "ResNetTraining", "DenseNetTraining", "WeightDecay", "Dropout"]
 
 /// The CPU the library's kernels are compiled for. Swift otherwise targets the x86-64 baseline
 /// (SSE2): a `SIMD8<Float>` is two 4-wide halves and nothing uses AVX. Haswell (AVX2, FMA, 2013

@@ -8,8 +8,9 @@
 // Run: swift run -c release ConvolutionLayers
 //
 // The note's lena.png is not here: the first Fashion-MNIST test image stands in for it, and
-// to_pil(...) becomes `show(...)`, which prints the image as text. §3.3's LSTM and LSTMCell are
-// in RecurrentLayers.
+// to_pil(...) becomes `show(...)`, which prints the image as text, and `saveImage`, which writes
+// it as a PNG (lena.png, lena-sharpened.png, lena-pooled.png in the current folder; values
+// clamped to [0, 1]). §3.3's LSTM and LSTMCell are in RecurrentLayers.
 import Ember
 
 manualSeed(0)
@@ -80,6 +81,7 @@ print(MaxPool2d(3, stride: 2, padding: 1)(X))  // pools each channel on its own
 let toTensor = ToTensor()
 let lena = try FashionMNIST(train: false).images[0]
 show(toTensor(lena).squeeze(0))
+try saveImage(toTensor(lena), to: "lena.png")
 
 // layer对输入形状都有假设:输入的不是单个数据,而是一个batch。
 var input = toTensor(lena).unsqueeze(0)
@@ -90,11 +92,14 @@ let conv = Conv2d(1, 1, kernelSize: [3, 3], stride: 1, bias: false)
 conv.weight.data = kernel.view(1, 1, 3, 3)
 var out = conv(input)
 show(out.data.squeeze(0).squeeze(0))
+try saveImage(out.data.squeeze(0), to: "lena-sharpened.png")
 
 // 池化层:可视为一种特殊的卷积层,用来下采样。
 let pool = AvgPool2d(2, stride: 2)
 out = pool(input)
 show(out.data.squeeze(0).squeeze(0))
+try saveImage(out.data.squeeze(0), to: "lena-pooled.png")
+print("images written to lena.png, lena-sharpened.png, lena-pooled.png")
 
 // 输入batch_size=2, 维度3
 input = Tensor.rand(2, 3)

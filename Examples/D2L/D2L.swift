@@ -51,3 +51,15 @@ public enum d2l {
         }
     }
 }
+
+extension d2l {
+    /// The linear model `Xw + b`. The book's `d2l.linreg`.
+    public static func linreg(_ X: Tensor, _ w: Tensor, _ b: Tensor) -> Tensor {
+        X.matmul(w) + b
+    }
+
+    /// The halved squared error per sample. The book's `d2l.squared_loss`.
+    public static func squaredLoss(_ yHat: Tensor, _ y: Tensor) -> Tensor {
+        (yHat - y.view(yHat.shape)) ** 2 / 2
+    }
+}

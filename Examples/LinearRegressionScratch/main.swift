@@ -3,8 +3,9 @@
 // Mirrors shared/seeds/001_7446639a55cf15e7.txt, §3.2 "线性回归代码实现".
 // Run: swift run -c release LinearRegressionScratch [epochs]   (the original trains 20 epochs)
 //
-// The original's sgd() is the book's d2l.sgd (Examples/D2L); its matplotlib figure (loss curve,
-// predictions against labels) is left out.
+// The original's sgd() is the book's d2l.sgd (Examples/D2L). Its matplotlib figure (the loss
+// curve beside 100 predictions against their labels and the ideal y = x line) is drawn with
+// Ember's Figure and written to LinearRegression.png (d2l.show, for plt.show()).
 import D2L
 import Ember
 
@@ -51,6 +52,7 @@ func train() {
 
     let w = Tensor.normal(mean: 0, std: 0.01, [3, 1], requiresGrad: true)
     let b = Tensor.zeros([1], requiresGrad: true)
+    var lossHistory: [Double] = []
 
     for epoch in 1...epochs {
         for (X, y) in dataIter(batchSize, features, labels) {
@@ -60,12 +62,41 @@ func train() {
         }
         noGrad {
             let trainL = loss(net(features, w, b), labels)
-            print(String(format: "epoch %d, loss %f", epoch, trainL.mean().item()))
+            let l: Double = trainL.mean().item()
+            lossHistory.append(l)
+            print(String(format: "epoch %d, loss %f", epoch, l))
         }
     }
     print(String(repeating: "-", count: 30))
     print("Δw: \(trueW - w.reshape(trueW.shape))")
     print("Δb: \(trueB - b)")
+
+    let fig = Figure(size: (13, 6))
+    let lossPlot = fig.subplot(1, 2, 1)
+    lossPlot.plot(1...epochs, lossHistory, color: "b", marker: "o")
+    lossPlot.xlabel("Epoch")
+    lossPlot.ylabel("Loss (MSE)")
+    lossPlot.title("Loss Curve")
+    lossPlot.grid(true)
+    noGrad {
+        let sampleIdx = Tensor.randperm(features.shape[0])[0..<100]
+        let sampleFeatures = features[sampleIdx]
+        let sampleLabels = labels[sampleIdx]
+        let predictions = net(sampleFeatures, w, b)
+
+        let fitPlot = fig.subplot(1, 2, 2)
+        fitPlot.scatter(sampleLabels, predictions, color: "red", alpha: 0.6, label: "Samples")
+        let minVal: Double = min(sampleLabels.min().item(), predictions.min().item())
+        let maxVal: Double = max(sampleLabels.max().item(), predictions.max().item())
+        fitPlot.plot([minVal, maxVal], [minVal, maxVal], "g--", label: "Ideal Fit (y=x)", lineWidth: 2)
+        fitPlot.xlabel("True Labels (y)")
+        fitPlot.ylabel("Predicted Values (y_hat)")
+        fitPlot.title("Predicted Results")
+        fitPlot.legend()
+        fitPlot.grid(true)
+    }
+    fig.tightLayout()
+    d2l.show(fig, "LinearRegression")
 }
 
 train()

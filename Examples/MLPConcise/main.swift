@@ -6,7 +6,8 @@
 //
 // The original's accuracy(), evaluate() and train() are Ember's `accuracy(_:_:)` and
 // `evaluate(model:batches:)` inside the book's d2l.train_ch5 (Examples/D2L), which also prints its
-// banner; its matplotlib curves are left out. torch.save(state_dict) writes a safetensors file here.
+// banner; its matplotlib curves (d2l.lossAndAccuracyFigure) are written to SimpleMLP.png.
+// torch.save(state_dict) writes a safetensors file here.
 import D2L
 import Ember
 import Foundation
@@ -46,7 +47,8 @@ let nOutput = 10
 let model = MLP(nInput, nHidden1, nHidden2, nOutput)
 let optimizer = AdamW(model.parameters(), lr: learningRate)
 
-d2l.trainCh5(model, trainLoader, testLoader, batchSize, optimizer, epochs)
+let history = d2l.trainCh5(model, trainLoader, testLoader, batchSize, optimizer, epochs)
+d2l.show(d2l.lossAndAccuracyFigure(history.trainLoss, history.trainAcc), "SimpleMLP")
 
 // §5.3: save the parameters (the state dict), not the model; load them into a fresh model.
 let path = FileManager.default.temporaryDirectory.appendingPathComponent("model.params").path

@@ -4,8 +4,8 @@
 // Run: swift run -c release MLPScratch [epochs]   (the original trains 30 epochs)
 //
 // As in SoftmaxRegressionScratch, the original's accuracy() is Ember's `accuracy(_:_:)`, its sgd()
-// and train() are d2l.sgd and d2l.train_ch3 (which prints its banner), and its matplotlib curves
-// are left out.
+// and train() are d2l.sgd and d2l.train_ch3 (which prints its banner), and its matplotlib
+// curves (d2l.lossAndAccuracyFigure) are written to SimpleMLP.png.
 import D2L
 import Ember
 
@@ -54,4 +54,5 @@ func crossEntropy(_ yHat: Tensor, _ y: Tensor) -> Tensor {
     -yHat[Tensor.arange(yHat.shape[0]), y].log()
 }
 
-d2l.trainCh3(net, trainLoader, testLoader, crossEntropy, epochs, batchSize, params, learningRate)
+let history = d2l.trainCh3(net, trainLoader, testLoader, crossEntropy, epochs, batchSize, params, learningRate)
+d2l.show(d2l.lossAndAccuracyFigure(history.trainLoss, history.trainAcc), "SimpleMLP")

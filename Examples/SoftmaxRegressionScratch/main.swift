@@ -4,7 +4,9 @@
 //
 // The original's accuracy() is Ember's `accuracy(_:_:)`, its sgd() and train() loop are the book's
 // d2l.sgd and d2l.train_ch3 (Examples/D2L), which also prints its device and batch-size banner;
-// its matplotlib curves are left out.
+// its matplotlib curves (d2l.lossAndAccuracyFigure) are written to SoftmaxRegression.png.
+// At the end, as the book's §3.6 does, nine test images with their true and predicted labels
+// (d2l.show_fashion_mnist) go to FashionMNIST-predictions.png.
 import D2L
 import Ember
 
@@ -37,4 +39,13 @@ func crossEntropy(_ yHat: Tensor, _ y: Tensor) -> Tensor {
     -yHat[Tensor.arange(yHat.shape[0]), y].log()
 }
 
-d2l.trainCh3(net, trainLoader, testLoader, crossEntropy, epochs, batchSize, [W, b], learningRate)
+let history = d2l.trainCh3(net, trainLoader, testLoader, crossEntropy, epochs, batchSize, [W, b], learningRate)
+d2l.show(d2l.lossAndAccuracyFigure(history.trainLoss, history.trainAcc), "SoftmaxRegression")
+
+// 预测: nine test images under their true and predicted labels.
+var testBatches = testLoader.makeIterator()
+let (X, y) = testBatches.next()!
+let trueLabels = d2l.getFashionMNISTLabels(y.toInts())
+let predLabels = d2l.getFashionMNISTLabels(net(X).argmax(dim: 1).toInts())
+let titles = zip(trueLabels, predLabels).map { $0 + "\n" + $1 }
+d2l.show(d2l.showFashionMNIST(X[0..<9], Array(titles[0..<9])), "FashionMNIST-predictions")

@@ -195,12 +195,13 @@ func keepForLooking(_ figure: Figure, _ name: String) throws {
 
     @Test func showImagesLaysOutTitledImages() throws {
         let images = Tensor.rand([6, 1, 8, 8])
-        let fig = showImages(images, titles: ["a", "b", "c", "d", "e", "f"], rows: 2)
+        let fig = showImages(images, titles: ["a", "b", "c", "d", "e", "f\ng"], rows: 2)
         #expect(fig.size.width == 4.5 && fig.size.height == 3)
         try keepForLooking(fig, "show-images.png")
         let svg = try SVGElements(fig.rendered(.svg))
         #expect(svg.named("image").count == 6)
-        #expect(svg.texts == ["a", "b", "c", "d", "e", "f"])
+        // A two-line title stacks its lines upwards.
+        #expect(svg.texts == ["a", "b", "c", "d", "e", "g", "f"])
         #expect(!svg.all.contains { $0.name == "polyline" })
     }
 

@@ -3,6 +3,8 @@ import Foundation
 /// matplotlib's default style, in points.
 enum PlotStyle {
     static let fontSize = 10.0, titleSize = 12.0
+    /// Baseline to baseline of the lines of a title, in font sizes (matplotlib's 1.2).
+    static let lineSpacing = 1.2
     static let tickLength = 3.5, tickPad = 3.5, labelPad = 4.0, titlePad = 6.0
     static let spineWidth = 0.8, gridWidth = 0.8
     static let gridColor: PlotColor = "#b0b0b0"
@@ -65,7 +67,10 @@ extension Axes {
     /// The room ticks, labels and title need around a plot area `box` (for `tightLayout`).
     func margins(for box: PlotRect) -> AxesMargins {
         var m = AxesMargins()
-        if let titleText, !titleText.isEmpty { m.top = PlotStyle.titlePad + lineHeight(PlotStyle.titleSize) }
+        if let titleText, !titleText.isEmpty {
+            let lines = Double(titleText.split(separator: "\n", omittingEmptySubsequences: false).count)
+            m.top = PlotStyle.titlePad + lineHeight(PlotStyle.titleSize) + (lines - 1) * PlotStyle.lineSpacing * PlotStyle.titleSize
+        }
         guard showsAxes else { return m }
         let ticks = ticks(views(), in: box)
         let tickRoom = PlotStyle.tickLength + PlotStyle.tickPad
@@ -120,8 +125,12 @@ extension Axes {
         canvas.endClip()
         if showsAxes { drawFrame(on: canvas, box: box, ticks: ticks, screen: screen, views: views) }
         if let titleText, !titleText.isEmpty {
-            canvas.text(titleText, at: PlotPoint(x: box.x + box.width / 2, y: box.y - PlotStyle.titlePad),
-                        size: PlotStyle.titleSize, color: "#000000", alignment: .middle, baseline: .bottom, vertical: false)
+            // Lines of a title with "\n" stack upwards from the last, as matplotlib's do.
+            for (k, line) in titleText.split(separator: "\n", omittingEmptySubsequences: false).reversed().enumerated() {
+                let y = box.y - PlotStyle.titlePad - Double(k) * PlotStyle.lineSpacing * PlotStyle.titleSize
+                canvas.text(String(line), at: PlotPoint(x: box.x + box.width / 2, y: y), size: PlotStyle.titleSize,
+                            color: "#000000", alignment: .middle, baseline: .bottom, vertical: false)
+            }
         }
         if let legendLocation { drawLegend(on: canvas, box: box, location: legendLocation, avoiding: drawn) }
     }
