@@ -12,6 +12,7 @@
 // it as a PNG (lena.png, lena-sharpened.png, lena-pooled.png in the current folder; values
 // clamped to [0, 1]). §3.3's LSTM and LSTMCell are in RecurrentLayers.
 import Ember
+import Foundation
 
 manualSeed(0)
 
@@ -77,11 +78,20 @@ print(MaxPool2d([2, 4], stride: [2, 3], padding: [1, 2])(X))
 X = Tensor.cat([X, X + 1], dim: 1)
 print(MaxPool2d(3, stride: 2, padding: 1)(X))  // pools each channel on its own
 
+/// Runs `body`; an error from outside (a missing dataset, a folder that cannot be written) ends
+/// the program with its one-line message, where a top-level `try` would crash.
+func orExit<T>(_ body: () throws -> T) -> T {
+    do { return try body() } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        exit(1)
+    }
+}
+
 // 3.1 图像相关层
 let toTensor = ToTensor()
-let lena = try FashionMNIST(train: false).images[0]
+let lena = orExit { try FashionMNIST(train: false).images[0] }
 show(toTensor(lena).squeeze(0))
-try saveImage(toTensor(lena), to: "lena.png")
+orExit { try saveImage(toTensor(lena), to: "lena.png") }
 
 // layer对输入形状都有假设:输入的不是单个数据,而是一个batch。
 var input = toTensor(lena).unsqueeze(0)
@@ -92,13 +102,13 @@ let conv = Conv2d(1, 1, kernelSize: [3, 3], stride: 1, bias: false)
 conv.weight.data = kernel.view(1, 1, 3, 3)
 var out = conv(input)
 show(out.data.squeeze(0).squeeze(0))
-try saveImage(out.data.squeeze(0), to: "lena-sharpened.png")
+orExit { try saveImage(out.data.squeeze(0), to: "lena-sharpened.png") }
 
 // 池化层:可视为一种特殊的卷积层,用来下采样。
 let pool = AvgPool2d(2, stride: 2)
 out = pool(input)
 show(out.data.squeeze(0).squeeze(0))
-try saveImage(out.data.squeeze(0), to: "lena-pooled.png")
+orExit { try saveImage(out.data.squeeze(0), to: "lena-pooled.png") }
 print("images written to lena.png, lena-sharpened.png, lena-pooled.png")
 
 // 输入batch_size=2, 维度3

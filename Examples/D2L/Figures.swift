@@ -29,9 +29,9 @@ extension d2l {
         ax.xlabel(xLabel)
         ax.ylabel(yLabel)
         ax.yscale(.log)
-        ax.plot(xVals, yVals, label: legend?[0])
+        ax.plot(xVals, yVals, label: legend?.first)
         if let x2Vals, let y2Vals {
-            ax.plot(x2Vals, y2Vals, label: legend?[1], lineStyle: ":")
+            ax.plot(x2Vals, y2Vals, label: legend.flatMap { $0.count > 1 ? $0[1] : nil }, lineStyle: ":")
             ax.legend()
         }
         figure.tightLayout()

@@ -48,7 +48,7 @@ let model = MLP(nInput, nHidden1, nHidden2, nOutput)
 let optimizer = AdamW(model.parameters(), lr: learningRate)
 
 let history = d2l.trainCh5(model, trainLoader, testLoader, batchSize, optimizer, epochs)
-d2l.show(d2l.lossAndAccuracyFigure(history.trainLoss, history.trainAcc), "SimpleMLP")
+d2l.show(d2l.lossAndAccuracyFigure(history.trainLoss, history.trainAcc), "ConciseMLP")
 
 // §5.3: save the parameters (the state dict), not the model; load them into a fresh model.
 let path = FileManager.default.temporaryDirectory.appendingPathComponent("model.params").path

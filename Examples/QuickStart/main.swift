@@ -83,6 +83,15 @@ loss = criterion(output, target)
 loss.backward()
 optimizer.step()
 
+/// Runs `body`; an error from outside (a missing dataset, a folder that cannot be written) ends
+/// the program with its one-line message, where a top-level `try` would crash.
+func orExit<T>(_ body: () throws -> T) -> T {
+    do { return try body() } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        exit(1)
+    }
+}
+
 // CIFAR-10 分类
 let arguments = CommandLine.arguments.dropFirst()
 guard let root = arguments.first else {
@@ -95,7 +104,11 @@ guard let root = arguments.first else {
         """)
     exit(0)
 }
-let epochs = arguments.count > 1 ? Int(arguments[arguments.startIndex + 1]) ?? 2 : 2
+let epochsArgument = arguments.dropFirst().first ?? "2"
+guard let epochs = Int(epochsArgument), epochs >= 0 else {
+    FileHandle.standardError.write(Data("QuickStart: epochs must be a whole number ≥ 0, got '\(epochsArgument)'\n".utf8))
+    exit(2)
+}
 
 // 定义对数据的预处理: 转为Tensor, 归一化
 let transform = Compose([ToTensor(), Normalize(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5])])
@@ -113,12 +126,12 @@ let classes = ["plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "s
 
 let (data, label) = trainset[min(100, trainset.count - 1)]
 print(classes[label.itemInt()])
-try saveImage((data + 1) / 2, to: "cifar-sample.png")
+orExit { try saveImage((data + 1) / 2, to: "cifar-sample.png") }
 
 var dataiter = trainloader.makeIterator()
 var (images, labels) = dataiter.next()!
 print(labels.toInts().map { classes[$0].leftPadded(11) }.joined(separator: " "))
-try saveImage((images + 1) / 2, to: "cifar-train-batch.png")
+orExit { try saveImage((images + 1) / 2, to: "cifar-train-batch.png") }
 
 net = Net(inChannels: 3)
 let classification = CrossEntropyLoss()
@@ -148,7 +161,7 @@ print("Finished Training")
 dataiter = testloader.makeIterator()
 (images, labels) = dataiter.next()!
 print("实际的label: ", labels.toInts().map { classes[$0].leftPadded(8) }.joined(separator: " "))
-try saveImage((images + 1) / 2, to: "cifar-test-batch.png")
+orExit { try saveImage((images + 1) / 2, to: "cifar-test-batch.png") }
 // 计算图片在每个类别上的分数, 得分最高的那个类
 let predicted = net(images).data.max(dim: 1).indices
 print("预测结果: ", predicted.toInts().map { classes[$0].leftPadded(5) }.joined(separator: " "))

@@ -23,8 +23,10 @@ import Testing
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let outPath = dir + "/.output"
         FileManager.default.createFile(atPath: outPath, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: outPath)
-        process.standardError = FileHandle(forWritingAtPath: outPath)
+        // One handle for both streams, so that they share its offset and neither overwrites the other.
+        let output = FileHandle(forWritingAtPath: outPath)
+        process.standardOutput = output
+        process.standardError = output
         try process.run()
         process.waitUntilExit()
         return (process.terminationStatus, (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "", dir)
@@ -50,8 +52,10 @@ import Testing
                 || result.output.components(separatedBy: "tensor(1.0587").count - 1 == 5, "\(result.output)")
     }
 
-    /// 003 §3.1: the image, its sharpened and its pooled versions written as PNGs.
-    @Test func convolutionLayersWritesItsImages() throws {
+    /// 003 §3.1: the image (the first Fashion-MNIST test image), its sharpened and its pooled
+    /// versions written as PNGs.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: fashionRoot)))
+    func convolutionLayersWritesItsImages() throws {
         let result = try run("ConvolutionLayers")
         defer { try? FileManager.default.removeItem(atPath: result.dir) }
         #expect(result.status == 0, "\(result.output)")
@@ -66,6 +70,9 @@ import Testing
         let bare = try run("QuickStart")
         defer { try? FileManager.default.removeItem(atPath: bare.dir) }
         #expect(bare.status == 0 && bare.output.contains("cifar-10-binary.tar.gz"), "\(bare.output)")
+        let negative = try run("QuickStart", ["cifar", "-1"])
+        defer { try? FileManager.default.removeItem(atPath: negative.dir) }
+        #expect(negative.status == 2 && negative.output.contains("epochs must be"), "\(negative.output)")
 
         let result = try run("QuickStart", ["cifar", "1"]) { dir in
             try FileManager.default.createDirectory(atPath: dir + "/cifar", withIntermediateDirectories: true)
@@ -106,7 +113,7 @@ import Testing
     @Test(.enabled(if: FileManager.default.fileExists(atPath: fashionRoot)))
     func fashionMNISTProgramsTrainAnEpoch() throws {
         for (name, figures) in [("SoftmaxRegressionScratch", ["SoftmaxRegression", "FashionMNIST-predictions"]), ("SoftmaxRegressionConcise", []),
-                                ("MLPScratch", ["SimpleMLP"]), ("MLPConcise", ["SimpleMLP"]),
+                                ("MLPScratch", ["SimpleMLP"]), ("MLPConcise", ["ConciseMLP"]),
                                 ("Dropout", ["Dropout-scratch", "Dropout-concise"])] {
             let result = try run(name, ["1"])
             defer { try? FileManager.default.removeItem(atPath: result.dir) }

@@ -86,6 +86,10 @@ extension PNGFile {
     static func encode(width: Int, height: Int, channels: Int = 3, _ pixels: [UInt8],
                        path: String = "(in memory)") throws(PNGError) -> [UInt8] {
         precondition(pixels.count == width * height * channels && [1, 3, 4].contains(channels))
+        // libpng takes the sizes as 32-bit numbers (and a PNG's are at most 2³¹ − 1).
+        guard let rowBytes = Int32(exactly: width * channels), UInt32(exactly: height) != nil else {
+            throw PNGError(path: path, reason: "an image of \(width) × \(height) pixels is too large for a PNG")
+        }
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(width)
@@ -93,7 +97,7 @@ extension PNGFile {
         image.format = UInt32(channels == 1 ? 0 : channels == 3 ? PNG_FORMAT_FLAG_COLOR : PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
         defer { png_image_free(&image) }
         var size = 0
-        let stride = Int32(width * channels)
+        let stride = rowBytes
         // The first call only measures; the second writes.
         guard pixels.withUnsafeBytes({ png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, stride, nil) }) != 0 else {
             throw PNGError(path: path, reason: message(&image))

@@ -45,6 +45,8 @@ public final class Axes {
                      markerSize: Double = 6) {
         let xs = x.plotValues, ys = y.plotValues
         check(xs.count == ys.count, "plot: x and y must have the same length, got \(xs.count) and \(ys.count)")
+        check(lineWidth >= 0 && lineWidth <= 1000 && markerSize >= 0 && markerSize <= 1000,
+              "plot: lineWidth and markerSize must be in [0, 1000] points, got \(lineWidth) and \(markerSize)")
         series.append(Series(x: xs, y: ys, color: color ?? nextColor(), lineStyle: lineStyle, lineWidth: lineWidth,
                              marker: marker, markerSize: markerSize, label: label))
     }
@@ -84,6 +86,7 @@ public final class Axes {
     public func scatter(_ x: some PlotValues, _ y: some PlotValues, size: Double = 36, color: PlotColor? = nil,
                         alpha: Double = 1, marker: Marker = .circle, label: String? = nil) {
         check((0...1).contains(alpha), "scatter: alpha must be in [0, 1], got \(alpha)")
+        check(size >= 0 && size <= 1e6, "scatter: size (the marker's area in points²) must be in [0, 1e6], got \(size)")
         check(marker != .none, "scatter: a scatter needs a marker")
         plot(x, y, label: label, color: (color ?? nextColor()).withAlpha(alpha), marker: marker, lineStyle: .none,
              markerSize: size.squareRoot())
@@ -104,9 +107,15 @@ public final class Axes {
     /// The label beside the y axis. matplotlib: `ax.set_ylabel`.
     public func ylabel(_ text: String) { yLabelText = text }
     /// Shows x from `low` to `high` instead of the data's range. matplotlib: `ax.set_xlim`.
-    public func xlim(_ low: Double, _ high: Double) { xLimits = (low, high) }
+    public func xlim(_ low: Double, _ high: Double) {
+        check(low.isFinite && high.isFinite, "xlim: Axis limits cannot be NaN or Inf, got \(low), \(high)")
+        xLimits = (low, high)
+    }
     /// Shows y from `low` to `high`. matplotlib: `ax.set_ylim`.
-    public func ylim(_ low: Double, _ high: Double) { yLimits = (low, high) }
+    public func ylim(_ low: Double, _ high: Double) {
+        check(low.isFinite && high.isFinite, "ylim: Axis limits cannot be NaN or Inf, got \(low), \(high)")
+        yLimits = (low, high)
+    }
     /// The x axis's scale; on `.log`, values ≤ 0 are not drawn. matplotlib: `ax.set_xscale('log')`.
     public func xscale(_ scale: AxisScale) { xScale = scale }
     /// The y axis's scale. matplotlib: `ax.set_yscale('log')`.

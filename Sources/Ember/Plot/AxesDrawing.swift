@@ -1,24 +1,12 @@
 import Foundation
 
-/// matplotlib's default style, in points.
-enum PlotStyle {
-    static let fontSize = 10.0, titleSize = 12.0
-    /// Baseline to baseline of the lines of a title, in font sizes (matplotlib's 1.2).
-    static let lineSpacing = 1.2
-    static let tickLength = 3.5, tickPad = 3.5, labelPad = 4.0, titlePad = 6.0
-    static let spineWidth = 0.8, gridWidth = 0.8
-    static let gridColor: PlotColor = "#b0b0b0"
-    /// The exponent of a log tick label, relative to its base's size, and how far it is raised.
-    static let exponentScale = 0.7, exponentRise = 0.45
-}
-
 /// Room the axes' decorations take outside its plot area, in points.
 struct AxesMargins {
     var left = 0.0, right = 0.0, top = 0.0, bottom = 0.0
 }
 
 extension Axes {
-    /// The x and y axes shown in a plot area of `box`'s size.
+    /// The x and y axes: the data's range (or the set limits), or an image's pixels.
     func views() -> (x: AxisView, y: AxisView) {
         if let image {
             // Pixel centres at whole numbers, as matplotlib's imshow places them.
@@ -105,21 +93,27 @@ extension Axes {
         canvas.beginClip(box)
         if let image { canvas.image(image, in: box) }
         var drawn: [PlotPoint] = []
+        // Lines are cut at a wide frame around the box before Cairo sees them: Cairo draws in
+        // fixed point, where a point far outside (set limits, an outlier) would wrap around.
+        let frame = box.expanded(by: 1000)
         for s in series {
             var runs: [[PlotPoint]] = [[]]
             for (x, y) in zip(s.x, s.y) {
-                if AxisView.isDrawable(x, views.x.scale) && AxisView.isDrawable(y, views.y.scale) {
-                    runs[runs.count - 1].append(screen(x, y))
+                let p = screen(x, y)
+                if AxisView.isDrawable(x, views.x.scale) && AxisView.isDrawable(y, views.y.scale) && p.x.isFinite && p.y.isFinite {
+                    runs[runs.count - 1].append(p)
                 } else if !runs[runs.count - 1].isEmpty {
                     runs.append([])
                 }
             }
             for run in runs where !run.isEmpty {
                 if s.lineStyle != .none {
-                    canvas.polyline(run, color: s.color, width: s.lineWidth, dashes: s.lineStyle.dashes(width: s.lineWidth))
+                    for piece in Self.pieces(of: run, inside: frame) {
+                        canvas.polyline(piece, color: s.color, width: s.lineWidth, dashes: s.lineStyle.dashes(width: s.lineWidth))
+                    }
                 }
-                for p in run { canvas.marker(s.marker, at: p, size: s.markerSize, color: s.color) }
-                drawn += run
+                for p in run where frame.contains(p) { canvas.marker(s.marker, at: p, size: s.markerSize, color: s.color) }
+                drawn += run.filter(box.contains)
             }
         }
         canvas.endClip()
@@ -133,6 +127,16 @@ extension Axes {
             }
         }
         if let legendLocation { drawLegend(on: canvas, box: box, location: legendLocation, avoiding: drawn) }
+    }
+
+    /// The parts of the line through `run` inside `frame`, each a run of connected points.
+    static func pieces(of run: [PlotPoint], inside frame: PlotRect) -> [[PlotPoint]] {
+        var pieces: [[PlotPoint]] = []
+        for (p, q) in zip(run, run.dropFirst()) {
+            guard let (a, b) = frame.clip(p, q) else { continue }
+            if pieces.last?.last == a { pieces[pieces.count - 1].append(b) } else { pieces.append([a, b]) }
+        }
+        return pieces
     }
 
     private func drawFrame(on canvas: PlotCanvas, box: PlotRect, ticks: (x: [AxisView.Tick], y: [AxisView.Tick]),

@@ -64,29 +64,35 @@ final class CairoCanvas: PlotCanvas {
     /// A PDF of a `width` × `height` point figure drawn by `draw`.
     static func pdf(width: Double, height: Double, _ draw: (CairoCanvas) -> Void) -> Result<[UInt8], PlotError> {
         let sink = ByteSink()
-        let surface = cairo_pdf_surface_create_for_stream(ByteSink.write, Unmanaged.passUnretained(sink).toOpaque(), width, height)!
-        let cr = cairo_create(surface)!
-        draw(CairoCanvas(cr))
-        let status = cairo_status(cr)
-        cairo_destroy(cr)
-        cairo_surface_finish(surface)
-        let finished = cairo_surface_status(surface)
-        cairo_surface_destroy(surface)
-        guard status == CAIRO_STATUS_SUCCESS else { return .failure(PlotError(cairo: status)) }
-        guard finished == CAIRO_STATUS_SUCCESS else { return .failure(PlotError(cairo: finished)) }
-        return .success(sink.bytes)
+        // Cairo holds the sink unretained until the surface is finished.
+        return withExtendedLifetime(sink) {
+            let surface = cairo_pdf_surface_create_for_stream(ByteSink.write, Unmanaged.passUnretained(sink).toOpaque(),
+                                                              width, height)!
+            let cr = cairo_create(surface)!
+            draw(CairoCanvas(cr))
+            let status = cairo_status(cr)
+            cairo_destroy(cr)
+            cairo_surface_finish(surface)
+            let finished = cairo_surface_status(surface)
+            cairo_surface_destroy(surface)
+            guard status == CAIRO_STATUS_SUCCESS else { return .failure(PlotError(cairo: status)) }
+            guard finished == CAIRO_STATUS_SUCCESS else { return .failure(PlotError(cairo: finished)) }
+            return .success(sink.bytes)
+        }
     }
 
     /// `image` encoded as a PNG by Cairo's writer (SVG embeds its images this way).
     static func png(of image: PlotImage) -> Result<[UInt8], PlotError> {
-        let surface = imageSurface(image)
+        guard let surface = imageSurface(image) else { return .failure(PlotError("Cairo could not make a \(image.width) × \(image.height) image")) }
         defer { cairo_surface_destroy(surface) }
         return pngBytes(surface)
     }
 
     private static func pngBytes(_ surface: OpaquePointer) -> Result<[UInt8], PlotError> {
         let sink = ByteSink()
-        let status = cairo_surface_write_to_png_stream(surface, ByteSink.write, Unmanaged.passUnretained(sink).toOpaque())
+        let status = withExtendedLifetime(sink) {
+            cairo_surface_write_to_png_stream(surface, ByteSink.write, Unmanaged.passUnretained(sink).toOpaque())
+        }
         return status == CAIRO_STATUS_SUCCESS ? .success(sink.bytes) : .failure(PlotError(cairo: status))
     }
 
@@ -178,7 +184,8 @@ final class CairoCanvas: PlotCanvas {
     }
 
     func image(_ image: PlotImage, in rect: PlotRect) {
-        let surface = Self.imageSurface(image)
+        // A surface Cairo cannot make leaves the image out; the context's status is unaffected.
+        guard let surface = Self.imageSurface(image) else { return }
         defer { cairo_surface_destroy(surface) }
         cairo_save(cr)
         cairo_translate(cr, rect.x, rect.y)
@@ -199,14 +206,20 @@ final class CairoCanvas: PlotCanvas {
 
     func endClip() { cairo_restore(cr) }
 
-    /// `image` as a Cairo surface (premultiplied ARGB in native-endian words).
-    private static func imageSurface(_ image: PlotImage) -> OpaquePointer {
+    /// `image` as a Cairo surface (premultiplied ARGB in native-endian words), or nil when Cairo
+    /// cannot make one (out of memory).
+    private static func imageSurface(_ image: PlotImage) -> OpaquePointer? {
         let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(image.width), Int32(image.height))!
         cairo_surface_flush(surface)
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let pixels = cairo_image_surface_get_data(surface) else {
+            cairo_surface_destroy(surface)
+            return nil
+        }
         let stride = Int(cairo_image_surface_get_stride(surface))
-        let data = UnsafeMutableRawPointer(cairo_image_surface_get_data(surface)!)
+        let data = UnsafeMutableRawPointer(pixels)
         for y in 0..<image.height {
-            let row = (data + y * stride).assumingMemoryBound(to: UInt32.self)
+            // Each row starts 4-byte aligned: Cairo's stride is a multiple of 4 for ARGB32.
+            let row = (data + y * stride).bindMemory(to: UInt32.self, capacity: image.width)
             for x in 0..<image.width {
                 let i = (y * image.width + x) * 4
                 let a = UInt32(image.rgba[i + 3])

@@ -15,6 +15,9 @@ enum Colormap {
         check(image.dim == 2 || (image.dim == 3 && [3, 4].contains(image.shape[2])),
               "imshow: expected an image of shape (H, W), (H, W, 3) or (H, W, 4), got \(shapeString(image.shape))")
         check(image.dtype != .bool, "imshow: expected a numeric image, got \(image.dtype)")
+        check(image.shape[0] > 0 && image.shape[1] > 0, "imshow: the image is empty: \(shapeString(image.shape))")
+        check(image.shape[0] <= 32767 && image.shape[1] <= 32767,
+              "imshow: images are at most 32767 pixels a side (Cairo's limit), got \(shapeString(image.shape))")
         let values = image.plotValues
         let (h, w) = (image.shape[0], image.shape[1])
         var rgba = [UInt8](repeating: 255, count: h * w * 4)
@@ -36,7 +39,8 @@ enum Colormap {
         for (p, v) in values.enumerated() {
             // NaN pixels stay transparent, as matplotlib leaves masked values.
             guard !v.isNaN else { rgba[p * 4 + 3] = 0; continue }
-            let t = high > low ? Swift.max(0, Swift.min(1, (v - low) / (high - low))) : 0
+            let ratio = (v - low) / (high - low)
+            let t = high > low && !ratio.isNaN ? Swift.max(0, Swift.min(1, ratio)) : 0
             let position = t * Double(colors.count - 1), i = Swift.min(Int(position), colors.count - 2)
             let f = position - Double(i), a = colors[i], b = colors[i + 1]
             for (c, (x, y)) in [(a.red, b.red), (a.green, b.green), (a.blue, b.blue)].enumerated() {

@@ -7,6 +7,7 @@ public struct PlotError: Error, CustomStringConvertible {
     public let path: String?
     /// What went wrong.
     public let reason: String
+    /// One line: the file, when there is one, and the reason.
     public var description: String { path.map { "figure '\($0)': \(reason)" } ?? "figure: \(reason)" }
 
     init(path: String? = nil, _ reason: String) { (self.path, self.reason) = (path, reason) }
@@ -45,6 +46,9 @@ public final class Figure {
         check(size.0 > 0 && size.1 > 0 && size.0 <= 100 && size.1 <= 100,
               "Figure: size must be positive and at most 100 inches, got \(size)")
         check(dpi > 0 && dpi <= 1000, "Figure: dpi must be in (0, 1000], got \(dpi)")
+        // Cairo's image surfaces hold at most 32767 pixels a side.
+        check(size.0 * dpi <= 32767 && size.1 * dpi <= 32767,
+              "Figure: a figure of \(size.0) × \(size.1) inches at \(dpi) dpi exceeds 32767 pixels a side")
         self.size = (size.0, size.1)
         self.dpi = dpi
     }
@@ -63,7 +67,8 @@ public final class Figure {
     /// All cells of a `rows` × `cols` grid, row by row. matplotlib: `fig.subplots(rows, cols)`
     /// (flattened).
     public func subplots(_ rows: Int, _ cols: Int) -> [Axes] {
-        (1...rows * cols).map { subplot(rows, cols, $0) }
+        check(rows > 0 && cols > 0, "subplots: need at least one row and one column, got \(rows) × \(cols)")
+        return (1...rows * cols).map { subplot(rows, cols, $0) }
     }
 
     /// A title over the whole figure. matplotlib: `fig.suptitle`.
@@ -126,12 +131,12 @@ public final class Figure {
                         width: Swift.max(cellW, 1), height: Swift.max(cellH, 1))
     }
 
-    /// matplotlib's default subplot parameters: left 0.125, right 0.9, bottom 0.11, top 0.88,
-    /// wspace and hspace 0.2.
+    /// matplotlib's default subplot parameters: left 0.125, right 0.9, bottom 0.11, top 0.88 (as
+    /// fractions of the figure, from its bottom left), wspace and hspace 0.2.
     private func defaultCell(_ slot: (rows: Int, cols: Int, index: Int, axes: Axes)) -> PlotRect {
         let (w, h) = (size.width * 72, size.height * 72)
-        let area = PlotRect(x: 0.125 * w, y: Swift.max(0.12 * h, suptitleRoom), width: 0.775 * w,
-                            height: 0.88 * h - Swift.max(0.12 * h, suptitleRoom))
+        let top = Swift.max(0.12 * h, suptitleRoom)
+        let area = PlotRect(x: 0.125 * w, y: top, width: 0.775 * w, height: Swift.max(0.89 * h - top, 1))
         let cellW = area.width / (Double(slot.cols) + 0.2 * Double(slot.cols - 1))
         let cellH = area.height / (Double(slot.rows) + 0.2 * Double(slot.rows - 1))
         return cell(slot, area: area, gap: (0.2 * cellW, 0.2 * cellH))
@@ -139,6 +144,8 @@ public final class Figure {
 
     /// A cell with room for the decorations of every axes of the figure: the largest margin on
     /// each side, measured on the default layout, plus 1.08 font sizes of padding.
+    /// When the decorations leave no room for the plots, the default layout is kept, as
+    /// matplotlib's `tight_layout` keeps it (with a warning) then.
     private func tightCell(_ slot: (rows: Int, cols: Int, index: Int, axes: Axes)) -> PlotRect {
         let (w, h) = (size.width * 72, size.height * 72), pad = 1.08 * PlotStyle.fontSize
         var m = AxesMargins()
@@ -150,6 +157,9 @@ public final class Figure {
         let top = pad + suptitleRoom
         let area = PlotRect(x: pad + m.left, y: top + m.top, width: w - 2 * pad - m.left - m.right,
                             height: h - top - pad - m.top - m.bottom)
-        return cell(slot, area: area, gap: (m.left + m.right + pad, m.top + m.bottom + pad))
+        let gap = (w: m.left + m.right + pad, h: m.top + m.bottom + pad)
+        guard area.width - gap.w * Double(slot.cols - 1) > Double(slot.cols),
+              area.height - gap.h * Double(slot.rows - 1) > Double(slot.rows) else { return defaultCell(slot) }
+        return cell(slot, area: area, gap: gap)
     }
 }

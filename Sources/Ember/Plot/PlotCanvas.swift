@@ -9,7 +9,30 @@ struct PlotRect: Equatable {
     var right: Double { x + width }
     var bottom: Double { y + height }
     func contains(_ p: PlotPoint) -> Bool { p.x >= x && p.x <= right && p.y >= y && p.y <= bottom }
-    func intersects(_ r: PlotRect) -> Bool { x < r.right && r.x < right && y < r.bottom && r.y < bottom }
+
+    /// The part of the segment from `p` to `q` inside the rectangle (Liang–Barsky), or nil.
+    func clip(_ p: PlotPoint, _ q: PlotPoint) -> (PlotPoint, PlotPoint)? {
+        let dx = q.x - p.x, dy = q.y - p.y
+        guard dx.isFinite && dy.isFinite else { return nil }
+        var enter = 0.0, leave = 1.0
+        // For each edge: how fast the segment moves out through it, and how far inside p is.
+        for (outwards, inside) in [(-dx, p.x - x), (dx, right - p.x), (-dy, p.y - y), (dy, bottom - p.y)] {
+            if outwards == 0 {
+                if inside < 0 { return nil }
+                continue
+            }
+            let t = inside / outwards
+            if outwards < 0 { enter = Swift.max(enter, t) } else { leave = Swift.min(leave, t) }
+            if enter > leave { return nil }
+        }
+        func at(_ t: Double) -> PlotPoint { PlotPoint(x: p.x + t * dx, y: p.y + t * dy) }
+        return (enter == 0 ? p : at(enter), leave == 1 ? q : at(leave))
+    }
+
+    /// The rectangle grown by `amount` on every side.
+    func expanded(by amount: Double) -> PlotRect {
+        PlotRect(x: x - amount, y: y - amount, width: width + 2 * amount, height: height + 2 * amount)
+    }
 }
 
 /// How text sits on its anchor point: horizontally at its start, middle or end, vertically with

@@ -22,6 +22,7 @@ public struct PlotColor: Sendable, Equatable, ExpressibleByStringLiteral, Custom
         }
     }
 
+    /// The colour `value` names, as `init(_:)` reads it: `let c: PlotColor = "C1"`.
     public init(stringLiteral value: String) { self.init(value) }
 
     /// The colour with its alpha multiplied by `alpha`.

@@ -4,6 +4,7 @@ public enum Marker: String, Sendable, ExpressibleByStringLiteral {
     case none = "", circle = "o", point = ".", square = "s", triangleUp = "^", triangleDown = "v"
     case diamond = "D", plus = "+", cross = "x"
 
+    /// The marker with code `value`; an unknown code stops with the list of codes.
     public init(stringLiteral value: String) {
         guard let marker = Marker(rawValue: value) else {
             fatalError("Marker: '\(value)' is not a marker: use one of 'o', '.', 's', '^', 'v', 'D', '+', 'x' or ''")
@@ -20,6 +21,7 @@ public enum Marker: String, Sendable, ExpressibleByStringLiteral {
 public enum LineStyle: String, Sendable, ExpressibleByStringLiteral {
     case solid = "-", dashed = "--", dotted = ":", dashDot = "-.", none = ""
 
+    /// The line style with code `value`; an unknown code stops with the list of codes.
     public init(stringLiteral value: String) {
         guard let style = LineStyle(rawValue: value) else {
             fatalError("LineStyle: '\(value)' is not a line style: use '-', '--', ':', '-.' or ''")
@@ -49,4 +51,16 @@ public enum LegendLocation: String, Sendable, CaseIterable {
 /// An axis scale: linear, or logarithmic in base 10 (matplotlib's `set_yscale('log')`).
 public enum AxisScale: String, Sendable {
     case linear, log
+}
+
+/// matplotlib's default style, in points.
+enum PlotStyle {
+    static let fontSize = 10.0, titleSize = 12.0
+    /// Baseline to baseline of the lines of a title, in font sizes (matplotlib's 1.2).
+    static let lineSpacing = 1.2
+    static let tickLength = 3.5, tickPad = 3.5, labelPad = 4.0, titlePad = 6.0
+    static let spineWidth = 0.8, gridWidth = 0.8
+    static let gridColor: PlotColor = "#b0b0b0"
+    /// The exponent of a log tick label, relative to its base's size, and how far it is raised.
+    static let exponentScale = 0.7, exponentRise = 0.45
 }
