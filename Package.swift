@@ -36,10 +36,11 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c"),
         .systemLibrary(name: "CVectorMath", path: "Sources/CVectorMath"),
         .target(
             name: "Ember",
-            dependencies: ["CDNNL", "CPNG", "CCairo", "CZlib", "CVectorMath", .product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["CDNNL", "CPNG", "CCairo", "CZlib", "CVectorMath", "CMPI", .product(name: "Numerics", package: "swift-numerics")],
             swiftSettings: kernelSettings
         ),
         .executableTarget(
@@ -53,6 +54,8 @@ let package = Package(
         .target(name: "D2L", dependencies: ["Ember"], path: "Examples/D2L"),
         // The fuzzing harness of the parsers (see RELIABILITY.md and `make fuzz`).
         .executableTarget(name: "EmberFuzz", dependencies: ["Ember", "CZlib"], path: "Fuzz"),
+        // The scenarios DistributedTests runs under mpirun.
+        .executableTarget(name: "DistributedCheck", dependencies: ["Ember"], path: "Tests/DistributedCheck"),
     ]
         + walkThroughs.map { .executableTarget(name: $0, dependencies: ["Ember"], path: "Examples/\($0)") }
         + trainingPrograms.map { .executableTarget(name: $0, dependencies: ["Ember", "D2L"], path: "Examples/\($0)") },

@@ -27,6 +27,29 @@ enum Engine {
             return needed
         }
 
+        // Leaves with post-accumulate-grad hooks, and how many gradients are still to reach each:
+        // the hooks run once, after the last, as PyTorch's run after AccumulateGrad has summed
+        // them (here each use of a leaf adds into `.grad` as its gradient arrives).
+        var hookWaits: [ObjectIdentifier: (leaf: Tensor, remaining: Int, received: Bool)] = [:]
+        if wanted == nil {
+            for node in order {
+                for (t, fn) in zip(node.inputs, node.inputFns) where fn == nil {
+                    guard let t, t.postAccumulateGradHooks != nil else { continue }
+                    hookWaits[ObjectIdentifier(t), default: (t, 0, false)].remaining += 1
+                }
+            }
+        }
+        func runHooks(_ t: Tensor) { for (_, hook) in t.postAccumulateGradHooks ?? [] { hook(t) } }
+        func accumulated(_ t: Tensor) {
+            guard let wait = hookWaits[ObjectIdentifier(t)] else { return runHooks(t) }
+            if wait.remaining > 1 {
+                hookWaits[ObjectIdentifier(t)] = (t, wait.remaining - 1, true)
+            } else {
+                hookWaits[ObjectIdentifier(t)] = nil
+                runHooks(t)
+            }
+        }
+
         // `fn` is the node that produced `t` when it was used, which an in-place op may since have replaced.
         func deliver(_ t: Tensor, _ fn: Node?, _ g: consuming Tensor) {
             if let wanted, let i = wanted[ObjectIdentifier(t)] {
@@ -38,6 +61,7 @@ enum Engine {
                 if let sum = fn.pendingGrad { fn.pendingGrad = sum + g } else { fn.pendingGrad = g }
             } else if wanted == nil && t.requiresGradFlag {
                 t.accumulateGrad(g, createGraph: createGraph)
+                if fn == nil, t.postAccumulateGradHooks != nil { accumulated(t) }
             }
         }
 
@@ -49,7 +73,13 @@ enum Engine {
         defer { for (node, g) in setAside { node.pendingGrad = g } }
         let state = ThreadState.current, previousMode = state.gradEnabled
         state.gradEnabled = createGraph
-        defer { state.gradEnabled = previousMode }
+        state.walkCallbacks.append([])
+        defer {
+            state.gradEnabled = previousMode
+            // The callbacks queued during the walk run after it, outside it (so one may start
+            // a walk of its own), with the grad mode of the caller.
+            for callback in state.walkCallbacks.removeLast() { callback() }
+        }
         for (root, seed) in roots { deliver(root, root.gradFn, seed) }
         for node in order {
             guard let g = node.pendingGrad else { continue }
@@ -79,12 +109,24 @@ enum Engine {
                 deliver(t, node.inputFns[i], consume ig)
             }
         }
+        // A leaf some of whose gradients never came (a backward rule gave none for it) has its
+        // hooks run at the end, when it got at least one.
+        for wait in hookWaits.values where wait.received { runHooks(wait.leaf) }
         if inputs != nil && !allowUnused {
             for r in results where r == nil {
                 fatalError("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.")
             }
         }
         return results
+    }
+
+    /// Queues `callback` to run when the backward walk running on this thread ends, after every
+    /// gradient has been accumulated (`DistributedDataParallel` waits for its reductions there).
+    /// PyTorch: `Variable._execution_engine.queue_callback`.
+    static func queueCallback(_ callback: @escaping () -> Void) {
+        let state = ThreadState.current
+        check(!state.walkCallbacks.isEmpty, "Final callbacks can only be installed during backward pass.")
+        state.walkCallbacks[state.walkCallbacks.count - 1].append(callback)
     }
 
     /// Nodes reachable from `roots`, each before every node it sends gradients to.

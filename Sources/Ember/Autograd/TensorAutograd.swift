@@ -1,3 +1,4 @@
+import Synchronization
 extension Tensor {
     /// Whether autograd records operations on this tensor. Settable on leaves only, and only for
     /// floating-point tensors. PyTorch: `tensor.requires_grad`.
@@ -30,6 +31,23 @@ extension Tensor {
         check(requiresGradFlag, "can't retain_grad on Tensor that has requires_grad=False")
         if gradFn != nil { retainsGradFlag = true }
     }
+
+    /// Adds `hook`, run with this leaf each time backward has accumulated a gradient into its
+    /// `.grad`; the handle removes it. PyTorch: `tensor.register_post_accumulate_grad_hook(hook)`.
+    @discardableResult
+    public func registerPostAccumulateGradHook(_ hook: @escaping (Tensor) -> Void) -> RemovableHandle {
+        check(gradFn == nil, "post accumulate grad hooks cannot be registered on non-leaf tensors")
+        check(requiresGradFlag, "cannot register a hook on a tensor that doesn't require gradient")
+        let id = Tensor.nextHookID.add(1, ordering: .relaxed).newValue
+        postAccumulateGradHooks = (postAccumulateGradHooks ?? []) + [(id, hook)]
+        return RemovableHandle { [weak self] in
+            self?.postAccumulateGradHooks?.removeAll { $0.id == id }
+            if self?.postAccumulateGradHooks?.isEmpty == true { self?.postAccumulateGradHooks = nil }
+        }
+    }
+
+    /// Ids of gradient hooks, unique in the process.
+    private static let nextHookID = Atomic<Int>(0)
 
     /// A tensor sharing storage (and version counter) with this one, outside the graph.
     /// PyTorch: `tensor.detach()`.

@@ -10,6 +10,9 @@ final class ThreadState {
     var generator: Generator?
     /// The ONNX export recording this thread's operations, if one is (`exportONNX`).
     @exclusivity(unchecked) var onnxTracer: ONNXTracer?
+    /// Callbacks queued during each backward walk running on this thread (innermost last), run
+    /// when that walk ends (`Engine.queueCallback`).
+    var walkCallbacks: [[() -> Void]] = []
     /// This thread's oneDNN stream, created on first use.
     lazy var dnnlStream = DNNLStream()
 

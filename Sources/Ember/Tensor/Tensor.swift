@@ -33,6 +33,8 @@ public final class Tensor: @unchecked Sendable {
     @exclusivity(unchecked) var isWrappedNumber = false
     /// The tensor this one is a view of, if any. PyTorch: `tensor._base`.
     @exclusivity(unchecked) public internal(set) var base: Tensor?
+    /// Hooks run after backward accumulates into this leaf's `.grad`, with their handles' ids.
+    @exclusivity(unchecked) var postAccumulateGradHooks: [(id: Int, hook: (Tensor) -> Void)]?
     /// Shared with views; bumped by in-place writes.
     @exclusivity(unchecked) var versionCounter = VersionCounter()
 

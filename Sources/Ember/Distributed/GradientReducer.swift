@@ -1,0 +1,190 @@
+import Foundation
+
+/// Averages a model's gradients across ranks while backward runs, as PyTorch's DDP `Reducer`:
+/// the parameters, last first (the order backward reaches them), are packed into buckets of at
+/// most `bucketCap` bytes (the first of at most 1 MiB, so that communication starts early);
+/// when backward has accumulated the gradients of a whole bucket, they are copied into the
+/// bucket's flat buffer and its allreduce is queued, without waiting. Buckets are queued in
+/// bucket order on every rank, so the ranks' collectives match. When the backward walk ends,
+/// the reducer waits for the buckets and copies the averages into `.grad`.
+final class GradientReducer {
+    /// A bucket: its parameters (indices into `parameters`), where each starts in the flat
+    /// buffer, and the flat buffer.
+    struct Bucket {
+        let members: [Int]
+        let offsets: [Int]
+        let flat: Tensor
+        var pending = 0
+        var work: Work?
+        var readyAt: UInt64 = 0
+    }
+
+    let parameters: [(name: String, tensor: Tensor)]
+    private(set) var buckets: [Bucket] = []
+    /// The bucket and the place in it of each parameter.
+    private var place: [(bucket: Int, slot: Int)]
+    private var ready: [Bool]
+    private var nextToLaunch = 0
+    /// Whether the current backward's gradients are to be averaged (set by a forward pass).
+    private var expectingBackward = false
+    private var finalizeQueued = false
+    private let findUnusedParameters: Bool
+    private var hooks: [RemovableHandle] = []
+    /// When the last forward pass ended and the last backward's reduction finished (uptime ns).
+    private var forwardEndedAt: UInt64 = 0
+    /// Times of the last step (seconds): backward (from the end of forward to the end of the
+    /// walk) and the wait for reductions after it (the communication not hidden).
+    private(set) var lastBackwardSeconds = 0.0, lastExposedSeconds = 0.0
+    private let trace = ProcessInfo.processInfo.environment["EMBER_DDP_TRACE"].map { $0 != "0" && !$0.isEmpty } ?? false
+
+    /// Buckets of `parameters` (those that need gradients), `firstBucketCap` then `bucketCap`
+    /// bytes, by dtype.
+    init(parameters: [(String, Tensor)], bucketCap: Int, firstBucketCap: Int, findUnusedParameters: Bool) {
+        self.parameters = parameters.map { (name: $0.0, tensor: $0.1) }
+        self.findUnusedParameters = findUnusedParameters
+        place = Array(repeating: (0, 0), count: parameters.count)
+        ready = Array(repeating: false, count: parameters.count)
+        // PyTorch's compute_bucket_assignment_by_size: in reverse order, one open bucket per
+        // dtype, closed once it holds its cap.
+        var open: [DType: [Int]] = [:], openBytes: [DType: Int] = [:]
+        var closed: [[Int]] = []
+        func close(_ dtype: DType) {
+            if let members = open[dtype], !members.isEmpty { closed.append(members) }
+            open[dtype] = []
+            openBytes[dtype] = 0
+        }
+        for i in parameters.indices.reversed() {
+            let t = parameters[i].1
+            open[t.dtype, default: []].append(i)
+            openBytes[t.dtype, default: 0] += t.numel * t.dtype.itemSize
+            if openBytes[t.dtype]! >= (closed.isEmpty ? firstBucketCap : bucketCap) { close(t.dtype) }
+        }
+        for dtype in DType.allCases { close(dtype) }
+        for members in closed {
+            var offsets: [Int] = [], total = 0
+            for i in members {
+                place[i] = (buckets.count, offsets.count)
+                offsets.append(total)
+                total += parameters[i].1.numel
+            }
+            buckets.append(Bucket(members: members, offsets: offsets, flat: Tensor.zeros([total], dtype: parameters[members[0]].1.dtype)))
+        }
+        for (i, (_, t)) in self.parameters.enumerated() {
+            hooks.append(t.registerPostAccumulateGradHook { [unowned self] _ in self.gradientReady(i) })
+        }
+        reset()
+    }
+
+    deinit { for h in hooks { h.remove() } }
+
+    /// A forward pass whose backward is to be averaged has ended.
+    func prepareForBackward() {
+        expectingBackward = true
+        forwardEndedAt = DispatchTime.now().uptimeNanoseconds
+    }
+
+    private func reset() {
+        for b in buckets.indices {
+            buckets[b].pending = buckets[b].members.count
+            buckets[b].work = nil
+        }
+        for i in ready.indices { ready[i] = false }
+        nextToLaunch = 0
+        expectingBackward = false
+        finalizeQueued = false
+    }
+
+    /// Parameter `i`'s gradient is complete for this backward.
+    private func gradientReady(_ i: Int) {
+        guard expectingBackward else { return }
+        if !finalizeQueued {
+            finalizeQueued = true
+            Engine.queueCallback { [unowned self] in self.finalize() }
+        }
+        guard !ready[i] else { return }
+        ready[i] = true
+        let b = place[i].bucket
+        buckets[b].pending -= 1
+        if buckets[b].pending == 0 { buckets[b].readyAt = DispatchTime.now().uptimeNanoseconds }
+        launchReadyBuckets()
+    }
+
+    /// Queues the allreduce of each complete bucket, in bucket order.
+    private func launchReadyBuckets() {
+        while nextToLaunch < buckets.count && buckets[nextToLaunch].pending == 0 {
+            launch(nextToLaunch)
+            nextToLaunch += 1
+        }
+    }
+
+    private func launch(_ b: Int) {
+        let bucket = buckets[b]
+        noGrad {
+            for (slot, i) in bucket.members.enumerated() {
+                let p = parameters[i].tensor, piece = bucket.flat.narrow(0, bucket.offsets[slot], p.numel)
+                if let g = p.grad { piece.copy_(g.reshape(-1)) } else { piece.zero_() }
+            }
+        }
+        do {
+            buckets[b].work = try Distributed.allReduce(bucket.flat, op: .avg, asyncOp: true)
+        } catch {
+            fatalError("DistributedDataParallel: \(error)")
+        }
+    }
+
+    /// At the end of backward: the buckets not yet complete (parameters without a gradient)
+    /// are launched or refused, every bucket is waited for and its averages go into `.grad`.
+    private func finalize() {
+        let walkEnded = DispatchTime.now().uptimeNanoseconds
+        let missing = ready.indices.filter { !ready[$0] }
+        var usedSomewhere: [Bool]? = nil
+        if !missing.isEmpty {
+            guard findUnusedParameters else {
+                fatalError("""
+                    Expected to have finished reduction in the prior iteration before starting a new one. This error indicates that your module has parameters that were not used in producing loss. You can enable unused parameter detection by passing the keyword argument `findUnusedParameters: true` to `DistributedDataParallel`. Parameters which did not receive grad for rank \(Distributed.rank): \(missing.map { parameters[$0].name }.joined(separator: ", "))
+                    """)
+            }
+            // Which parameters got a gradient on some rank: those keep the average, the others
+            // keep `.grad` as it was.
+            let used = Tensor(ready.map { Int64($0 ? 1 : 0) })
+            do { try Distributed.allReduce(used, op: .max) } catch { fatalError("DistributedDataParallel: \(error)") }
+            usedSomewhere = used.toInts().map { $0 != 0 }
+            for i in missing {
+                ready[i] = true
+                buckets[place[i].bucket].pending -= 1
+            }
+            launchReadyBuckets()
+        }
+        for b in buckets.indices {
+            do { try buckets[b].work?.wait() } catch { fatalError("DistributedDataParallel: \(error)") }
+        }
+        let reduced = DispatchTime.now().uptimeNanoseconds
+        noGrad {
+            for bucket in buckets {
+                for (slot, i) in bucket.members.enumerated() {
+                    let p = parameters[i].tensor
+                    if let usedSomewhere, !usedSomewhere[i] { continue }
+                    let average = bucket.flat.narrow(0, bucket.offsets[slot], p.numel).view(p.shape)
+                    if let g = p.grad { g.copy_(average) } else { p.grad = average.clone() }
+                }
+            }
+        }
+        lastBackwardSeconds = Double(walkEnded - forwardEndedAt) / 1e9
+        lastExposedSeconds = Double(reduced - walkEnded) / 1e9
+        if trace { printTrace(walkEnded: walkEnded, reduced: reduced) }
+        reset()
+    }
+
+    /// One line per bucket on stderr: when it was complete and when its allreduce ran, in ms
+    /// from the end of the forward pass.
+    private func printTrace(walkEnded: UInt64, reduced: UInt64) {
+        func ms(_ t: UInt64) -> String { String(format: "%.2f", Double(Int64(bitPattern: t &- forwardEndedAt)) / 1e6) }
+        var lines = ["[rank \(Distributed.rank)] ddp step: backward 0.00–\(ms(walkEnded)) ms, reductions done \(ms(reduced)) ms"]
+        for (b, bucket) in buckets.enumerated() {
+            let bytes = bucket.flat.numel * bucket.flat.dtype.itemSize
+            let work = bucket.work
+            lines.append("[rank \(Distributed.rank)]   bucket \(b): \(bucket.members.count) tensors, \(bytes) bytes, ready \(ms(bucket.readyAt)) ms, allreduce \(work.map { ms($0.startedAt) } ?? "-")–\(work.map { ms($0.finishedAt) } ?? "-") ms")
+        }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}

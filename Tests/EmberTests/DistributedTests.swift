@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+@testable import Ember
+
+/// PyTorch's DistributedSampler, each rank's indices (scripts/fixtures/distributed_sampler.py).
+private struct SamplerFixtures: Decodable {
+    struct Case: Decodable {
+        let size, replicas: Int
+        let shuffle: Bool
+        let seed: UInt64
+        let drop_last: Bool
+        let epoch: Int
+        let ranks: [[Int]]
+    }
+    let cases: [Case]
+}
+
+/// The sampler, the gradient hooks DDP is built on, and every distributed scenario of
+/// `DistributedCheck` under `mpirun` on 2 and 4 processes of this machine.
+@Suite(.serialized) struct DistributedTests {
+    @Test func samplerMatchesPyTorch() {
+        let fixtures: SamplerFixtures = loadFixtures("distributed_sampler.json")
+        for c in fixtures.cases {
+            for rank in 0..<c.replicas {
+                let sampler = DistributedSampler(size: c.size, numReplicas: c.replicas, rank: rank, shuffle: c.shuffle,
+                                                 seed: c.seed, dropLast: c.drop_last)
+                sampler.setEpoch(c.epoch)
+                #expect(Array(sampler) == c.ranks[rank], "\(c.size) over \(c.replicas), rank \(rank)")
+                #expect(sampler.count == c.ranks[rank].count)
+            }
+        }
+    }
+
+    /// The hook runs once per backward, after the last of a shared leaf's gradients, and the
+    /// queued callback after every hook.
+    @Test func postAccumulateGradHookRunsOnceAfterTheLastGradient() {
+        let w = Tensor([1.0, 2]).requiresGrad_()
+        var seen: [[Double]] = [], events: [String] = []
+        let handle = w.registerPostAccumulateGradHook { t in
+            seen.append(t.grad!.toDoubles())
+            events.append("hook")
+            Engine.queueCallback { events.append("callback") }
+        }
+        ((w * 3).sum() + (w * w).sum()).backward()
+        #expect(seen == [[5, 7]])
+        #expect(events == ["hook", "callback"])
+        handle.remove()
+        (w * 2).sum().backward()
+        #expect(seen.count == 1 && w.grad!.toDoubles() == [7, 9])
+    }
+
+    // MARK: - Under mpirun
+
+    private static let mpirun = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    private static let check = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .path.replacingOccurrences(of: "/EmberPackageTests.xctest/Contents/MacOS", with: "") + "/DistributedCheck"
+
+    /// Runs `DistributedCheck arguments` on `ranks` processes (alone without `ranks`), one
+    /// kernel thread each; gives up after `timeout` seconds.
+    private func run(_ arguments: [String], ranks: Int?, trace: Bool = false,
+                     timeout: Double = 120) throws -> (status: Int32, output: String, seconds: Double) {
+        let process = Process()
+        let out = NSTemporaryDirectory() + "ember-mpi-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        if let ranks {
+            process.executableURL = URL(fileURLWithPath: Self.mpirun!)
+            process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", Self.check] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: Self.check)
+            process.arguments = arguments
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["OMP_NUM_THREADS"] = "1"
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        environment["EMBER_DDP_TRACE"] = trace ? "1" : nil
+        process.environment = environment
+        let handle = FileHandle(forWritingAtPath: out)
+        process.standardOutput = handle
+        process.standardError = handle
+        let start = Date()
+        try process.run()
+        while process.isRunning && Date().timeIntervalSince(start) < timeout { usleep(20_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", Date().timeIntervalSince(start))
+    }
+
+    @Test(.enabled(if: mpirun != nil)) func collectivesOnTwoAndFourRanks() throws {
+        for ranks in [2, 4] {
+            let result = try run(["collectives"], ranks: ranks)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.components(separatedBy: "collectives ok").count - 1 == ranks, "\(result.output)")
+        }
+    }
+
+    /// K steps of DDP on 2 and 4 ranks, and on 2 ranks accumulating two micro-batches with
+    /// `noSync`, end with the weights of K steps of one process on the whole batch. They differ
+    /// only by the order of float32 sums (a batch's gradient summed in parts, then averaged): a
+    /// few units in the last place of the weights, far below 1e-6.
+    @Test(.enabled(if: mpirun != nil)) func trainingEqualsOneProcessOnTheWholeBatch() throws {
+        let dir = NSTemporaryDirectory() + "ember-ddp-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for model in ["mlp", "lenet"] {
+            let reference = try run(["train", model, "3", "\(dir)/\(model)-ref.safetensors", "--reference"], ranks: nil)
+            #expect(reference.status == 0, "\(reference.output)")
+            let expected = try SafeTensors.load(from: "\(dir)/\(model)-ref.safetensors")
+            for (ranks, extra) in [(2, [String]()), (4, []), (2, ["--accumulate", "2"])] {
+                let path = "\(dir)/\(model)-\(ranks)-\(extra.count).safetensors"
+                let result = try run(["train", model, "3", path] + extra, ranks: ranks)
+                #expect(result.status == 0, "\(result.output)")
+                let got = try SafeTensors.load(from: path)
+                #expect(got.map(\.0) == expected.map(\.0))
+                for ((name, a), (_, b)) in zip(expected, got) {
+                    let diff = (a - b).abs().max().item()
+                    #expect(diff < 1e-6, "\(model) on \(ranks) ranks \(extra): \(name) differs by \(diff)")
+                }
+            }
+        }
+    }
+
+    /// The trace shows the first bucket's allreduce running while backward goes on.
+    @Test(.enabled(if: mpirun != nil)) func bucketsAreReducedDuringBackward() throws {
+        let path = NSTemporaryDirectory() + "ember-ddp-trace-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try run(["train", "lenet", "2", path], ranks: 2, trace: true)
+        #expect(result.status == 0, "\(result.output)")
+        let steps = result.output.split(separator: "\n").filter { $0.hasPrefix("[rank 0] ddp step") }
+        #expect(steps.count == 2, "\(result.output)")
+        // "[rank 0]   bucket 0: ..., allreduce A–B ms" with A before the end of backward.
+        for line in result.output.split(separator: "\n") where line.hasPrefix("[rank 0] ddp step") {
+            let backwardEnd = Double(line.split(separator: "–")[1].split(separator: " ")[0])!
+            let bucketLine = result.output.split(separator: "\n").first { $0.contains("bucket 0:") }!
+            let start = Double(bucketLine.split(separator: "allreduce ")[1].split(separator: "–")[0])!
+            #expect(start < backwardEnd, "\(result.output)")
+        }
+    }
+
+    @Test(.enabled(if: mpirun != nil)) func unusedParametersAndMismatchedModels() throws {
+        let unused = try run(["unused"], ranks: 2)
+        #expect(unused.status == 0 && unused.output.components(separatedBy: "unused ok").count == 3, "\(unused.output)")
+        let mismatch = try run(["mismatch"], ranks: 2)
+        #expect(mismatch.status == 0, "\(mismatch.output)")
+        #expect(mismatch.output.contains("rank 0 refused") && mismatch.output.contains("rank 1 refused"), "\(mismatch.output)")
+        #expect(mismatch.output.contains("parameter 'weight' is torch.float32 [2, 4] on rank 0 and torch.float32 [3, 4] on rank 1"),
+                "\(mismatch.output)")
+    }
+
+    /// A rank killed in the middle of the collectives ends the whole job, quickly, with mpirun
+    /// naming it: the others never hang.
+    @Test(.enabled(if: mpirun != nil)) func aKilledRankEndsTheJob() throws {
+        let result = try run(["die"], ranks: 2, timeout: 60)
+        #expect(result.status != 0)
+        #expect(result.seconds < 30, "took \(result.seconds) s")
+        #expect(result.output.contains("rank 1") && result.output.contains("signal 9"), "\(result.output)")
+    }
+}
