@@ -16,7 +16,7 @@ struct Bench: ParsableCommand {
         func emit(_ result: [String: Any]) throws {
             var r = result
             r["peak_rss_mib"] = RunInfo.peakRSSMiB()
-            r["threads"] = threading.threads
+            r["threads"] = getNumThreads()
             let data = try JSONSerialization.data(withJSONObject: r, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
             if let json { try writeJSON(r, to: json) }

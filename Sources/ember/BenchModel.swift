@@ -7,7 +7,10 @@ extension Bench {
     /// images of its input size, timed as `torch_ref.py MODEL` (without `--epochs`) times them:
     /// one step (start-up to its end reported), three warm-up steps, then `steps` timed training
     /// steps (forward, loss, zero_grad, backward, optimizer step) and, in eval mode without
-    /// gradients, three warm-up and `steps` timed forwards.
+    /// gradients, three warm-up and `steps` timed forwards. With `--distributed` (under
+    /// `mpirun`) every rank trains the model in `DistributedDataParallel` on its own batch, and
+    /// the step time is split into the time before the reductions' wait (compute, with the
+    /// communication backward hid) and the wait (communication not hidden).
     struct Model: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Time training and evaluation steps of a model (the default subcommand: `ember bench resnet18`).")
@@ -16,6 +19,8 @@ extension Bench {
         @OptionGroup var options: Options
         @Option(parsing: .unconditional, help: "Batch size (default: the recipe's).") var batch: Int?
         @Option(parsing: .unconditional, help: "Timed steps, for training and for evaluation.") var steps = 20
+        @Flag(help: "Time data-parallel training steps on every process mpirun started (--batch per process).")
+        var distributed = false
 
         func validate() throws {
             guard Workload.benchable.contains(workload) else {
@@ -27,26 +32,47 @@ extension Bench {
         }
 
         func run() throws {
-            options.threading.apply()
+            let team = distributed ? try TrainingTeam.join() : .alone
+            defer { team.leave() }
+            options.threading.apply(ranksOnThisMachine: team.isDistributed ? Distributed.localWorldSize : 1)
             manualSeed(0)
             let batch = batch ?? workload.defaultBatchSize, size = workload.imageSize
             let model = workload.model()
+            let ddp = team.isDistributed ? try DistributedDataParallel(model) : nil
+            let net: Ember.Module = ddp ?? model
             let optimizer = workload.optimizer(model.parameters(), lr: workload.defaultLR, batchSize: batch)
             let g = Generator(seed: 0)
             let images = Tensor.rand([batch, 1, size, size], generator: g)
             let labels = Tensor.randint(0, 10, [batch], generator: g)
+            var exposed = 0.0, communication = 0.0
             func step() {
                 model.train()
-                let loss = workload.loss(model(images), labels)
+                let loss = workload.loss(net(images), labels)
                 optimizer.zeroGrad()
                 loss.backward()
                 optimizer.step()
                 _ = loss.item()
+                exposed += ddp?.lastStepTimes.exposedCommunication ?? 0
+                communication += ddp?.lastStepTimes.communication ?? 0
             }
             step()
             let first = RunInfo.secondsSinceStart()
             for _ in 0..<3 { step() }
+            (exposed, communication) = (0, 0)
             let trainSeconds = timed(steps, step)
+            if let ddp {
+                let stepMs = trainSeconds / Double(steps) * 1000, waitMs = exposed / Double(steps) * 1000
+                guard team.isLeader else { return }
+                try options.emit([
+                    "workload": workload.rawValue, "batch": batch, "steps": steps, "ranks": team.size,
+                    "train_samples_per_s": (Double(steps * batch * team.size) / trainSeconds * 10).rounded() / 10,
+                    "step_ms": (stepMs * 100).rounded() / 100, "compute_ms": ((stepMs - waitMs) * 100).rounded() / 100,
+                    "exposed_communication_ms": (waitMs * 100).rounded() / 100,
+                    "communication_ms": (communication / Double(steps) * 1e5).rounded() / 100,
+                    "gradient_bytes": ddp.bucketSizes.reduce(0, +), "buckets": ddp.bucketSizes.count,
+                ])
+                return
+            }
             model.eval()
             let evalSeconds = noGrad { () -> Double in
                 for _ in 0..<3 { _ = model(images) }

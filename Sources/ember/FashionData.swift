@@ -34,10 +34,11 @@ final class FashionData: Sendable {
     /// `workers` background threads (none: on the training thread). The loader's own per-epoch
     /// draw comes from a generator of its own, leaving the default generator's stream to the
     /// shuffles.
-    func trainLoader(batchSize: Int, workers: Int) -> DataLoader<Positions, (Tensor, Tensor)> {
+    /// With a `sampler` (a rank's `DistributedSampler`), the batches are of its indices instead.
+    func trainLoader(batchSize: Int, workers: Int, sampler: (any Sampler)? = nil) -> DataLoader<Positions, (Tensor, Tensor)> {
         let split = train, size = size
         return DataLoader(Positions(count: split.count), batchSize: batchSize,
-                          sampler: RandomSampler(size: split.count, generator: defaultGenerator), numWorkers: workers,
+                          sampler: sampler ?? RandomSampler(size: split.count, generator: defaultGenerator), numWorkers: workers,
                           collate: { Self.batch(split, Tensor($0), size: size) }, generator: Generator())
     }
 

@@ -29,13 +29,13 @@ struct LossWatch {
     }
 
     /// What every training step ends with once its loss `value` is on the bar: this check, the
-    /// time to the first step, and on Ctrl-C the bar closed and the run stopped (the last
-    /// epoch's `checkpoint` kept).
+    /// time to the first step, and on Ctrl-C (`interrupted`: on any rank of a distributed run)
+    /// the bar closed and the run stopped (the last epoch's `checkpoint` kept).
     mutating func endStep(_ value: Double, epoch: Int, step: Int, bar: ProgressBar, firstStep: inout Double?,
-                          checkpoint: String) throws {
+                          checkpoint: String, interrupted: Bool = Interrupt.wasRequested) throws {
         try check(value, epoch: epoch, step: step)
         if firstStep == nil { firstStep = RunInfo.secondsSinceStart() }
-        if Interrupt.wasRequested {
+        if interrupted {
             bar.finish(summary: "interrupted")
             throw stopForInterrupt(lastEpoch: epoch - 1, checkpoint: checkpoint)
         }

@@ -4,20 +4,40 @@ import Ember
 
 /// `--threads`, shared by every subcommand that runs kernels.
 struct ThreadOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Kernel threads.") var threads = 2
+    @Option(parsing: .unconditional, help: "Kernel threads (default: 2; in a distributed run, this machine's cores shared among its ranks).")
+    var threads: Int?
 
     func validate() throws {
-        guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+        if let threads, threads <= 0 { throw ValidationError("--threads must be positive, got \(threads)") }
     }
 
-    /// Sets the kernels' thread count, at most one per core: more only contend (1000 threads
-    /// made a 3 s run take 26 s), so a larger request is capped with a warning. PyTorch:
-    /// `torch.set_num_threads`.
-    func apply() {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+    /// The thread count asked for, or the default.
+    var count: Int { threads ?? 2 }
+
+    /// Sets the kernels' thread count, at most one per core this process may run on: more only
+    /// contend (1000 threads made a 3 s run take 26 s), so a larger request is capped with a
+    /// warning. Without `--threads`: 2, or in a distributed run the cores the rank is bound to
+    /// (mpirun binds each of up to two ranks to a core), else this machine's cores shared by its
+    /// `ranks`. PyTorch: `torch.set_num_threads`.
+    func apply(ranksOnThisMachine ranks: Int = 1) {
+        let machine = ProcessInfo.processInfo.activeProcessorCount
+        let cores = Swift.min(Self.allowedCores() ?? machine, machine)
+        let threads = self.threads ?? (ranks > 1 || cores < machine ? Swift.max(1, cores < machine ? cores : machine / ranks) : 2)
         if threads > cores {
-            FileHandle.standardError.write(Data("warning: --threads \(threads) is more than this machine's \(cores) cores; using \(cores)\n".utf8))
+            let place = cores < machine ? "the \(cores) cores this process is bound to" : "this machine's \(cores) cores"
+            FileHandle.standardError.write(Data("warning: --threads \(threads) is more than \(place); using \(cores)\n".utf8))
         }
         setNumThreads(Swift.min(threads, cores))
     }
+
+    /// The number of cores the process may run on (its affinity mask), when it can be read.
+    private static func allowedCores() -> Int? {
+        var mask = [UInt8](repeating: 0, count: 128)  // glibc's cpu_set_t: 1024 CPUs
+        guard mask.withUnsafeMutableBytes({ schedGetAffinity(0, $0.count, $0.baseAddress!) }) == 0 else { return nil }
+        let count = mask.reduce(0) { $0 + $1.nonzeroBitCount }
+        return count > 0 ? count : nil
+    }
 }
+
+/// glibc's `sched_getaffinity`, which Swift's Glibc module leaves out (it needs `_GNU_SOURCE`).
+@_silgen_name("sched_getaffinity") private func schedGetAffinity(_ pid: Int32, _ size: Int, _ mask: UnsafeMutableRawPointer) -> Int32

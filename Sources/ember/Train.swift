@@ -30,6 +30,8 @@ struct Train: ParsableCommand {
     @Option(help: "Also write the final result as JSON (the keys of shared/bench/torch_ref.py).") var json: String?
     @Flag(help: "Stop when the loss becomes NaN or infinite (exit status 1; the last good checkpoint stays).")
     var stopOnNan = false
+    @Flag(help: "Train on every process mpirun started (mpirun -np N ember train ... --distributed): --batch-size per process, rank 0 prints and writes.")
+    var distributed = false
     @OptionGroup(title: "Language models (char-rnn, char-gru, char-lstm)") var language: LanguageOptions
 
     func validate() throws {
@@ -37,6 +39,9 @@ struct Train: ParsableCommand {
             if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value)") }
         }
         if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
+        if distributed, !(TrainTarget.distributable.contains { $0 == workload.name }) {
+            throw ValidationError("--distributed trains the Fashion-MNIST classifiers (\(TrainTarget.distributable.joined(separator: ", "))), not \(workload.name)")
+        }
         guard workers >= 0 else { throw ValidationError("--workers must not be negative, got \(workers)") }
         try OutputPaths.checkDirectory(outDir, option: out == nil ? "the output directory" : "--out")
         if let json { try OutputPaths.checkFile(json, option: "--json") }
@@ -49,21 +54,39 @@ struct Train: ParsableCommand {
     var outDir: String { out ?? "runs/" + workload.name }
 
     func run() throws {
-        threading.apply()
+        let team = distributed ? try TrainingTeam.join() : .alone
+        threading.apply(ranksOnThisMachine: team.isDistributed ? Distributed.localWorldSize : 1)
         manualSeed(seed)
         Interrupt.install()
         let result: [String: Any]
+        do {
+            result = try train(team)
+        } catch let exit as ExitCode where exit.rawValue == 130 {
+            // Ctrl-C: every rank stopped at the same step (see TrainingTeam.any).
+            team.leave()
+            throw exit
+        } catch {
+            // Any other failure ends every rank, so that none waits for this one.
+            guard team.isDistributed else { throw error }
+            FileHandle.standardError.write(Data("rank \(team.rank): error: \(error)\n".utf8))
+            Distributed.abort(exitCode: 1)
+        }
+        team.leave()
+        if let json, team.isLeader { try writeJSON(result, to: json) }
+    }
+
+    private func train(_ team: TrainingTeam) throws -> [String: Any] {
         switch workload {
         case .language(let kind):
-            result = try LanguageModelRun(recipe: language.recipe(kind, epochs: epochs, batchSize: batchSize, lr: lr), out: outDir,
-                                          resume: resume, stopOnNaN: stopOnNan).run()
+            return try LanguageModelRun(recipe: language.recipe(kind, epochs: epochs, batchSize: batchSize, lr: lr), out: outDir,
+                                        resume: resume, stopOnNaN: stopOnNan).run()
         case .classifier(let w):
             let recipe = Recipe(workload: w, epochs: epochs ?? w.defaultEpochs, batchSize: batchSize ?? w.defaultBatchSize,
                                 lr: lr ?? w.defaultLR)
-            result = try w == .linreg ? LinearRegressionRun(recipe: recipe, out: outDir).run()
-                : ClassifierRun(recipe: recipe, data: data, workers: workers, out: outDir, resume: resume, stopOnNaN: stopOnNan).run()
+            return try w == .linreg ? LinearRegressionRun(recipe: recipe, out: outDir).run()
+                : ClassifierRun(recipe: recipe, data: data, workers: workers, out: outDir, resume: resume, stopOnNaN: stopOnNan,
+                                team: team, seed: seed).run()
         }
-        if let json { try writeJSON(result, to: json) }
     }
 }
 
@@ -78,6 +101,9 @@ enum TrainTarget: ExpressibleByArgument {
     }
 
     static var allValueStrings: [String] { Workload.allCases.map(\.rawValue) + CharModelKind.allCases.map(\.rawValue) }
+
+    /// The workloads `--distributed` trains: the Fashion-MNIST classifiers.
+    static var distributable: [String] { Workload.allCases.filter { $0 != .linreg }.map(\.rawValue) }
 
     var name: String {
         switch self {

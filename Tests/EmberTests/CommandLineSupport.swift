@@ -77,3 +77,45 @@ func ember(_ arguments: [String], environment: [String: String] = [:], timeout: 
     }
     return Run(status: process.terminationStatus, stdout: process.output, stderr: process.errors)
 }
+
+/// Open MPI's launcher, when installed (the bootstrap installs it).
+let mpirunPath = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+/// A job of `ranks` processes of `executable arguments` started by mpirun (or the executable
+/// alone without `ranks`), one kernel thread each unless `environment` says otherwise, its
+/// stdout and stderr in one file.
+final class MPIJob {
+    let process = Process()
+    let started = Date()
+    private let logPath = NSTemporaryDirectory() + "ember-mpi-\(UUID().uuidString).log"
+
+    init(ranks: Int?, _ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        if let ranks {
+            process.executableURL = URL(fileURLWithPath: mpirunPath!)
+            process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["OMP_NUM_THREADS": "1", "SWIFT_BACKTRACE": "enable=no"]) { $1 }.merging(environment) { $1 }
+        // One handle for both streams, so that they share its offset.
+        let log = FileHandle(forWritingAtPath: logPath)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: logPath) }
+
+    var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Waits for the job, stopping it after `timeout` seconds; its status, output and duration.
+    func finish(timeout: Double = 300) -> (status: Int32, output: String, seconds: Double) {
+        while process.isRunning && Date().timeIntervalSince(started) < timeout { usleep(20_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return (process.terminationStatus, output, Date().timeIntervalSince(started))
+    }
+}

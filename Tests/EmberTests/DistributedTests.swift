@@ -51,39 +51,14 @@ private struct SamplerFixtures: Decodable {
 
     // MARK: - Under mpirun
 
-    private static let mpirun = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    private static let mpirun = mpirunPath
     private static let check = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .path.replacingOccurrences(of: "/EmberPackageTests.xctest/Contents/MacOS", with: "") + "/DistributedCheck"
 
-    /// Runs `DistributedCheck arguments` on `ranks` processes (alone without `ranks`), one
-    /// kernel thread each; gives up after `timeout` seconds.
+    /// Runs `DistributedCheck arguments` on `ranks` processes (alone without `ranks`).
     private func run(_ arguments: [String], ranks: Int?, trace: Bool = false,
                      timeout: Double = 120) throws -> (status: Int32, output: String, seconds: Double) {
-        let process = Process()
-        let out = NSTemporaryDirectory() + "ember-mpi-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        if let ranks {
-            process.executableURL = URL(fileURLWithPath: Self.mpirun!)
-            process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", Self.check] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: Self.check)
-            process.arguments = arguments
-        }
-        var environment = ProcessInfo.processInfo.environment
-        environment["OMP_NUM_THREADS"] = "1"
-        environment["SWIFT_BACKTRACE"] = "enable=no"
-        environment["EMBER_DDP_TRACE"] = trace ? "1" : nil
-        process.environment = environment
-        let handle = FileHandle(forWritingAtPath: out)
-        process.standardOutput = handle
-        process.standardError = handle
-        let start = Date()
-        try process.run()
-        while process.isRunning && Date().timeIntervalSince(start) < timeout { usleep(20_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return (process.terminationStatus, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", Date().timeIntervalSince(start))
+        try MPIJob(ranks: ranks, Self.check, arguments, environment: trace ? ["EMBER_DDP_TRACE": "1"] : [:]).finish(timeout: timeout)
     }
 
     @Test(.enabled(if: mpirun != nil)) func collectivesOnTwoAndFourRanks() throws {

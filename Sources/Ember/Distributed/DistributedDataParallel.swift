@@ -64,11 +64,11 @@ public final class DistributedDataParallel: Module {
         return try body()
     }
 
-    /// The last step's backward time (from the end of forward to the end of the walk) and the
-    /// time after it spent waiting for the reductions (the communication backward did not hide),
-    /// in seconds.
-    public var lastStepTimes: (backward: Double, exposedCommunication: Double) {
-        (reducer.lastBackwardSeconds, reducer.lastExposedSeconds)
+    /// The last step's backward time (from the end of forward to the end of the walk), the
+    /// time after it spent waiting for the reductions (the communication backward did not hide)
+    /// and the time the reductions took in all, in seconds.
+    public var lastStepTimes: (backward: Double, exposedCommunication: Double, communication: Double) {
+        (reducer.lastBackwardSeconds, reducer.lastExposedSeconds, reducer.lastCommunicationSeconds)
     }
 
     /// The bucket sizes in bytes, in launch order (PyTorch logs these as `bucket_sizes`).

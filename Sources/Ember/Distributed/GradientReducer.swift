@@ -33,8 +33,9 @@ final class GradientReducer {
     /// When the last forward pass ended and the last backward's reduction finished (uptime ns).
     private var forwardEndedAt: UInt64 = 0
     /// Times of the last step (seconds): backward (from the end of forward to the end of the
-    /// walk) and the wait for reductions after it (the communication not hidden).
-    private(set) var lastBackwardSeconds = 0.0, lastExposedSeconds = 0.0
+    /// walk), the wait for reductions after it (the communication not hidden), and the time the
+    /// buckets' allreduces took in all.
+    private(set) var lastBackwardSeconds = 0.0, lastExposedSeconds = 0.0, lastCommunicationSeconds = 0.0
     private let trace = ProcessInfo.processInfo.environment["EMBER_DDP_TRACE"].map { $0 != "0" && !$0.isEmpty } ?? false
 
     /// Buckets of `parameters` (those that need gradients), `firstBucketCap` then `bucketCap`
@@ -171,6 +172,7 @@ final class GradientReducer {
         }
         lastBackwardSeconds = Double(walkEnded - forwardEndedAt) / 1e9
         lastExposedSeconds = Double(reduced - walkEnded) / 1e9
+        lastCommunicationSeconds = buckets.compactMap(\.work).map { Double($0.finishedAt - $0.startedAt) / 1e9 }.reduce(0, +)
         if trace { printTrace(walkEnded: walkEnded, reduced: reduced) }
         reset()
     }
