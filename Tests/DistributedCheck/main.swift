@@ -4,7 +4,7 @@
 //
 //   DistributedCheck collectives
 //   DistributedCheck train MODEL STEPS OUT [--reference] [--accumulate N]
-//   DistributedCheck unused | mismatch | die
+//   DistributedCheck unused | mismatch | die | syncbn-gradients
 import Ember
 import Foundation
 
@@ -77,6 +77,8 @@ func model(_ name: String) -> Module {
     switch name {
     case "mlp": Sequential(Flatten(), Linear(784, 64), ReLU(), Linear(64, 10))
     case "lenet": LeNet()
+    // SyncBatchNorm on a whole batch split over ranks normalizes as BatchNorm on the whole batch.
+    case "syncbn": Sequential(Conv2d(1, 4, kernelSize: 3), SyncBatchNorm(4), ReLU(), Flatten(), Linear(4 * 26 * 26, 10))
     default: fatalError("unknown model \(name)")
     }
 }
@@ -111,6 +113,33 @@ func train(_ name: String, steps: Int, out: String, reference: Bool, accumulate:
     }
     if reference || Distributed.rank == 0 { try SafeTensors.save(net.stateDict().map { ($0.0, $0.1) }, to: out) }
     if let ddp { print("trained \(name) on rank \(rank) of \(world), buckets \(ddp.bucketSizes)") }
+}
+
+/// SyncBatchNorm's input, weight and bias gradients in float64, against BatchNorm2d's on the
+/// whole batch, which every rank computes for itself (the reduced statistics' gradients flow
+/// back through the allreduces).
+func syncBatchNormGradients() throws {
+    let (rank, world) = (Distributed.rank, Distributed.worldSize)
+    let g = Generator(seed: 5)
+    let x = Tensor.randn([4 * world, 3, 4, 4], dtype: .float64, generator: g) * 3 + 1
+    let c = Tensor.randn([4 * world, 3, 4, 4], dtype: .float64, generator: g)
+    let plain = BatchNorm2d(3, dtype: .float64), sync = SyncBatchNorm(3, dtype: .float64)
+    for layer in [plain, sync] as [BatchNormLayer] {
+        noGrad { layer.weight!.copy_(Tensor([0.5, 2, -1.0])); layer.bias!.copy_(Tensor([0.1, 0, 3.0])) }
+    }
+    let whole = x.clone().requiresGrad_()
+    (plain(whole) * c).sum().backward()
+    let part = x.narrow(0, 4 * rank, 4).clone().requiresGrad_()
+    (sync(part) * c.narrow(0, 4 * rank, 4)).sum().backward()
+    func close(_ a: Tensor, _ b: Tensor) -> Bool { (a - b).abs().max().item() < 1e-12 }
+    expect(close(part.grad!, whole.grad!.narrow(0, 4 * rank, 4)), "input gradient")
+    for (name, mine, reference) in [("weight", sync.weight!.grad!, plain.weight!.grad!), ("bias", sync.bias!.grad!, plain.bias!.grad!)] {
+        let total = mine.clone()
+        try Distributed.allReduce(total)
+        expect(close(total, reference), "\(name) gradient summed over ranks")
+    }
+    expect(close(sync.runningMean!, plain.runningMean!) && close(sync.runningVar!, plain.runningVar!), "running statistics")
+    print("syncbn gradients ok on rank \(rank)")
 }
 
 /// A model with a layer only rank 0 uses and one nobody uses, under `findUnusedParameters`.
@@ -169,6 +198,7 @@ do {
         let accumulate = arguments.firstIndex(of: "--accumulate").map { Int(arguments[$0 + 1])! } ?? 1
         try train(arguments[1], steps: Int(arguments[2])!, out: arguments[3], reference: reference, accumulate: accumulate)
     case "unused": try unused()
+    case "syncbn-gradients": try syncBatchNormGradients()
     case "mismatch": mismatch()
     case "die": try die()
     default: expect(false, "unknown scenario \(arguments)")

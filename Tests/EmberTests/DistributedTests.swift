@@ -49,6 +49,20 @@ private struct SamplerFixtures: Decodable {
         #expect(seen.count == 1 && w.grad!.toDoubles() == [7, 9])
     }
 
+    /// Outside a process group SyncBatchNorm is BatchNorm, with BatchNorm's keys;
+    /// `convertSyncBatchnorm` switches a model's batch-norm layers to synchronized statistics.
+    @Test func syncBatchNormAloneIsBatchNorm() {
+        manualSeed(0)
+        let x = Tensor.randn([4, 3, 5, 5])
+        let sync = SyncBatchNorm(3), plain = BatchNorm2d(3)
+        #expect((sync(x) - plain(x)).abs().max().item() == 0)
+        #expect(sync.runningVar!.toDoubles() == plain.runningVar!.toDoubles())
+        #expect(sync.stateDict().map(\.0) == plain.stateDict().map(\.0))
+        let net = Sequential(Conv2d(3, 3, kernelSize: 1), BatchNorm2d(3), ReLU(), BatchNorm2d(3))
+        SyncBatchNorm.convertSyncBatchnorm(net)
+        #expect([1, 3].allSatisfy { (net[$0] as! BatchNormLayer).synchronizesStatistics })
+    }
+
     // MARK: - Under mpirun
 
     private static let mpirun = mpirunPath
@@ -70,18 +84,20 @@ private struct SamplerFixtures: Decodable {
     }
 
     /// K steps of DDP on 2 and 4 ranks, and on 2 ranks accumulating two micro-batches with
-    /// `noSync`, end with the weights of K steps of one process on the whole batch. They differ
+    /// `noSync`, end with the weights of K steps of one process on the whole batch (with
+    /// `SyncBatchNorm`, the running statistics too: BatchNorm's of the whole batch). They differ
     /// only by the order of float32 sums (a batch's gradient summed in parts, then averaged): a
     /// few units in the last place of the weights, far below 1e-6.
     @Test(.enabled(if: mpirun != nil)) func trainingEqualsOneProcessOnTheWholeBatch() throws {
         let dir = NSTemporaryDirectory() + "ember-ddp-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for model in ["mlp", "lenet"] {
+        for model in ["mlp", "lenet", "syncbn"] {
             let reference = try run(["train", model, "3", "\(dir)/\(model)-ref.safetensors", "--reference"], ranks: nil)
             #expect(reference.status == 0, "\(reference.output)")
             let expected = try SafeTensors.load(from: "\(dir)/\(model)-ref.safetensors")
-            for (ranks, extra) in [(2, [String]()), (4, []), (2, ["--accumulate", "2"])] {
+            // Micro-batches have batch statistics of their own: no accumulation with batch norm.
+            for (ranks, extra) in [(2, [String]()), (4, []), (2, ["--accumulate", "2"])] where model != "syncbn" || extra.isEmpty {
                 let path = "\(dir)/\(model)-\(ranks)-\(extra.count).safetensors"
                 let result = try run(["train", model, "3", path] + extra, ranks: ranks)
                 #expect(result.status == 0, "\(result.output)")
@@ -109,6 +125,14 @@ private struct SamplerFixtures: Decodable {
             let bucketLine = result.output.split(separator: "\n").first { $0.contains("bucket 0:") }!
             let start = Double(bucketLine.split(separator: "allreduce ")[1].split(separator: "–")[0])!
             #expect(start < backwardEnd, "\(result.output)")
+        }
+    }
+
+    /// SyncBatchNorm's float64 gradients on 2 and 3 ranks equal BatchNorm's on the whole batch.
+    @Test(.enabled(if: mpirun != nil)) func syncBatchNormGradientsAreThoseOfTheWholeBatch() throws {
+        for ranks in [2, 3] {
+            let result = try run(["syncbn-gradients"], ranks: ranks)
+            #expect(result.status == 0 && result.output.components(separatedBy: "syncbn gradients ok").count == ranks + 1, "\(result.output)")
         }
     }
 

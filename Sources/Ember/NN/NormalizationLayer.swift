@@ -18,6 +18,9 @@ public class BatchNormLayer: Module {
     /// An int64 scalar counting training batches; nil unless `trackRunningStats`.
     /// PyTorch: `num_batches_tracked`.
     @Buffer public var numBatchesTracked: Tensor?
+    /// Whether training statistics are reduced over the ranks of a process group
+    /// (`SyncBatchNorm`, `SyncBatchNorm.convertSyncBatchnorm`).
+    var synchronizesStatistics = false
 
     init(numFeatures: Int, eps: Double, momentum: Double?, affine: Bool, bias: Bool, trackRunningStats: Bool,
          dtype: DType) {
@@ -58,6 +61,9 @@ public class BatchNormLayer: Module {
         if training && trackRunningStats, let count = numBatchesTracked {
             noGrad { _ = count.add_(Tensor.ones([], dtype: .int64)) }
             factor = momentum ?? 1 / Double(count.itemInt())
+        }
+        if synchronizesStatistics && training && Distributed.isInitialized && Distributed.worldSize > 1 {
+            return synchronizedNormalize(input, factor: trackRunningStats ? factor : 0)
         }
         let useRunning = !training || trackRunningStats
         return F.batchNorm(input, runningMean: useRunning ? runningMean : nil, runningVar: useRunning ? runningVar : nil,
