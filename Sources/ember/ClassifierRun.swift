@@ -47,7 +47,7 @@ struct ClassifierRun {
         guard !overflow else { throw CommandError("--epochs: \(recipe.epochs) more epochs after epoch \(startEpoch) is more than can be counted") }
         let sampler = team.isDistributed ? DistributedSampler(size: fashion.train.count, seed: seed) : nil
         let loader = fashion.trainLoader(batchSize: recipe.batchSize, workers: workers, sampler: sampler)
-        var watch = LossWatch(stopOnNaN: stopOnNaN, checkpoint: resume)
+        var watch = LossWatch(stopOnNaN: stopOnNaN, checkpoint: resume, team: team)
         for epoch in (startEpoch + 1)...lastEpoch {
             let started = Date()
             model.train()
@@ -64,13 +64,18 @@ struct ClassifierRun {
                 let correct = accuracy(output.detach(), labels)
                 bar.step(samples: n * team.size, loss: value, correct: correct * Double(team.size))  // the whole team's throughput
                 sums = zip(sums, [value * Double(n), correct, Double(n)]).map(+)
-                try watch.endStep(value, epoch: epoch, step: step + 1, bar: bar, firstStep: &firstStep, checkpoint: checkpoint,
-                                  interrupted: team.isDistributed ? team.any(Interrupt.wasRequested) : Interrupt.wasRequested)
+                // What every rank decides at this step: a Ctrl-C or a non-finite loss on any rank.
+                let flags = try team.sum([Interrupt.wasRequested ? 1 : 0, value.isFinite ? 0 : 1])
+                try watch.endStep(flags[1] > 0 && value.isFinite ? .nan : value, epoch: epoch, step: step + 1, bar: bar,
+                                  firstStep: &firstStep, checkpoint: checkpoint, interrupted: flags[0] > 0)
             }
             epochSeconds.append(Date().timeIntervalSince(started))
             let total = try team.sum(sums)
             lastLoss = total[0] / Swift.max(total[2], 1)
-            guard let outputs else { continue }
+            guard let outputs else {
+                watch.checkpoint = checkpoint  // the leader is writing it now
+                continue
+            }
             model.eval()
             let testBatches = FashionData.batches(try fashion.testSplit(), batchSize: workload.evalBatchSize,
                                                   size: workload.imageSize)

@@ -4,30 +4,27 @@ import Ember
 
 /// `--threads`, shared by every subcommand that runs kernels.
 struct ThreadOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Kernel threads (default: 2; in a distributed run, this machine's cores shared among its ranks).")
+    @Option(parsing: .unconditional, help: "Kernel threads (default: 2; in a distributed run, this machine's cores shared among its ranks; never more than the cores the process may use).")
     var threads: Int?
 
     func validate() throws {
         if let threads, threads <= 0 { throw ValidationError("--threads must be positive, got \(threads)") }
     }
 
-    /// The thread count asked for, or the default.
-    var count: Int { threads ?? 2 }
-
-    /// Sets the kernels' thread count, at most one per core this process may run on: more only
-    /// contend (1000 threads made a 3 s run take 26 s), so a larger request is capped with a
-    /// warning. Without `--threads`: 2, or in a distributed run the cores the rank is bound to
-    /// (mpirun binds each of up to two ranks to a core), else this machine's cores shared by its
-    /// `ranks`. PyTorch: `torch.set_num_threads`.
+    /// Sets the kernels' thread count, at most one per core this process may run on (its
+    /// affinity: mpirun binds ranks to cores): more only contend (1000 threads made a 3 s run
+    /// take 26 s), so a larger `--threads` is capped with a warning. The default is 2, or for
+    /// `ranks` processes on this machine its cores divided among them. PyTorch:
+    /// `torch.set_num_threads`.
     func apply(ranksOnThisMachine ranks: Int = 1) {
         let machine = ProcessInfo.processInfo.activeProcessorCount
         let cores = Swift.min(Self.allowedCores() ?? machine, machine)
-        let threads = self.threads ?? (ranks > 1 || cores < machine ? Swift.max(1, cores < machine ? cores : machine / ranks) : 2)
-        if threads > cores {
-            let place = cores < machine ? "the \(cores) cores this process is bound to" : "this machine's \(cores) cores"
+        if let threads, threads > cores {
+            let place = cores < machine ? "the \(cores) cores this process may use" : "this machine's \(cores) cores"
             FileHandle.standardError.write(Data("warning: --threads \(threads) is more than \(place); using \(cores)\n".utf8))
         }
-        setNumThreads(Swift.min(threads, cores))
+        let wanted = threads ?? (ranks > 1 ? Swift.max(1, machine / ranks) : 2)
+        setNumThreads(Swift.min(wanted, cores))
     }
 
     /// The number of cores the process may run on (its affinity mask), when it can be read.

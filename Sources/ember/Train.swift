@@ -61,8 +61,8 @@ struct Train: ParsableCommand {
         let result: [String: Any]
         do {
             result = try train(team)
-        } catch let exit as ExitCode where exit.rawValue == 130 {
-            // Ctrl-C: every rank stopped at the same step (see TrainingTeam.any).
+        } catch let exit as ExitCode {
+            // Ctrl-C or --stop-on-nan: every rank stopped at the same step (TrainingTeam.any).
             team.leave()
             throw exit
         } catch {
@@ -201,10 +201,10 @@ struct Recipe {
 }
 
 /// Stops a run interrupted by Ctrl-C, saying which checkpoint is the last complete one.
-func stopForInterrupt(lastEpoch: Int, checkpoint: String) -> ExitCode {
+func stopForInterrupt(lastEpoch: Int, checkpoint: String, quiet: Bool = false) -> ExitCode {
     let kept = lastEpoch > 0 ? "the checkpoint of epoch \(lastEpoch) is '\(checkpoint)'; continue with --resume \(checkpoint)"
         : "no epoch finished, no checkpoint written"
-    FileHandle.standardError.write(Data("\ninterrupted: \(kept)\n".utf8))
+    if !quiet { FileHandle.standardError.write(Data("\ninterrupted: \(kept)\n".utf8)) }
     return ExitCode(130)
 }
 

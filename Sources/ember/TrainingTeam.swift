@@ -26,6 +26,13 @@ struct TrainingTeam {
                 : "--distributed: mpirun is not installed; scripts/bootstrap installs Open MPI (openmpi-bin, libopenmpi-dev)")
         }
         do { try Distributed.initProcessGroup() } catch { throw CommandError("--distributed: \(error.reason)") }
+        // A launcher Open MPI cannot talk to (another MPI's mpiexec) leaves each process alone.
+        let announced = ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE"].compactMap { ProcessInfo.processInfo.environment[$0].flatMap { Int($0) } }.first
+        let seen = Distributed.worldSize
+        if let announced, announced != seen {
+            Distributed.destroyProcessGroup()
+            throw CommandError("--distributed: the launcher started \(announced) processes but Open MPI sees \(seen); start ember with Open MPI's mpirun")
+        }
         return TrainingTeam(rank: Distributed.rank, size: Distributed.worldSize)
     }
 
@@ -36,10 +43,6 @@ struct TrainingTeam {
         do { try Distributed.allReduce(t) } catch { throw CommandError("--distributed: \(error.reason)") }
         return t.toDoubles()
     }
-
-    /// Whether `flag` is set on any rank: decisions every rank must take at the same step
-    /// (stopping on Ctrl-C, which reaches the ranks at different steps).
-    func any(_ flag: Bool) throws -> Bool { try sum([flag ? 1 : 0])[0] > 0 }
 
     /// Leaves the job: MPI finalized after the last collective.
     func leave() { if isDistributed { Distributed.destroyProcessGroup() } }

@@ -4,7 +4,7 @@
 //
 //   DistributedCheck collectives
 //   DistributedCheck train MODEL STEPS OUT [--reference] [--accumulate N]
-//   DistributedCheck unused | mismatch | die | syncbn-gradients
+//   DistributedCheck unused | unused-on-one-rank | mismatch | die | syncbn-gradients
 import Ember
 import Foundation
 
@@ -170,14 +170,49 @@ func require<T>(_ value: T?) throws -> T {
     return value
 }
 
+/// Models that differ in a shape, and in a parameter frozen on one rank only, are refused.
 func mismatch() {
-    let net: Module = Distributed.rank == 1 ? Linear(4, 3) : Linear(4, 2)
-    do {
-        _ = try DistributedDataParallel(net)
-        expect(false, "a mismatched model was accepted")
-    } catch {
-        print("rank \(Distributed.rank) refused: \(error)")
+    let frozen = Linear(4, 2)
+    if Distributed.rank == 1 { frozen.bias!.requiresGrad = false }
+    for net in [Distributed.rank == 1 ? Linear(4, 3) : Linear(4, 2), frozen] {
+        do {
+            _ = try DistributedDataParallel(net)
+            expect(false, "a mismatched model was accepted")
+        } catch {
+            print("rank \(Distributed.rank) refused: \(error)")
+        }
     }
+}
+
+/// A layer rank 1 skips while rank 0 uses every parameter, each parameter in a bucket of its
+/// own: every rank still queues the same collectives, and the skipped layer gets rank 0's
+/// gradient averaged with nothing.
+final class RankOneSkips: Module {
+    let first = Linear(3, 3), skipped = Linear(3, 2), last = Linear(3, 2)
+    override func forward(_ input: Tensor) -> Tensor {
+        let h = first(input)
+        return Distributed.rank == 1 ? last(h) : last(h) + skipped(h)
+    }
+}
+
+func unusedOnOneRank() throws {
+    manualSeed(4)
+    let net = RankOneSkips()
+    let ddp = try DistributedDataParallel(net, bucketCapMB: 1e-5, findUnusedParameters: true)
+    for _ in 0..<2 {
+        for p in net.parameters() { p.grad = nil }
+        ddp(Tensor.ones([4, 3])).sum().backward()
+    }
+    let world = Double(Distributed.worldSize)
+    let skipped = try require(net.skipped.bias!.grad)
+    expect(values(skipped).allSatisfy { abs($0 - 4 / world) < 1e-6 }, "skipped layer: \(values(skipped))")
+    // The other gradients are the same on every rank.
+    for p in [net.first.weight, net.last.weight] {
+        let mine = p.grad!.clone(), all = p.grad!.clone()
+        try Distributed.allReduce(all, op: .max)
+        expect((mine - all).abs().max().item() == 0, "gradients differ between ranks")
+    }
+    print("unused on one rank ok on rank \(Distributed.rank)")
 }
 
 /// Rank 1 is killed in the middle of a run of allreduces; the others are waiting in one.
@@ -198,6 +233,7 @@ do {
         let accumulate = arguments.firstIndex(of: "--accumulate").map { Int(arguments[$0 + 1])! } ?? 1
         try train(arguments[1], steps: Int(arguments[2])!, out: arguments[3], reference: reference, accumulate: accumulate)
     case "unused": try unused()
+    case "unused-on-one-rank": try unusedOnOneRank()
     case "syncbn-gradients": try syncBatchNormGradients()
     case "mismatch": mismatch()
     case "die": try die()

@@ -62,6 +62,36 @@ import Testing
         #expect(try Checkpoint.load(from: again + "/checkpoint.safetensors").metadata["epoch"] == "\(epoch + 1)")
     }
 
+    /// A loss that turns NaN stops every rank at the same step with one message (rank 0's).
+    @Test func aNonFiniteLossStopsEveryRankTogether() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try mpiEmber(2, ["train", "mlp", "--distributed", "--lr", "1e30", "--stop-on-nan", "--epochs", "1", "--out", dir])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.components(separatedBy: "Error: stopped: the loss became nan").count == 2, "\(result.output)")
+        #expect(!result.output.contains("rank 1"), "\(result.output)")
+    }
+
+    /// Ctrl-C reaching the ranks at different steps stops them all after the same one, rank 0
+    /// saying which checkpoint to resume from.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: fashionRoot)))
+    func anInterruptStopsEveryRankAfterTheSameStep() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let job = try MPIJob(ranks: 2, emberBinary!, ["train", "mlp", "--distributed", "--epochs", "50", "--out", dir])
+        while !FileManager.default.fileExists(atPath: dir + "/checkpoint.safetensors") && job.process.isRunning
+                && Date().timeIntervalSince(job.started) < 120 {
+            usleep(50_000)
+        }
+        let first = try #require(Self.rankProcess(0, holding: dir)), second = try #require(Self.rankProcess(1, holding: dir))
+        kill(second, SIGINT)
+        usleep(30_000)
+        kill(first, SIGINT)
+        let result = job.finish(timeout: 60)
+        #expect(result.status == 130, "\(result.output)")
+        #expect(result.output.components(separatedBy: "interrupted: the checkpoint of epoch").count == 2, "\(result.output)")
+    }
+
     /// The process of rank `rank` of the job whose command line names `dir`.
     private static func rankProcess(_ rank: Int, holding dir: String) -> pid_t? {
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {

@@ -117,15 +117,20 @@ private struct SamplerFixtures: Decodable {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try run(["train", "lenet", "2", path], ranks: 2, trace: true)
         #expect(result.status == 0, "\(result.output)")
-        let steps = result.output.split(separator: "\n").filter { $0.hasPrefix("[rank 0] ddp step") }
-        #expect(steps.count == 2, "\(result.output)")
-        // "[rank 0]   bucket 0: ..., allreduce A–B ms" with A before the end of backward.
-        for line in result.output.split(separator: "\n") where line.hasPrefix("[rank 0] ddp step") {
-            let backwardEnd = Double(line.split(separator: "–")[1].split(separator: " ")[0])!
-            let bucketLine = result.output.split(separator: "\n").first { $0.contains("bucket 0:") }!
-            let start = Double(bucketLine.split(separator: "allreduce ")[1].split(separator: "–")[0])!
-            #expect(start < backwardEnd, "\(result.output)")
+        // Each "[rank 0] ddp step: backward 0.00–E ms" line is followed by its buckets'
+        // "[rank 0]   bucket 0: ..., allreduce A–B ms": bucket 0 starts before backward ends.
+        let lines = result.output.split(separator: "\n").filter { $0.hasPrefix("[rank 0]") }
+        var backwardEnd: Double?, checked = 0
+        for line in lines {
+            if line.hasPrefix("[rank 0] ddp step") {
+                backwardEnd = Double(line.split(separator: "–")[1].split(separator: " ")[0])
+            } else if line.contains("bucket 0:"), let end = backwardEnd {
+                let start = Double(line.split(separator: "allreduce ")[1].split(separator: "–")[0])!
+                #expect(start < end, "\(line) after backward ending at \(end) ms")
+                checked += 1
+            }
         }
+        #expect(checked == 2, "\(result.output)")
     }
 
     /// SyncBatchNorm's float64 gradients on 2 and 3 ranks equal BatchNorm's on the whole batch.
@@ -139,10 +144,14 @@ private struct SamplerFixtures: Decodable {
     @Test(.enabled(if: mpirun != nil)) func unusedParametersAndMismatchedModels() throws {
         let unused = try run(["unused"], ranks: 2)
         #expect(unused.status == 0 && unused.output.components(separatedBy: "unused ok").count == 3, "\(unused.output)")
+        let oneRank = try run(["unused-on-one-rank"], ranks: 2)
+        #expect(oneRank.status == 0 && oneRank.output.components(separatedBy: "unused on one rank ok").count == 3, "\(oneRank.output)")
         let mismatch = try run(["mismatch"], ranks: 2)
         #expect(mismatch.status == 0, "\(mismatch.output)")
-        #expect(mismatch.output.contains("rank 0 refused") && mismatch.output.contains("rank 1 refused"), "\(mismatch.output)")
-        #expect(mismatch.output.contains("parameter 'weight' is torch.float32 [2, 4] on rank 0 and torch.float32 [3, 4] on rank 1"),
+        #expect(mismatch.output.components(separatedBy: "refused").count - 1 == 4, "\(mismatch.output)")
+        #expect(mismatch.output.contains("parameter 'bias' is torch.float32 [2] requiring grad on rank 0 and torch.float32 [2] not requiring grad on rank 1"),
+                "\(mismatch.output)")
+        #expect(mismatch.output.contains("parameter 'weight' is torch.float32 [2, 4] requiring grad on rank 0 and torch.float32 [3, 4] requiring grad on rank 1"),
                 "\(mismatch.output)")
     }
 

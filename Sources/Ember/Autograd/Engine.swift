@@ -31,10 +31,14 @@ enum Engine {
         // the hooks run once, after the last, as PyTorch's run after AccumulateGrad has summed
         // them (here each use of a leaf adds into `.grad` as its gradient arrives).
         var hookWaits: [ObjectIdentifier: (leaf: Tensor, remaining: Int, received: Bool)] = [:]
+        // The leaves in the order the walk first meets them: hooks left for the end run in it,
+        // the same on every process (a dictionary's order is seeded per process).
+        var hookLeaves: [Tensor] = []
         if wanted == nil {
             for node in order {
                 for (t, fn) in zip(node.inputs, node.inputFns) where fn == nil {
                     guard let t, t.postAccumulateGradHooks != nil else { continue }
+                    if hookWaits[ObjectIdentifier(t)] == nil { hookLeaves.append(t) }
                     hookWaits[ObjectIdentifier(t), default: (t, 0, false)].remaining += 1
                 }
             }
@@ -111,7 +115,7 @@ enum Engine {
         }
         // A leaf some of whose gradients never came (a backward rule gave none for it) has its
         // hooks run at the end, when it got at least one.
-        for wait in hookWaits.values where wait.received { runHooks(wait.leaf) }
+        for leaf in hookLeaves where hookWaits[ObjectIdentifier(leaf)]?.received == true { runHooks(leaf) }
         if inputs != nil && !allowUnused {
             for r in results where r == nil {
                 fatalError("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.")

@@ -32,8 +32,8 @@ extension Tensor {
         if gradFn != nil { retainsGradFlag = true }
     }
 
-    /// Adds `hook`, run with this leaf each time backward has accumulated a gradient into its
-    /// `.grad`; the handle removes it. PyTorch: `tensor.register_post_accumulate_grad_hook(hook)`.
+    /// Adds `hook`, run with this leaf once per backward pass, after the last of its gradients has
+    /// been accumulated into its `.grad`; the handle removes it. PyTorch: `tensor.register_post_accumulate_grad_hook(hook)`.
     @discardableResult
     public func registerPostAccumulateGradHook(_ hook: @escaping (Tensor) -> Void) -> RemovableHandle {
         check(gradFn == nil, "post accumulate grad hooks cannot be registered on non-leaf tensors")

@@ -6,7 +6,8 @@ import Foundation
 /// and dtype, and every rank must call the same collectives in the same order. Without
 /// `asyncOp` a call returns when its collective has finished; with it, the call returns at once
 /// and the returned `Work` tells when the tensors hold the result (they must not be touched
-/// until then). A failure of MPI (a rank gone) is thrown, by the call or by `wait()`.
+/// until then). A failure MPI reports is thrown, by the call or by `wait()`; a rank that dies
+/// makes `mpirun` end the whole job (Open MPI's default).
 extension Distributed {
     /// How a reduction combines the ranks' values. PyTorch: `dist.ReduceOp`.
     public enum ReduceOp: Sendable {

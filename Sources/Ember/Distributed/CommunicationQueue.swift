@@ -46,7 +46,8 @@ public final class Work: @unchecked Sendable {
 /// queued. Every rank queues the same collectives in the same order, so they match up across
 /// ranks, and the queuing thread goes on computing while one runs: the overlap of
 /// communication with backward that `DistributedDataParallel` relies on. Only this thread calls
-/// MPI between `initProcessGroup` and `destroyProcessGroup` (`MPI_THREAD_SERIALIZED`).
+/// MPI between `initProcessGroup` and `destroyProcessGroup` (`MPI_THREAD_SERIALIZED`), but for
+/// `Distributed.abort`, which ends the job from any thread.
 final class CommunicationQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var pending: [(work: Work, run: () -> DistributedError?)] = []
@@ -59,9 +60,14 @@ final class CommunicationQueue: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues `run` (MPI calls returning their failure, if any) as `work`'s collective.
+    /// Queues `run` (MPI calls returning their failure, if any) as `work`'s collective; after
+    /// `stop`, fails it at once.
     func enqueue(_ work: Work, _ run: @escaping () -> DistributedError?) {
         condition.lock()
+        guard !stopping else {
+            condition.unlock()
+            return work.complete(DistributedError("the process group was destroyed"))
+        }
         pending.append((work, run))
         condition.signal()
         condition.unlock()

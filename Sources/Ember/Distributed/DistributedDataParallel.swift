@@ -3,7 +3,7 @@
 /// optimizer step keeps the replicas equal. At construction rank 0's parameters and buffers
 /// are copied to every rank, after checking that every rank built the same model. The
 /// gradients are averaged in buckets while backward runs (see `GradientReducer`); buffers
-/// (batch-norm statistics) follow rank 0 at each forward pass. State-dict keys are the module's
+/// (batch-norm statistics) follow rank 0 at each training forward pass. State-dict keys are the module's
 /// behind `module.`, as PyTorch's. PyTorch: `torch.nn.parallel.DistributedDataParallel`.
 ///
 /// ```swift
@@ -25,11 +25,13 @@ public final class DistributedDataParallel: Module {
     private let reducer: GradientReducer
     private var requireBackwardGradSync = true
 
-    /// Wraps `module` for the default process group. Buckets hold up to `bucketCapMB` MiB of
-    /// gradients, the first up to 1 MiB (or `bucketCapMB` when smaller). With `findUnusedParameters`, parameters that get no
-    /// gradient in a backward pass (on this rank) take part with zeros; without it, such a
-    /// parameter stops the program with PyTorch's message. Throws when the ranks' models differ
-    /// or a collective fails.
+    /// Wraps `module` for the default process group. A bucket of gradients is closed once it
+    /// holds `bucketCapMB` MiB or more, the first once it holds 1 MiB (or `bucketCapMB` when
+    /// smaller). With `findUnusedParameters`, parameters that get no gradient in a backward pass
+    /// on this rank take part with their `.grad` as it is (zeros when nil), and those no rank
+    /// used keep theirs; without it, such a parameter stops the program with PyTorch's message.
+    /// Throws when the ranks' models differ (parameters, which need gradients, and buffers) or
+    /// a collective fails; a collective failing later, inside backward, ends the job.
     public init(_ module: Module, bucketCapMB: Double = 25, findUnusedParameters: Bool = false,
                 broadcastBuffers: Bool = true) throws(DistributedError) {
         check(bucketCapMB > 0 && bucketCapMB <= 1_048_576, "DistributedDataParallel: bucketCapMB must be in (0, 2²⁰], got \(bucketCapMB)")
@@ -37,26 +39,31 @@ public final class DistributedDataParallel: Module {
         self.module = module
         self.broadcastBuffers = broadcastBuffers
         let parameters = module.namedParameters().filter { $0.1.requiresGrad }
-        try Self.verifySameModel(module.namedParameters())
+        try Self.verifySameModel(module.namedParameters(), buffers: module.namedBuffers())
         // Collectives write tensors without recording anything, so leaves can be written.
-        for (_, t) in module.namedParameters() + module.namedBuffers() { try Self.broadcastFromRankZero(t) }
+        try Self.broadcastFromRankZero(module.namedParameters().map(\.1) + module.namedBuffers().map(\.1))
         let cap = Int(bucketCapMB * 1024 * 1024)
         reducer = GradientReducer(parameters: parameters, bucketCap: cap, firstBucketCap: Swift.min(cap, 1024 * 1024),
                                   findUnusedParameters: findUnusedParameters)
         super.init()
     }
 
-    /// Runs the module on this rank's input, after copying rank 0's buffers; a forward pass
-    /// with gradients on, outside `noSync`, has its backward averaged across ranks.
+    /// Runs the module on this rank's input. A forward pass with gradients on, outside `noSync`,
+    /// first copies rank 0's buffers (as PyTorch's, when it will sync), and its backward is
+    /// averaged across ranks; such a pass is a collective every rank must make.
     public override func forward(_ input: Tensor) -> Tensor {
-        syncBuffers()
+        let syncs = isGradEnabled && requireBackwardGradSync
+        if syncs && broadcastBuffers && Distributed.worldSize > 1 {
+            do { try Self.broadcastFromRankZero(module.namedBuffers().map(\.1)) } catch { GradientReducer.fail(error) }
+        }
         let output = module(input)
-        if isGradEnabled && requireBackwardGradSync { reducer.prepareForBackward() }
+        if syncs { reducer.prepareForBackward() }
         return output
     }
 
-    /// Runs `body` with gradients accumulated on each rank alone (for gradient accumulation):
-    /// the first backward after it, outside it, averages the sum. PyTorch: `ddp.no_sync()`.
+    /// Runs `body` with gradients accumulated on each rank alone (gradient accumulation): the
+    /// forward passes made inside it are not averaged in backward; the next forward and
+    /// backward outside it average the accumulated sum. PyTorch: `ddp.no_sync()`.
     public func noSync<T>(_ body: () throws -> T) rethrows -> T {
         let previous = requireBackwardGradSync
         requireBackwardGradSync = false
@@ -74,57 +81,66 @@ public final class DistributedDataParallel: Module {
     /// The bucket sizes in bytes, in launch order (PyTorch logs these as `bucket_sizes`).
     public var bucketSizes: [Int] { reducer.buckets.map { $0.flat.numel * $0.flat.dtype.itemSize } }
 
-    private func syncBuffers() {
-        guard broadcastBuffers, Distributed.worldSize > 1 else { return }
-        noGrad {
-            for (_, b) in module.namedBuffers() {
-                do { try Self.broadcastFromRankZero(b) } catch { fatalError("DistributedDataParallel: \(error)") }
+    /// Copies rank 0's `tensors` into every rank's: one broadcast per dtype, of the tensors
+    /// packed end to end.
+    private static func broadcastFromRankZero(_ tensors: [Tensor]) throws(DistributedError) {
+        for dtype in DType.allCases {
+            let group = tensors.filter { $0.dtype == dtype }
+            guard !group.isEmpty else { continue }
+            let flat = noGrad { Tensor.cat(group.map { $0.reshape(-1) }) }
+            try Distributed.broadcast(flat, src: 0)
+            noGrad {
+                var offset = 0
+                for t in group {
+                    t.copy_(flat.narrow(0, offset, t.numel).view(t.shape))
+                    offset += t.numel
+                }
             }
         }
     }
 
-    /// Copies rank 0's `t` into every rank's (through a contiguous copy when `t` is not).
-    private static func broadcastFromRankZero(_ t: Tensor) throws(DistributedError) {
-        if t.isContiguous {
-            try Distributed.broadcast(t, src: 0)
-        } else {
-            let copy = t.contiguous()
-            try Distributed.broadcast(copy, src: 0)
-            noGrad { t.copy_(copy) }
+    /// Checks that every rank has the same parameters (count, dtypes, shapes, which need
+    /// gradients) and buffers, by gathering each rank's description; every rank finds a
+    /// difference and throws, so none waits for the others.
+    private static func verifySameModel(_ parameters: [(String, Tensor)], buffers: [(String, Tensor)]) throws(DistributedError) {
+        // Each tensor as [dtype, rank, sizes..., (needs gradients)].
+        func entry(_ t: Tensor, _ isParameter: Bool) -> [Int] {
+            [t.dtype.rawValue, t.dim] + t.shape + (isParameter ? [t.requiresGrad ? 1 : 0] : [])
         }
-    }
-
-    /// Checks that every rank has the same parameters (count, shapes and dtypes), by gathering
-    /// each rank's list; every rank finds a difference and throws, so none waits for the others.
-    private static func verifySameModel(_ parameters: [(String, Tensor)]) throws(DistributedError) {
-        var signature: [Int64] = [Int64(parameters.count)]
-        for (_, t) in parameters { signature += [Int64(t.dtype.rawValue), Int64(t.dim)] + t.shape.map(Int64.init) }
+        let entries = parameters.map { ("parameter '\($0.0)'", entry($0.1, true)) } + buffers.map { ("buffer '\($0.0)'", entry($0.1, false)) }
+        let signature = [parameters.count, buffers.count] + entries.flatMap(\.1)
         let world = Distributed.worldSize
-        let length = Tensor([Int64(signature.count)]), lengths = Tensor.zeros([world], dtype: .int64)
-        try Distributed.allGatherIntoTensor(lengths, length)
+        let lengths = Tensor.zeros([world], dtype: .int64)
+        try Distributed.allGatherIntoTensor(lengths, Tensor([Int64(signature.count)]))
         let longest = lengths.toInts().max() ?? 0
-        let mine = Tensor(signature + Array(repeating: -1, count: longest - signature.count))
         let all = Tensor.zeros([world * longest], dtype: .int64)
-        try Distributed.allGatherIntoTensor(all, mine)
-        let values = all.toInts()
+        try Distributed.allGatherIntoTensor(all, Tensor((signature + Array(repeating: -1, count: longest - signature.count)).map(Int64.init)))
+        let values = all.toInts(), me = Distributed.rank
         for r in 0..<world {
-            let theirs = Array(values[(r * longest)..<((r + 1) * longest)])
-            guard theirs != mine.toInts() else { continue }
-            if theirs[0] != Int(parameters.count) {
-                throw DistributedError("DistributedDataParallel expects the same model on every rank, but rank \(r) has \(theirs[0]) parameters, while rank \(Distributed.rank) has \(parameters.count)")
+            let theirs = Array(values[(r * longest)..<(r * longest + lengths.toInts()[r])])
+            guard theirs != signature else { continue }
+            let prefix = "DistributedDataParallel expects the same model on every rank, but"
+            guard theirs[0] == parameters.count && theirs[1] == buffers.count else {
+                throw DistributedError("\(prefix) rank \(r) has \(theirs[0]) parameters and \(theirs[1]) buffers, while rank \(me) has \(parameters.count) and \(buffers.count)")
             }
-            // The first parameter whose description differs.
-            var at = 1
-            for (name, t) in parameters {
-                let own = [t.dtype.rawValue, t.dim] + t.shape
+            // The first tensor whose description differs.
+            var at = 2
+            for (name, own) in entries {
                 let other = Array(theirs[at..<Swift.min(at + own.count, theirs.count)])
                 if other != own {
-                    let dtype = other.first.flatMap(DType.init(rawValue:)).map { "\($0)" } ?? "?"
-                    let shape = other.count >= 2 ? shapeString(Array(theirs[(at + 2)..<Swift.min(at + 2 + theirs[at + 1], theirs.count)])) : "?"
-                    throw DistributedError("DistributedDataParallel expects the same model on every rank, but parameter '\(name)' is \(t.dtype) \(shapeString(t.shape)) on rank \(Distributed.rank) and \(dtype) \(shape) on rank \(r)")
+                    func describe(_ e: [Int]) -> String {
+                        guard e.count >= 2, let dtype = DType(rawValue: e[0]), e.count >= 2 + e[1] else { return "different" }
+                        let needsGrad = e.count > 2 + e[1] ? (e[2 + e[1]] == 1 ? " requiring grad" : " not requiring grad") : ""
+                        return "\(dtype) \(shapeString(Array(e[2..<(2 + e[1])])))\(needsGrad)"
+                    }
+                    // Their entry has their rank's number of sizes (and the same flag, if a parameter).
+                    let flag = own.count - 2 - own[1], theirDim = at + 1 < theirs.count ? Swift.max(0, theirs[at + 1]) : 0
+                    let theirEntry = Array(theirs[at..<Swift.min(at + 2 + theirDim + flag, theirs.count)])
+                    throw DistributedError("\(prefix) \(name) is \(describe(own)) on rank \(me) and \(describe(theirEntry)) on rank \(r)")
                 }
                 at += own.count
             }
+            throw DistributedError("\(prefix) rank \(r) describes its model differently from rank \(me)")
         }
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
+import Synchronization
 
 /// Averages a model's gradients across ranks while backward runs, as PyTorch's DDP `Reducer`:
-/// the parameters, last first (the order backward reaches them), are packed into buckets of at
-/// most `bucketCap` bytes (the first of at most 1 MiB, so that communication starts early);
+/// the parameters, last first (the order backward reaches them), are packed into buckets, each
+/// closed once it holds `bucketCap` bytes or more (the first once it holds 1 MiB, so that
+/// communication starts early; a large tensor makes its bucket larger);
 /// when backward has accumulated the gradients of a whole bucket, they are copied into the
 /// bucket's flat buffer and its allreduce is queued, without waiting. Buckets are queued in
 /// bucket order on every rank, so the ranks' collectives match. When the backward walk ends,
@@ -124,40 +126,47 @@ final class GradientReducer {
             for (slot, i) in bucket.members.enumerated() {
                 let p = parameters[i].tensor, piece = bucket.flat.narrow(0, bucket.offsets[slot], p.numel)
                 if let g = p.grad { piece.copy_(g.reshape(-1)) } else { piece.zero_() }
+                if p.grad?.requiresGrad == true { Self.warnOnceAboutGradientGraphs() }
             }
         }
         do {
             buckets[b].work = try Distributed.allReduce(bucket.flat, op: .avg, asyncOp: true)
         } catch {
-            fatalError("DistributedDataParallel: \(error)")
+            Self.fail(error)
         }
     }
 
-    /// At the end of backward: the buckets not yet complete (parameters without a gradient)
-    /// are launched or refused, every bucket is waited for and its averages go into `.grad`.
+    /// At the end of backward: with `findUnusedParameters`, the buckets still incomplete are
+    /// launched (their parameters without a gradient send `.grad` as it is, zeros when nil) and
+    /// then, on every rank and every pass, which parameters each rank used, as PyTorch does;
+    /// without it, a parameter without a gradient stops the program. Every bucket is waited
+    /// for and its averages go into `.grad`.
     private func finalize() {
         let walkEnded = DispatchTime.now().uptimeNanoseconds
         let missing = ready.indices.filter { !ready[$0] }
         var usedSomewhere: [Bool]? = nil
-        if !missing.isEmpty {
-            guard findUnusedParameters else {
-                fatalError("""
-                    Expected to have finished reduction in the prior iteration before starting a new one. This error indicates that your module has parameters that were not used in producing loss. You can enable unused parameter detection by passing the keyword argument `findUnusedParameters: true` to `DistributedDataParallel`. Parameters which did not receive grad for rank \(Distributed.rank): \(missing.map { parameters[$0].name }.joined(separator: ", "))
-                    """)
-            }
-            // Which parameters got a gradient on some rank: those keep the average, the others
-            // keep `.grad` as it was.
+        if findUnusedParameters {
             let used = Tensor(ready.map { Int64($0 ? 1 : 0) })
-            do { try Distributed.allReduce(used, op: .max) } catch { fatalError("DistributedDataParallel: \(error)") }
-            usedSomewhere = used.toInts().map { $0 != 0 }
             for i in missing {
                 ready[i] = true
                 buckets[place[i].bucket].pending -= 1
+                if buckets[place[i].bucket].pending == 0 { buckets[place[i].bucket].readyAt = walkEnded }
             }
             launchReadyBuckets()
+            // Queued after every bucket on every rank, so that the ranks' collectives match.
+            do {
+                try Distributed.allReduce(used, op: .max)
+            } catch {
+                Self.fail(error)
+            }
+            usedSomewhere = used.toInts().map { $0 != 0 }
+        } else if !missing.isEmpty {
+            fatalError("""
+                Expected to have finished reduction in the prior iteration before starting a new one. This error indicates that your module has parameters that were not used in producing loss. You can enable unused parameter detection by passing the keyword argument `findUnusedParameters: true` to `DistributedDataParallel`. Parameters which did not receive grad for rank \(Distributed.rank): \(missing.map { parameters[$0].name }.joined(separator: ", "))
+                """)
         }
         for b in buckets.indices {
-            do { try buckets[b].work?.wait() } catch { fatalError("DistributedDataParallel: \(error)") }
+            do { try buckets[b].work?.wait() } catch { Self.fail(error) }
         }
         let reduced = DispatchTime.now().uptimeNanoseconds
         noGrad {
@@ -175,6 +184,22 @@ final class GradientReducer {
         lastCommunicationSeconds = buckets.compactMap(\.work).map { Double($0.finishedAt - $0.startedAt) / 1e9 }.reduce(0, +)
         if trace { printTrace(walkEnded: walkEnded, reduced: reduced) }
         reset()
+    }
+
+    /// A collective failed in the middle of backward, which cannot throw: the rank says why in
+    /// one line and ends the job, so that no rank waits for it.
+    static func fail(_ error: DistributedError) -> Never {
+        FileHandle.standardError.write(Data("rank \(Distributed.rank): error: \(error)\n".utf8))
+        Distributed.abort(exitCode: 1)
+    }
+
+    private static let warnedAboutGradientGraphs = Atomic<Bool>(false)
+
+    /// PyTorch warns too: a `createGraph` backward's `.grad` keeps this rank's graph, with the
+    /// average's values.
+    private static func warnOnceAboutGradientGraphs() {
+        guard !warnedAboutGradientGraphs.exchange(true, ordering: .relaxed) else { return }
+        FileHandle.standardError.write(Data("warning: DistributedDataParallel averages the values of gradients computed with createGraph: true, not their graphs, which stay this rank's\n".utf8))
     }
 
     /// One line per bucket on stderr: when it was complete and when its allreduce ran, in ms

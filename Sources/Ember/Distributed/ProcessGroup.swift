@@ -89,6 +89,8 @@ public enum Distributed {
             var local: MPI_Comm?
             if let error = DistributedError.check(
                 MPI_Comm_split_type(world, Int32(MPI_COMM_TYPE_SHARED), rank, ember_mpi_info_null(), &local), "MPI_Comm_split_type") {
+                MPI_Finalize()
+                finalized.store(true, ordering: .relaxed)
                 throw error
             }
             MPI_Comm_rank(local, &localRank)
@@ -108,7 +110,9 @@ public enum Distributed {
     }
 
     /// Ends every process of the job at once (`MPI_Abort`) with `exitCode`: what a rank does
-    /// when it cannot go on, so that the others do not wait for it forever.
+    /// when it cannot go on, so that the others do not wait for it forever. It may be called
+    /// while a collective is in flight on the communication thread, which
+    /// `MPI_THREAD_SERIALIZED` does not strictly allow; it is the last call the process makes.
     public static func abort(exitCode: Int32 = 1) -> Never {
         if group.withLock({ $0 != nil }) { MPI_Abort(ember_mpi_comm_world(), exitCode) }
         exit(exitCode)
