@@ -98,8 +98,13 @@ final class MPIJob {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
         }
-        process.environment = ProcessInfo.processInfo.environment
-            .merging(["OMP_NUM_THREADS": "1", "SWIFT_BACKTRACE": "enable=no"]) { $1 }.merging(environment) { $1 }
+        var base = ProcessInfo.processInfo.environment
+        // Under `make sanitize`: Open MPI's start-up allocations live until exit inside the
+        // components it loads; kept loaded and unwound fully, LeakSanitizer can match them with
+        // scripts/lsan.supp.
+        base["OMPI_MCA_mca_base_component_disable_dlclose"] = "1"
+        if let lsan = base["LSAN_OPTIONS"] { base["LSAN_OPTIONS"] = lsan + ":fast_unwind_on_malloc=0" }
+        process.environment = base.merging(["OMP_NUM_THREADS": "1", "SWIFT_BACKTRACE": "enable=no"]) { $1 }.merging(environment) { $1 }
         // One handle for both streams, so that they share its offset.
         let log = FileHandle(forWritingAtPath: logPath)
         process.standardOutput = log

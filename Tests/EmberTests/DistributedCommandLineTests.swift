@@ -13,6 +13,9 @@ import Testing
     @Test func distributedNeedsMPIRunAndAClassifier() throws {
         let alone = try ember(["train", "mlp", "--distributed", "--epochs", "1", "--out", temporaryDirectory()])
         #expect(alone.status != 0 && alone.stderr.contains("start ember with mpirun"), "\(alone.stderr)")
+        let noMPI = try #require(try ember(["train", "mlp", "--distributed", "--out", temporaryDirectory()],
+                                           environment: ["PATH": "/nonexistent"], timeout: 60))
+        #expect(noMPI.status != 0 && noMPI.stderr.contains("mpirun is not installed; scripts/bootstrap installs Open MPI"), "\(noMPI.stderr)")
         let linreg = try ember(["train", "linreg", "--distributed"])
         #expect(linreg.status != 0 && linreg.stderr.contains("--distributed trains the Fashion-MNIST classifiers"), "\(linreg.stderr)")
     }
