@@ -5,7 +5,7 @@ import PackageDescription
 /// The walk-throughs use Ember alone; the training programs also use D2L, the helpers the book
 /// keeps in its `d2lzh_pytorch` package.
 let walkThroughs = ["TensorBasics", "Autograd", "ModelConstruction", "ConvolutionLayers", "CNNArchitectures",
-                    "RecurrentLayers", "BatchNormCheck", "QuickStart"]
+                    "RecurrentLayers", "BatchNormCheck", "QuickStart", "DataParallel"]
 let trainingPrograms = ["LinearRegressionScratch", "LinearRegressionConcise", "SoftmaxRegressionScratch",
                         "SoftmaxRegressionConcise", "MLPScratch", "MLPConcise", "LeNet5", "BatchNormLeNet",
                         "ResNetTraining", "DenseNetTraining", "WeightDecay", "Dropout"]

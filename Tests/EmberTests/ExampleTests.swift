@@ -109,6 +109,15 @@ import Testing
         #expect(decay.output.components(separatedBy: "L2 norm of w:").count == 5)
     }
 
+    /// Data-parallel LeNet on 2 ranks, one epoch of 512 samples: rank 0 alone reports it.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: fashionRoot) && mpirunPath != nil))
+    func dataParallelTrainsOnTwoRanks() throws {
+        let result = try MPIJob(ranks: 2, Self.binaries + "/DataParallel", ["1", "512"]).finish(timeout: 300)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.components(separatedBy: "epoch 1: loss").count == 2, "\(result.output)")
+        #expect(result.output.contains("over 512 samples on 2 ranks"), "\(result.output)")
+    }
+
     /// The Fashion-MNIST programs, one epoch each, with their figures.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: fashionRoot)))
     func fashionMNISTProgramsTrainAnEpoch() throws {

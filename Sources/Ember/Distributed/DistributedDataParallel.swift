@@ -57,7 +57,7 @@ public final class DistributedDataParallel: Module {
             do { try Self.broadcastFromRankZero(module.namedBuffers().map(\.1)) } catch { GradientReducer.fail(error) }
         }
         let output = module(input)
-        if syncs { reducer.prepareForBackward() }
+        if syncs { reducer.prepareForBackward(output) }
         return output
     }
 

@@ -80,11 +80,26 @@ final class GradientReducer {
 
     deinit { for h in hooks { h.remove() } }
 
-    /// A forward pass whose backward is to be averaged has ended.
-    func prepareForBackward() {
+    /// A forward pass whose backward is to be averaged has ended with `output`. With
+    /// `findUnusedParameters`, the parameters its graph does not reach are found now and
+    /// counted ready at the first gradient of backward (after the user has zeroed the
+    /// gradients), as PyTorch does, so that their buckets need not wait for its end.
+    func prepareForBackward(_ output: Tensor) {
         expectingBackward = true
         forwardEndedAt = DispatchTime.now().uptimeNanoseconds
+        guard findUnusedParameters else { return }
+        var reached = Set<ObjectIdentifier>()
+        if output.gradFn == nil { reached.insert(ObjectIdentifier(output)) }
+        for node in Engine.topologicalOrder(output.gradFn.map { [$0] } ?? []) {
+            for (t, fn) in zip(node.inputs, node.inputFns) where fn == nil {
+                if let t { reached.insert(ObjectIdentifier(t)) }
+            }
+        }
+        unreachedAtForward = parameters.indices.filter { !reached.contains(ObjectIdentifier(parameters[$0].tensor)) }
     }
+
+    /// The parameters the last forward's graph did not reach (with `findUnusedParameters`).
+    private var unreachedAtForward: [Int] = []
 
     private func reset() {
         for b in buckets.indices {
@@ -92,6 +107,7 @@ final class GradientReducer {
             buckets[b].work = nil
         }
         for i in ready.indices { ready[i] = false }
+        unreachedAtForward = []
         nextToLaunch = 0
         expectingBackward = false
         finalizeQueued = false
@@ -103,7 +119,13 @@ final class GradientReducer {
         if !finalizeQueued {
             finalizeQueued = true
             Engine.queueCallback { [unowned self] in self.finalize() }
+            for unreached in unreachedAtForward { markReady(unreached) }
         }
+        markReady(i)
+    }
+
+    /// Counts parameter `i` in its bucket (once per pass) and launches what is complete.
+    private func markReady(_ i: Int) {
         guard !ready[i] else { return }
         ready[i] = true
         let b = place[i].bucket
@@ -146,13 +168,10 @@ final class GradientReducer {
         let missing = ready.indices.filter { !ready[$0] }
         var usedSomewhere: [Bool]? = nil
         if findUnusedParameters {
-            let used = Tensor(ready.map { Int64($0 ? 1 : 0) })
-            for i in missing {
-                ready[i] = true
-                buckets[place[i].bucket].pending -= 1
-                if buckets[place[i].bucket].pending == 0 { buckets[place[i].bucket].readyAt = walkEnded }
-            }
-            launchReadyBuckets()
+            var locallyUsed = ready
+            for i in unreachedAtForward { locallyUsed[i] = false }
+            let used = Tensor(locallyUsed.map { Int64($0 ? 1 : 0) })
+            for i in missing { markReady(i) }
             // Queued after every bucket on every rank, so that the ranks' collectives match.
             do {
                 try Distributed.allReduce(used, op: .max)
