@@ -37,7 +37,7 @@ struct LossWatch {
         let kept = checkpoint.map { "the last good checkpoint is '\($0)'" } ?? "no checkpoint was written"
         let error = CommandError("stopped: \(place) (--stop-on-nan); \(kept)")
         guard team.isDistributed else { throw error }
-        if team.isLeader { FileHandle.standardError.write(Data("Error: \(error)\n".utf8)) }
+        if team.isLeader { FileHandle.standardError.write(Data("\nError: \(error)\n".utf8)) }
         throw ExitCode.failure
     }
 

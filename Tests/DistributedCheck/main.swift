@@ -4,7 +4,8 @@
 //
 //   DistributedCheck collectives
 //   DistributedCheck train MODEL STEPS OUT [--reference] [--accumulate N]
-//   DistributedCheck unused | unused-on-one-rank | mismatch | die | syncbn-gradients
+//   DistributedCheck unused | unused-on-one-rank | unused-after-nosync | gradient-outside-forward
+//                    | mismatch | die | syncbn-gradients
 import Ember
 import Foundation
 
@@ -171,6 +172,39 @@ func require<T>(_ value: T?) throws -> T {
 }
 
 /// Models that differ in a shape, and in a parameter frozen on one rank only, are refused.
+/// A layer used only in the `noSync` micro-step (on every rank, with rank-dependent input):
+/// the accumulated gradients are still averaged by the synced pass that does not use it.
+final class SometimesExtra: Module {
+    let base = Linear(3, 2), extra = Linear(3, 2)
+    var useExtra = false
+    override func forward(_ input: Tensor) -> Tensor { useExtra ? base(input) + extra(input) : base(input) }
+}
+
+func unusedAfterNoSync() throws {
+    manualSeed(6)
+    let net = SometimesExtra()
+    let ddp = try DistributedDataParallel(net, findUnusedParameters: true)
+    let x = Tensor.ones([4, 3]) * Double(Distributed.rank + 1)
+    net.useExtra = true
+    ddp.noSync { ddp(x).sum().backward() }
+    net.useExtra = false
+    ddp(x).sum().backward()
+    let mean = (1...Distributed.worldSize).map { 4.0 * Double($0) }.reduce(0, +) / Double(Distributed.worldSize)
+    let g = try require(net.extra.weight.grad)
+    expect(values(g).allSatisfy { abs($0 - mean) < 1e-5 }, "extra layer: \(values(g)), expected \(mean)")
+    print("unused after noSync ok on rank \(Distributed.rank)")
+}
+
+/// A parameter of the model given a gradient outside DDP's forward (an auxiliary loss): with
+/// `findUnusedParameters` PyTorch stops, since its bucket may have left without it.
+func gradientOutsideForward() throws {
+    let net = SometimesExtra()
+    let ddp = try DistributedDataParallel(net, findUnusedParameters: true)
+    let x = Tensor.ones([4, 3])
+    (ddp(x).sum() + net.extra(x).sum()).backward()
+    expect(false, "a gradient from outside the forward pass was averaged without a word")
+}
+
 func mismatch() {
     let frozen = Linear(4, 2)
     if Distributed.rank == 1 { frozen.bias!.requiresGrad = false }
@@ -234,6 +268,8 @@ do {
         try train(arguments[1], steps: Int(arguments[2])!, out: arguments[3], reference: reference, accumulate: accumulate)
     case "unused": try unused()
     case "unused-on-one-rank": try unusedOnOneRank()
+    case "unused-after-nosync": try unusedAfterNoSync()
+    case "gradient-outside-forward": try gradientOutsideForward()
     case "syncbn-gradients": try syncBatchNormGradients()
     case "mismatch": mismatch()
     case "die": try die()

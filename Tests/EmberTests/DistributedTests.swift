@@ -146,6 +146,11 @@ private struct SamplerFixtures: Decodable {
         #expect(unused.status == 0 && unused.output.components(separatedBy: "unused ok").count == 3, "\(unused.output)")
         let oneRank = try run(["unused-on-one-rank"], ranks: 2)
         #expect(oneRank.status == 0 && oneRank.output.components(separatedBy: "unused on one rank ok").count == 3, "\(oneRank.output)")
+        let afterNoSync = try run(["unused-after-nosync"], ranks: 2)
+        #expect(afterNoSync.status == 0 && afterNoSync.output.components(separatedBy: "unused after noSync ok").count == 3,
+                "\(afterNoSync.output)")
+        let outside = try run(["gradient-outside-forward"], ranks: 2)
+        #expect(outside.status != 0 && outside.output.contains("Expected to mark a variable ready only once"), "\(outside.output)")
         let mismatch = try run(["mismatch"], ranks: 2)
         #expect(mismatch.status == 0, "\(mismatch.output)")
         #expect(mismatch.output.components(separatedBy: "refused").count - 1 == 4, "\(mismatch.output)")

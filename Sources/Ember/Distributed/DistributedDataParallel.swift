@@ -3,7 +3,7 @@
 /// optimizer step keeps the replicas equal. At construction rank 0's parameters and buffers
 /// are copied to every rank, after checking that every rank built the same model. The
 /// gradients are averaged in buckets while backward runs (see `GradientReducer`); buffers
-/// (batch-norm statistics) follow rank 0 at each training forward pass. State-dict keys are the module's
+/// (batch-norm statistics) follow rank 0 at the forward pass after each averaged one. State-dict keys are the module's
 /// behind `module.`, as PyTorch's. PyTorch: `torch.nn.parallel.DistributedDataParallel`.
 ///
 /// ```swift
@@ -24,6 +24,9 @@ public final class DistributedDataParallel: Module {
     public let broadcastBuffers: Bool
     private let reducer: GradientReducer
     private var requireBackwardGradSync = true
+    /// Whether the last forward pass was averaged in backward: the next one then starts by
+    /// copying rank 0's buffers (PyTorch's `require_forward_param_sync`).
+    private var requireForwardParamSync = true
 
     /// Wraps `module` for the default process group. A bucket of gradients is closed once it
     /// holds `bucketCapMB` MiB or more, the first once it holds 1 MiB (or `bucketCapMB` when
@@ -32,6 +35,12 @@ public final class DistributedDataParallel: Module {
     /// used keep theirs; without it, such a parameter stops the program with PyTorch's message.
     /// Throws when the ranks' models differ (parameters, which need gradients, and buffers) or
     /// a collective fails; a collective failing later, inside backward, ends the job.
+    ///
+    /// As in PyTorch, every rank's backward must reach some parameter (a rank that produces no
+    /// gradient at all takes no part and the others wait for it), and with
+    /// `findUnusedParameters` ranks whose graphs differ launch their buckets at different points
+    /// of backward, so collectives run inside backward (`SyncBatchNorm`'s) need the same graph
+    /// on every rank.
     public init(_ module: Module, bucketCapMB: Double = 25, findUnusedParameters: Bool = false,
                 broadcastBuffers: Bool = true) throws(DistributedError) {
         check(bucketCapMB > 0 && bucketCapMB <= 1_048_576, "DistributedDataParallel: bucketCapMB must be in (0, 2²⁰], got \(bucketCapMB)")
@@ -49,15 +58,16 @@ public final class DistributedDataParallel: Module {
     }
 
     /// Runs the module on this rank's input. A forward pass with gradients on, outside `noSync`,
-    /// first copies rank 0's buffers (as PyTorch's, when it will sync), and its backward is
-    /// averaged across ranks; such a pass is a collective every rank must make.
+    /// has its backward averaged across ranks; the forward pass after such a one (evaluation
+    /// included) first copies rank 0's buffers, as PyTorch's does. Either is a collective
+    /// every rank must make.
     public override func forward(_ input: Tensor) -> Tensor {
-        let syncs = isGradEnabled && requireBackwardGradSync
-        if syncs && broadcastBuffers && Distributed.worldSize > 1 {
+        if requireForwardParamSync && broadcastBuffers && Distributed.worldSize > 1 {
             do { try Self.broadcastFromRankZero(module.namedBuffers().map(\.1)) } catch { GradientReducer.fail(error) }
         }
         let output = module(input)
-        if syncs { reducer.prepareForBackward(output) }
+        requireForwardParamSync = isGradEnabled && requireBackwardGradSync
+        if requireForwardParamSync { reducer.prepareForBackward(output) }
         return output
     }
 

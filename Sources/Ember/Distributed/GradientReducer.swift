@@ -88,18 +88,22 @@ final class GradientReducer {
         expectingBackward = true
         forwardEndedAt = DispatchTime.now().uptimeNanoseconds
         guard findUnusedParameters else { return }
-        var reached = Set<ObjectIdentifier>()
-        if output.gradFn == nil { reached.insert(ObjectIdentifier(output)) }
+        // Several forward passes before one backward: what any of them reached.
+        if output.gradFn == nil { reachedAtForward.insert(ObjectIdentifier(output)) }
         for node in Engine.topologicalOrder(output.gradFn.map { [$0] } ?? []) {
             for (t, fn) in zip(node.inputs, node.inputFns) where fn == nil {
-                if let t { reached.insert(ObjectIdentifier(t)) }
+                if let t { reachedAtForward.insert(ObjectIdentifier(t)) }
             }
         }
-        unreachedAtForward = parameters.indices.filter { !reached.contains(ObjectIdentifier(parameters[$0].tensor)) }
     }
 
-    /// The parameters the last forward's graph did not reach (with `findUnusedParameters`).
-    private var unreachedAtForward: [Int] = []
+    /// The leaves the graphs of this pass's forward calls reached (with `findUnusedParameters`).
+    private var reachedAtForward = Set<ObjectIdentifier>()
+    /// The parameters counted ready at the first gradient because no forward reached them.
+    private var presumedUnused: Set<Int> = []
+    /// Which parameters got a gradient since the last averaging, `noSync` passes included
+    /// (PyTorch's `local_used_map`).
+    private var usedSinceAveraging: [Bool] = []
 
     private func reset() {
         for b in buckets.indices {
@@ -107,7 +111,9 @@ final class GradientReducer {
             buckets[b].work = nil
         }
         for i in ready.indices { ready[i] = false }
-        unreachedAtForward = []
+        reachedAtForward = []
+        presumedUnused = []
+        usedSinceAveraging = Array(repeating: false, count: parameters.count)
         nextToLaunch = 0
         expectingBackward = false
         finalizeQueued = false
@@ -115,11 +121,21 @@ final class GradientReducer {
 
     /// Parameter `i`'s gradient is complete for this backward.
     private func gradientReady(_ i: Int) {
+        usedSinceAveraging[i] = true
         guard expectingBackward else { return }
         if !finalizeQueued {
             finalizeQueued = true
             Engine.queueCallback { [unowned self] in self.finalize() }
-            for unreached in unreachedAtForward { markReady(unreached) }
+            if findUnusedParameters {
+                presumedUnused = Set(parameters.indices.filter { !reachedAtForward.contains(ObjectIdentifier(parameters[$0].tensor)) })
+                for j in presumedUnused.sorted() { markReady(j) }
+            }
+        }
+        if presumedUnused.contains(i) {
+            // Its bucket may already be on its way without this gradient.
+            fatalError("""
+                Expected to mark a variable ready only once. This error is caused by one of the following reasons: 1) Use of a module parameter outside the `forward` function. Please make sure model parameters are not shared across multiple concurrent forward-backward passes, or try to use _set_static_graph() as a workaround if this module graph does not change during training loop. 2) Reused parameters in multiple reentrant backward passes. Parameter '\(parameters[i].name)' got a gradient that no forward pass of DistributedDataParallel produced.
+                """)
         }
         markReady(i)
     }
@@ -168,9 +184,7 @@ final class GradientReducer {
         let missing = ready.indices.filter { !ready[$0] }
         var usedSomewhere: [Bool]? = nil
         if findUnusedParameters {
-            var locallyUsed = ready
-            for i in unreachedAtForward { locallyUsed[i] = false }
-            let used = Tensor(locallyUsed.map { Int64($0 ? 1 : 0) })
+            let used = Tensor(usedSinceAveraging.map { Int64($0 ? 1 : 0) })
             for i in missing { markReady(i) }
             // Queued after every bucket on every rank, so that the ranks' collectives match.
             do {

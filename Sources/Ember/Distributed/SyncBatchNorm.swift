@@ -65,7 +65,7 @@ extension Distributed {
     /// backward. PyTorch: `torch.distributed.nn.functional.all_reduce`.
     static func summed(_ tensor: Tensor) -> Tensor {
         let out = noGrad { tensor.contiguous().clone() }
-        do { try allReduce(out) } catch { fatalError("SyncBatchNorm: \(error)") }
+        do { try allReduce(out) } catch { GradientReducer.fail(error) }
         return out.recording("AllReduceBackward", [tensor]) { g, _ in [summed(g)] }
     }
 }
