@@ -19,6 +19,7 @@ public final class DistributedSampler: Sampler {
     public let numReplicas: Int, rank: Int
     /// Whether each epoch reads a permutation (drawn from `seed + epoch`).
     public let shuffle: Bool
+    /// The shuffles' base seed: epoch e draws its permutation from `seed + e`, the same on every rank.
     public let seed: UInt64
     /// Whether the tail that does not split evenly is dropped (else indices repeat to fill it).
     public let dropLast: Bool
