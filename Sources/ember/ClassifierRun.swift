@@ -72,6 +72,7 @@ struct ClassifierRun {
             epochSeconds.append(Date().timeIntervalSince(started))
             let total = try team.sum(sums)
             lastLoss = total[0] / Swift.max(total[2], 1)
+            let trainAccuracy = total[1] / Swift.max(total[2], 1)
             guard let outputs else {
                 watch.checkpoint = checkpoint  // the leader is writing it now
                 continue
@@ -82,8 +83,8 @@ struct ClassifierRun {
             testAccuracy = evaluate(model: { model(workload.input($0)) }, batches: testBatches,
                                     loss: workload.meanLoss).accuracy
             bar.finish(summary: String(format: "test acc %.4f", testAccuracy)
-                       + (team.isDistributed ? String(format: " (all %d ranks: loss %.4f acc %.4f)", team.size, lastLoss, total[1] / Swift.max(total[2], 1)) : ""))
-            try outputs.record(epoch: epoch, trainLoss: lastLoss, trainAccuracy: total[1] / Swift.max(total[2], 1),
+                       + (team.isDistributed ? String(format: " (all %d ranks: loss %.4f acc %.4f)", team.size, lastLoss, trainAccuracy) : ""))
+            try outputs.record(epoch: epoch, trainLoss: lastLoss, trainAccuracy: trainAccuracy,
                                testAccuracy: testAccuracy, seconds: epochSeconds.last!)
             try outputs.saveCheckpoint(model: model, optimizer: optimizer,
                                        metadata: recipe.metadata(epoch: epoch).merging(Recipe.shuffleState()) { $1 })

@@ -3,8 +3,9 @@
 /// optimizer step keeps the replicas equal. At construction rank 0's parameters and buffers
 /// are copied to every rank, after checking that every rank built the same model. The
 /// gradients are averaged in buckets while backward runs (see `GradientReducer`); buffers
-/// (batch-norm statistics) follow rank 0 at the forward pass after each averaged one. State-dict keys are the module's
-/// behind `module.`, as PyTorch's. PyTorch: `torch.nn.parallel.DistributedDataParallel`.
+/// (batch-norm statistics) follow rank 0 at the forward pass after each averaged one.
+/// State-dict keys are the module's behind `module.`, as PyTorch's.
+/// PyTorch: `torch.nn.parallel.DistributedDataParallel`.
 ///
 /// ```swift
 /// try Distributed.initProcessGroup()
@@ -19,8 +20,8 @@
 public final class DistributedDataParallel: Module {
     /// The wrapped model. PyTorch: `ddp.module`.
     public let module: Module
-    /// Whether buffers are copied from rank 0 before each forward pass (PyTorch's
-    /// `broadcast_buffers`).
+    /// Whether buffers are copied from rank 0 at the forward pass after each averaged one
+    /// (PyTorch's `broadcast_buffers`).
     public let broadcastBuffers: Bool
     private let reducer: GradientReducer
     private var requireBackwardGradSync = true
@@ -44,7 +45,7 @@ public final class DistributedDataParallel: Module {
     public init(_ module: Module, bucketCapMB: Double = 25, findUnusedParameters: Bool = false,
                 broadcastBuffers: Bool = true) throws(DistributedError) {
         check(bucketCapMB > 0 && bucketCapMB <= 1_048_576, "DistributedDataParallel: bucketCapMB must be in (0, 2²⁰], got \(bucketCapMB)")
-        _ = Distributed.current
+        _ = Distributed.current  // stops with PyTorch's message when there is no process group
         self.module = module
         self.broadcastBuffers = broadcastBuffers
         let parameters = module.namedParameters().filter { $0.1.requiresGrad }
@@ -122,12 +123,12 @@ public final class DistributedDataParallel: Module {
         let world = Distributed.worldSize
         let lengths = Tensor.zeros([world], dtype: .int64)
         try Distributed.allGatherIntoTensor(lengths, Tensor([Int64(signature.count)]))
-        let longest = lengths.toInts().max() ?? 0
+        let counts = lengths.toInts(), longest = counts.max() ?? 0
         let all = Tensor.zeros([world * longest], dtype: .int64)
         try Distributed.allGatherIntoTensor(all, Tensor((signature + Array(repeating: -1, count: longest - signature.count)).map(Int64.init)))
         let values = all.toInts(), me = Distributed.rank
         for r in 0..<world {
-            let theirs = Array(values[(r * longest)..<(r * longest + lengths.toInts()[r])])
+            let theirs = Array(values[(r * longest)..<(r * longest + counts[r])])
             guard theirs != signature else { continue }
             let prefix = "DistributedDataParallel expects the same model on every rank, but"
             guard theirs[0] == parameters.count && theirs[1] == buffers.count else {

@@ -23,8 +23,8 @@ final class GradientReducer {
 
     let parameters: [(name: String, tensor: Tensor)]
     private(set) var buckets: [Bucket] = []
-    /// The bucket and the place in it of each parameter.
-    private var place: [(bucket: Int, slot: Int)]
+    /// The bucket of each parameter.
+    private var bucketOf: [Int]
     private var ready: [Bool]
     private var nextToLaunch = 0
     /// Whether the current backward's gradients are to be averaged (set by a forward pass).
@@ -32,8 +32,15 @@ final class GradientReducer {
     private var finalizeQueued = false
     private let findUnusedParameters: Bool
     private var hooks: [RemovableHandle] = []
-    /// When the last forward pass ended and the last backward's reduction finished (uptime ns).
+    /// When the last forward pass ended (uptime ns).
     private var forwardEndedAt: UInt64 = 0
+    /// The leaves the graphs of this pass's forward calls reached (with `findUnusedParameters`).
+    private var reachedAtForward = Set<ObjectIdentifier>()
+    /// The parameters counted ready at the first gradient because no forward reached them.
+    private var presumedUnused: Set<Int> = []
+    /// Which parameters got a gradient since the last averaging, `noSync` passes included
+    /// (PyTorch's `local_used_map`).
+    private var usedSinceAveraging: [Bool] = []
     /// Times of the last step (seconds): backward (from the end of forward to the end of the
     /// walk), the wait for reductions after it (the communication not hidden), and the time the
     /// buckets' allreduces took in all.
@@ -45,7 +52,7 @@ final class GradientReducer {
     init(parameters: [(String, Tensor)], bucketCap: Int, firstBucketCap: Int, findUnusedParameters: Bool) {
         self.parameters = parameters.map { (name: $0.0, tensor: $0.1) }
         self.findUnusedParameters = findUnusedParameters
-        place = Array(repeating: (0, 0), count: parameters.count)
+        bucketOf = Array(repeating: 0, count: parameters.count)
         ready = Array(repeating: false, count: parameters.count)
         // PyTorch's compute_bucket_assignment_by_size: in reverse order, one open bucket per
         // dtype, closed once it holds its cap.
@@ -66,7 +73,7 @@ final class GradientReducer {
         for members in closed {
             var offsets: [Int] = [], total = 0
             for i in members {
-                place[i] = (buckets.count, offsets.count)
+                bucketOf[i] = buckets.count
                 offsets.append(total)
                 total += parameters[i].1.numel
             }
@@ -96,14 +103,6 @@ final class GradientReducer {
             }
         }
     }
-
-    /// The leaves the graphs of this pass's forward calls reached (with `findUnusedParameters`).
-    private var reachedAtForward = Set<ObjectIdentifier>()
-    /// The parameters counted ready at the first gradient because no forward reached them.
-    private var presumedUnused: Set<Int> = []
-    /// Which parameters got a gradient since the last averaging, `noSync` passes included
-    /// (PyTorch's `local_used_map`).
-    private var usedSinceAveraging: [Bool] = []
 
     private func reset() {
         for b in buckets.indices {
@@ -144,7 +143,7 @@ final class GradientReducer {
     private func markReady(_ i: Int) {
         guard !ready[i] else { return }
         ready[i] = true
-        let b = place[i].bucket
+        let b = bucketOf[i]
         buckets[b].pending -= 1
         if buckets[b].pending == 0 { buckets[b].readyAt = DispatchTime.now().uptimeNanoseconds }
         launchReadyBuckets()
