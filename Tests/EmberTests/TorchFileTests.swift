@@ -156,6 +156,12 @@ private func expectSame(_ value: SavedValue, _ file: String, layout: Bool = true
         expectSame(try load(from: dir + "/out.pt"), file)
         let bytes = try #require(FileManager.default.contents(atPath: dir + "/out.pt"))
         #expect(bytes.prefix(4) == Data([0x50, 0x4B, 0x03, 0x04]))
+        // torch.save's last record: 40 random decimal digits.
+        try bytes.withUnsafeBytes { raw in
+            let archive = try ZipArchive(raw)
+            let id = try archive.bytes(of: try #require(archive.entry("out/.data/serialization_id")), limit: 100)
+            #expect(id.count == 40 && id.allSatisfy { (0x30...0x39).contains($0) })
+        }
     }
 
     /// Through safetensors the structure and every value come back (storages are no longer
@@ -258,8 +264,24 @@ private func expectSame(_ value: SavedValue, _ file: String, layout: Bool = true
             let archive = try ZipArchive(raw)
             #expect(archive.entries.map(\.name) == ["a/data.bin", "b.bin"])
             #expect(archive.entries[0].dataOffset % 64 == 0)
-            for entry in archive.entries { #expect(try archive.bytes(of: entry, limit: 10_000) == payload) }
+            for entry in archive.entries {
+                #expect(try archive.bytes(of: entry, limit: 10_000) == payload)
+                // In pieces (an .npy header, then its data straight into a tensor), and a prefix.
+                var head = [UInt8](repeating: 0, count: 3), rest = [UInt8](repeating: 0, count: 997)
+                try head.withUnsafeMutableBytes { h in
+                    try rest.withUnsafeMutableBytes { r in try archive.read(entry, into: [h, UnsafeMutableRawBufferPointer(start: nil, count: 0), r]) }
+                }
+                #expect(head + rest == payload)
+                #expect(try archive.prefix(of: entry, count: 10) == Array(payload.prefix(10)))
+                #expect(try archive.prefix(of: entry, count: 5000) == payload)
+            }
         }
+    }
+
+    /// Memory for sizes from files may be refused: the readers then throw instead of stopping.
+    @Test func storageTooLargeForTheSystemIsNil() {
+        #expect(Storage(ifPossibleByteCount: 1 << 62) == nil)
+        #expect(Storage(ifPossibleByteCount: 8 << 20)?.byteCount == 8 << 20)
     }
 
     /// Damaged files: one line naming the file, never a crash.

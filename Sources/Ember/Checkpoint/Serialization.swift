@@ -37,38 +37,37 @@ public func save(_ value: SavedValue, to path: String, compressed: Bool = false)
 /// recorded). Nothing from the file is executed: pickles are read as
 /// `torch.load(weights_only=True)` reads them. PyTorch: `torch.load(path, weights_only=True)`.
 public func load(from path: String) throws(SerializationError) -> SavedValue {
-    let head = try MappedFile.withBytes(path, failure: { SerializationError(.cannotRead, path: path, format: "file", $0) }) {
-        bytes throws(SerializationError) -> FileKind in
-        if bytes.starts(with: NumPy.magic) { return .npy }
-        if bytes.starts(with: TorchFileReader.legacyMagic) { return .torch }
-        guard ZipArchive.looksLikeZip(bytes) else { return .safetensors }
-        // A zip of .npy arrays without a PyTorch pickle is NumPy's; any other zip is read as
-        // PyTorch's (whose reader says what is wrong).
-        guard let archive = try? ZipArchive(bytes), !archive.entries.contains(where: { $0.name.hasSuffix("/data.pkl") }),
-              archive.entries.contains(where: { $0.name.hasSuffix(".npy") }) else { return .torch }
-        return .npz
+    let value = try MappedFile.withBytes(path, failure: { SerializationError(.cannotRead, path: path, format: "file", $0) }) {
+        bytes throws(SerializationError) -> SavedValue? in
+        var format = TorchFileReader.format
+        do throws(PickleError) {
+            if bytes.starts(with: NumPy.magic) {
+                format = NumPy.format
+                return .tensor(try NumPy.decode(bytes))
+            }
+            if bytes.starts(with: TorchFileReader.legacyMagic) { return try TorchFileReader.loadLegacy(bytes) }
+            guard ZipArchive.looksLikeZip(bytes) else { return nil }
+            let archive: ZipArchive
+            do throws(ZipError) { archive = try ZipArchive(bytes) } catch { throw PickleError(.damaged, error.reason) }
+            // A zip of .npy arrays without a PyTorch pickle is NumPy's; any other zip is read as
+            // PyTorch's (whose reader says what is wrong).
+            guard NumPy.isArchive(archive) else { return try TorchFileReader.load(archive) }
+            format = NumPy.format
+            var arrays = try NumPy.arrays(in: archive)
+            let structure = arrays.firstIndex { $0.0 == SavedValueLayout.structureKey }.map { arrays.remove(at: $0).1 }
+            let text = structure.map { String(decoding: UnsafeRawBufferPointer(start: $0.pointer, count: $0.numel * $0.elementSize), as: UTF8.self) }
+            do throws(SavedValueError) { return try SavedValueLayout.unflatten(arrays, structure: text) } catch { throw PickleError(.damaged, error.description) }
+        } catch {
+            throw SerializationError(error.kind, path: path, format: format, error.reason)
+        }
     }
-    switch head {
-    case .torch: return try TorchFileReader.load(from: path)
-    case .npy: return .tensor(try NumPy.load(from: path))
-    case .npz:
-        var arrays = try NumPy.loadArchive(from: path)
-        let structure = arrays.firstIndex { $0.0 == SavedValueLayout.structureKey }.map { arrays.remove(at: $0).1 }
-        let text = structure.map { String(decoding: UnsafeRawBufferPointer(start: $0.pointer, count: $0.numel * $0.elementSize), as: UTF8.self) }
-        do { return try SavedValueLayout.unflatten(arrays, structure: text) } catch {
-            throw SerializationError(.damaged, path: path, format: NumPy.format, error.description)
-        }
-    case .safetensors:
-        let (tensors, metadata): ([(String, Tensor)], [String: String]?)
-        do { (tensors, metadata) = try SafeTensors.loadWithMetadata(from: path) } catch { throw SerializationError(error) }
-        do { return try SavedValueLayout.unflatten(tensors, structure: metadata?[SavedValueLayout.structureKey]) } catch {
-            throw SerializationError(.damaged, path: path, format: "safetensors file", error.description)
-        }
+    if let value { return value }
+    let (tensors, metadata): ([(String, Tensor)], [String: String]?)
+    do { (tensors, metadata) = try SafeTensors.loadWithMetadata(from: path) } catch { throw SerializationError(error) }
+    do { return try SavedValueLayout.unflatten(tensors, structure: metadata?[SavedValueLayout.structureKey]) } catch {
+        throw SerializationError(.damaged, path: path, format: "safetensors file", error.description)
     }
 }
-
-/// The formats `load(from:)` tells apart.
-private enum FileKind { case torch, npy, npz, safetensors }
 
 /// `SavedValueLayout.flatten`, its errors naming the file.
 private func layout(_ value: SavedValue, _ path: String, _ format: String) throws(SerializationError)

@@ -71,11 +71,11 @@ public enum PNGFile {
 }
 
 extension PNGFile {
-    /// Writes a uint8 image `(H, W, 3)` (RGB) or `(H, W, 1)` (gray) to `path` as a PNG, atomically:
+    /// Writes a uint8 image `(H, W, 3)` (RGB), `(H, W, 4)` (RGBA) or `(H, W, 1)` (gray) to `path` as a PNG, atomically:
     /// a failed write leaves no file and keeps an existing one.
     public static func write(_ image: Tensor, to path: String) throws(PNGError) {
-        check(image.dtype == .uint8 && image.dim == 3 && [1, 3].contains(image.shape[2]),
-              "PNGFile.write: expected a uint8 (H, W, 1) or (H, W, 3) image, got \(image.dtype) \(shapeString(image.shape))")
+        check(image.dtype == .uint8 && image.dim == 3 && [1, 3, 4].contains(image.shape[2]),
+              "PNGFile.write: expected a uint8 (H, W, 1), (H, W, 3) or (H, W, 4) image, got \(image.dtype) \(shapeString(image.shape))")
         let pixels = image.contiguous().toInts().map { UInt8($0) }
         let bytes = try encode(width: image.shape[1], height: image.shape[0], channels: image.shape[2], pixels, path: path)
         try AtomicFile.write(to: path, failure: { PNGError(path: path, reason: $0) }) { file throws(PNGError) in try file.write(bytes) }

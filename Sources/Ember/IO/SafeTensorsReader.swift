@@ -62,7 +62,13 @@ extension SafeTensors {
             throw SafeTensorsError(.trailingBytes, path: path,
                                    "\(data.count - expected) bytes after the last tensor (the tensors cover \(expected) of the \(data.count) data bytes)")
         }
-        let tensors = entries.map { e in (e.key, copyTensor(e, from: data)) }
+        var tensors: [(String, Tensor)] = []
+        for e in entries {
+            guard let t = copyTensor(e, from: data) else {
+                throw SafeTensorsError(.cannotRead, path: path, key: e.key, ElementBytes.noMemory(e.end - e.begin, for: "the tensor"))
+            }
+            tensors.append((e.key, t))
+        }
         return (tensors, metadata)
     }
 
@@ -159,18 +165,13 @@ extension SafeTensors {
         return nil
     }
 
-    /// A new tensor holding a copy of the entry's bytes.
-    private static func copyTensor(_ e: HeaderEntry, from data: UnsafeRawBufferPointer) -> Tensor {
-        let t = Tensor(uninitializedShape: e.shape, dtype: e.dtype)
+    /// A new tensor holding a copy of the entry's bytes, or nil when there is no memory for it.
+    private static func copyTensor(_ e: HeaderEntry, from data: UnsafeRawBufferPointer) -> Tensor? {
+        guard let t = ElementBytes.tensor(e.shape, e.dtype) else { return nil }
         let count = e.end - e.begin
         guard count > 0 else { return t }
-        if e.dtype == .bool {
-            // Any non-zero byte is true, as in PyTorch; a Swift Bool must hold exactly 0 or 1.
-            let out = t.pointer.assumingMemoryBound(to: UInt8.self)
-            for i in 0..<count { out[i] = data[e.begin + i] == 0 ? 0 : 1 }
-        } else {
-            t.pointer.copyMemory(from: data.baseAddress! + e.begin, byteCount: count)
-        }
+        t.pointer.copyMemory(from: data.baseAddress! + e.begin, byteCount: count)
+        if e.dtype == .bool { ElementBytes.normalizeBools(t.storage.bytes) }
         return t
     }
 }

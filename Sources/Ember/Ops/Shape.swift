@@ -303,9 +303,10 @@ extension Tensor {
         return out.recording("CloneBackward0", [self]) { g, _ in [g] }
     }
 
-    /// Converts to `dtype` (self when it already has it). PyTorch: `tensor.to(dtype)`.
-    public func to(_ dtype: DType) -> Tensor {
-        if dtype == self.dtype { return self }
+    /// Converts to `dtype`: self when it already has it, unless `copy` asks for a new tensor.
+    /// PyTorch: `tensor.to(dtype, copy=copy)`.
+    public func to(_ dtype: DType, copy: Bool = false) -> Tensor {
+        if dtype == self.dtype && !copy { return self }
         let out = Tensor(uninitializedShape: shape, dtype: dtype)
         copyElements(from: self, to: out)
         if !dtype.isFloatingPoint { return out }

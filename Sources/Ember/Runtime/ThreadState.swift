@@ -8,8 +8,9 @@ final class ThreadState {
     /// What random functions given no generator draw from on this thread: the generator of the
     /// batch a DataLoader worker is building, else nil (the default generator).
     var generator: Generator?
-    /// The ONNX export recording this thread's operations, if one is (`exportONNX`).
-    @exclusivity(unchecked) var onnxTracer: ONNXTracer?
+    /// The graph capture recording this thread's operations, if one is: an `ONNXTracer` during
+    /// `exportONNX` (held as `AnyObject` because tracing sits above this layer).
+    @exclusivity(unchecked) var tracer: AnyObject?
     /// Callbacks queued during each backward walk running on this thread (innermost last), run
     /// when that walk ends (`Engine.queueCallback`).
     var walkCallbacks: [[() -> Void]] = []

@@ -1,7 +1,7 @@
 private struct ReadDoubles: ElementVisitor {
     let t: Tensor
     func visit<T: Element>(_: T.Type) -> [Double] {
-        let c = t.contiguous()
+        let c = t.contiguousRaw()
         let p = c.pointer(as: T.self)
         return (0..<c.numel).map { p[$0].asDouble }
     }
@@ -10,7 +10,7 @@ private struct ReadDoubles: ElementVisitor {
 private struct ReadInt64s: ElementVisitor {
     let t: Tensor
     func visit<T: Element>(_: T.Type) -> [Int64] {
-        let c = t.contiguous()
+        let c = t.contiguousRaw()
         let p = c.pointer(as: T.self)
         return (0..<c.numel).map { p[$0].asInt64 }
     }
@@ -33,11 +33,11 @@ extension Tensor {
     }
 
     /// The elements in row-major order as Doubles. PyTorch: `tensor.flatten().tolist()`.
-    public func toDoubles() -> [Double] { noGrad { dtype.dispatch(ReadDoubles(t: self)) } }
+    public func toDoubles() -> [Double] { dtype.dispatch(ReadDoubles(t: self)) }
     /// The elements in row-major order as Floats.
     public func toFloats() -> [Float] { toDoubles().map { Float($0) } }
     /// The elements in row-major order as Ints (floats truncate).
-    public func toInts() -> [Int] { noGrad { dtype.dispatch(ReadInt64s(t: self)).map { Int($0) } } }
+    public func toInts() -> [Int] { dtype.dispatch(ReadInt64s(t: self)).map { Int($0) } }
     /// The elements in row-major order as Bools.
     public func toBools() -> [Bool] { toDoubles().map { $0 != 0 } }
 }

@@ -88,10 +88,12 @@ extension Tensor {
     public var device: Device { storage.device }
 
     /// The tensor on `device` (and converted to `dtype`, when given): self when it is already
-    /// there with that dtype, as in PyTorch. PyTorch: `tensor.to(device, dtype)`.
-    public func to(_ device: Device, _ dtype: DType? = nil) -> Tensor {
+    /// there with that dtype, or a copy when `copy` is set. A device with an index (`cpu:0`) is
+    /// not the tensor's own (`cpu`), so PyTorch copies to it, and so does Ember.
+    /// PyTorch: `tensor.to(device, dtype, copy=copy)`.
+    public func to(_ device: Device, _ dtype: DType? = nil, copy: Bool = false) -> Tensor {
         device.require()
-        return to(dtype ?? self.dtype)
+        return to(dtype ?? self.dtype, copy: copy || device != self.device)
     }
 
     /// The tensor on CUDA device `index`; stops in this CPU-only build. PyTorch: `tensor.cuda()`.
@@ -99,22 +101,4 @@ extension Tensor {
 
     /// The tensor on the CPU (self). PyTorch: `tensor.cpu()`.
     public func cpu() -> Tensor { to(.cpu) }
-}
-
-extension Module {
-    /// Moves the parameters and buffers to `device` (they are on the CPU, the only device of this
-    /// build). PyTorch: `module.to(device)`.
-    @discardableResult
-    public func to(_ device: Device) -> Self {
-        device.require()
-        return self
-    }
-
-    /// PyTorch: `module.cuda()`; stops in this CPU-only build.
-    @discardableResult
-    public func cuda(_ index: Int? = nil) -> Self { to(Device(.cuda, index: index)) }
-
-    /// PyTorch: `module.cpu()`.
-    @discardableResult
-    public func cpu() -> Self { to(.cpu) }
 }

@@ -31,6 +31,15 @@ enum LargeBlocks {
     /// else a new mapping. Stops the process when the system has no memory left, as `malloc`
     /// failing does.
     static func allocate(_ byteCount: Int) -> (pointer: UnsafeMutableRawPointer, size: Int) {
+        guard let block = allocateIfPossible(byteCount) else {
+            fatalError("out of memory: could not map \(blockSize(byteCount)) bytes for a tensor")
+        }
+        return block
+    }
+
+    /// `allocate`, or nil when the system refuses the mapping (for sizes that come from outside).
+    static func allocateIfPossible(_ byteCount: Int) -> (pointer: UnsafeMutableRawPointer, size: Int)? {
+        guard byteCount <= Int.max - 4095 else { return nil }
         let wanted = blockSize(byteCount)
         lock.lock()
         if let size = free.keys.filter({ $0 >= wanted && $0 <= wanted + wanted / 4 && !free[$0]!.isEmpty }).min(),
@@ -41,7 +50,7 @@ enum LargeBlocks {
         }
         lock.unlock()
         guard let p = mmap(nil, wanted, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
-            fatalError("out of memory: could not map \(wanted) bytes for a tensor")
+            return nil
         }
         return (p, wanted)
     }

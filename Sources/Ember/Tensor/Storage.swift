@@ -26,6 +26,26 @@ public final class Storage: @unchecked Sendable {
         mapping = nil
     }
 
+    /// Allocates `byteCount` bytes as `init(byteCount:)` does, or nil when the system has no memory
+    /// for them: for sizes read from files, which must fail with an error rather than stop the
+    /// process. (Blocks under `LargeBlocks.threshold` come from malloc as usual.)
+    convenience init?(ifPossibleByteCount byteCount: Int) {
+        guard byteCount >= LargeBlocks.threshold else {
+            self.init(byteCount: byteCount)
+            return
+        }
+        guard let block = LargeBlocks.allocateIfPossible(byteCount) else { return nil }
+        self.init(block: block, byteCount: byteCount)
+    }
+
+    /// `byteCount` bytes at the start of a `LargeBlocks` block.
+    private init(block: (pointer: UnsafeMutableRawPointer, size: Int), byteCount: Int) {
+        _ = Storage.heapKept
+        self.byteCount = byteCount
+        (data, blockSize) = block
+        mapping = nil
+    }
+
     /// `byteCount` bytes of the file at `path` from `offset`, mapped copy-on-write: reading them
     /// takes the page cache's pages without copying 47 MB (Fashion-MNIST's training images: a
     /// `read` took 28 ms, the mapping under 1), and writes stay private to this process. The

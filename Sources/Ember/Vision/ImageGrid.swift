@@ -36,21 +36,21 @@ public func makeGrid(_ tensor: Tensor, nrow: Int = 8, padding: Int = 2, normaliz
 }
 
 /// Writes a tensor as a PNG image, atomically: a float batch or image (values in [0, 1]) laid out
-/// by `makeGrid` with the same options, or a uint8 image `(H, W, 3)` / `(H, W)` as it is. Values
-/// are scaled by 255, rounded and clamped as torchvision's `save_image` does; gray images are
-/// written as RGB. PyTorch: `torchvision.utils.save_image(tensor, path)`.
+/// by `makeGrid` with the same options, or a uint8 image `(H, W, C)` (C 1, 3 or 4) / `(H, W)` as
+/// it is. Values are scaled by 255, rounded and clamped as torchvision's `save_image` does; gray
+/// float images are written as RGB, four-channel ones as RGBA. PyTorch: `torchvision.utils.save_image(tensor, path)`.
 public func saveImage(_ tensor: Tensor, to path: String, nrow: Int = 8, padding: Int = 2, normalize: Bool = false,
                       valueRange: (Double, Double)? = nil, scaleEach: Bool = false, padValue: Double = 0) throws(PNGError) {
     let pixels: Tensor = noGrad {
         if tensor.dtype == .uint8 {
-            check(tensor.dim == 2 || (tensor.dim == 3 && [1, 3].contains(tensor.shape[2])),
-                  "save_image: a uint8 image must be (H, W) or (H, W, C) with C 1 or 3, got \(shapeString(tensor.shape))")
+            check(tensor.dim == 2 || (tensor.dim == 3 && [1, 3, 4].contains(tensor.shape[2])),
+                  "save_image: a uint8 image must be (H, W) or (H, W, C) with C 1, 3 or 4, got \(shapeString(tensor.shape))")
             return tensor.dim == 2 ? tensor.unsqueeze(2) : tensor
         }
         check(tensor.dtype.isFloatingPoint, "save_image: expected a floating-point or uint8 tensor, got \(tensor.dtype)")
         let grid = makeGrid(tensor, nrow: nrow, padding: padding, normalize: normalize, valueRange: valueRange,
                             scaleEach: scaleEach, padValue: padValue)
-        check(grid.shape[0] == 3, "save_image: Ember writes RGB images: expected 1 or 3 channels, got \(grid.shape[0])")
+        check([3, 4].contains(grid.shape[0]), "save_image: Ember writes RGB and RGBA images: expected 1, 3 or 4 channels, got \(grid.shape[0])")
         return (grid * 255.0 + 0.5).clamp(min: 0, max: 255).permute(1, 2, 0).to(.uint8)
     }
     try PNGFile.write(pixels, to: path)

@@ -26,28 +26,49 @@ public enum NumPy {
     public static func loadArchive(from path: String) throws(SerializationError) -> [(String, Tensor)] {
         try MappedFile.withBytes(path, failure: { SerializationError(.cannotRead, path: path, format: format, $0) }) {
             bytes throws(SerializationError) in
-            func fail(_ e: PickleError) -> SerializationError { SerializationError(e.kind, path: path, format: format, e.reason) }
-            let archive: ZipArchive
-            do throws(ZipError) { archive = try ZipArchive(bytes) } catch { throw fail(PickleError(.damaged, error.reason)) }
-            var arrays: [(String, Tensor)] = []
-            for entry in archive.entries {
-                guard entry.name.hasSuffix(".npy") else { continue }
-                let name = String(entry.name.dropLast(4))
-                var contents = [UInt8](repeating: 0, count: entry.size)
-                do {
-                    try contents.withMutableBytes { buffer throws(ZipError) in try archive.read(entry, into: buffer) }
-                    arrays.append((name, try contents.withBytes { raw throws(PickleError) in try decode(raw) }))
-                } catch let error as ZipError {
-                    throw fail(PickleError(.damaged, error.reason))
-                } catch let error as PickleError {
-                    throw fail(PickleError(error.kind, "array '\(name)': " + error.reason))
-                } catch {
-                    throw fail(PickleError(.damaged, "\(error)"))
-                }
+            do throws(PickleError) {
+                let archive: ZipArchive
+                do throws(ZipError) { archive = try ZipArchive(bytes) } catch { throw PickleError(.damaged, error.reason) }
+                return try arrays(in: archive)
+            } catch {
+                throw SerializationError(error.kind, path: path, format: format, error.reason)
             }
-            return arrays
         }
     }
+
+    /// Whether a zip archive is NumPy's: `.npy` members and no PyTorch pickle.
+    static func isArchive(_ archive: ZipArchive) -> Bool {
+        !archive.entries.contains { $0.name.hasSuffix("/data.pkl") } && archive.entries.contains { $0.name.hasSuffix(".npy") }
+    }
+
+    /// The arrays of an `.npz` archive's `.npy` members. Each is inflated straight into its
+    /// tensor's memory once its header is read, so an array never takes twice its size.
+    static func arrays(in archive: ZipArchive) throws(PickleError) -> [(String, Tensor)] {
+        var arrays: [(String, Tensor)] = []
+        for entry in archive.entries where entry.name.hasSuffix(".npy") {
+            let name = String(entry.name.dropLast(4))
+            func named(_ error: PickleError) -> PickleError { PickleError(error.kind, "array '\(name.quotable)': " + error.reason) }
+            do throws(PickleError) {
+                let head: [UInt8]
+                do throws(ZipError) { head = try archive.prefix(of: entry, count: maxArchivedHeader) } catch { throw PickleError(.damaged, error.reason) }
+                let layout = try head.withBytes { raw throws(PickleError) in try Layout(raw, size: entry.size) }
+                let tensor = try array(layout) { data throws(PickleError) in
+                    let header = UnsafeMutableRawBufferPointer.allocate(byteCount: layout.dataStart, alignment: 1)
+                    let trailing = UnsafeMutableRawBufferPointer.allocate(byteCount: entry.size - layout.dataStart - data.count, alignment: 1)
+                    defer { header.deallocate(); trailing.deallocate() }
+                    do throws(ZipError) { try archive.read(entry, into: [header, data, trailing]) } catch { throw PickleError(.damaged, error.reason) }
+                }
+                arrays.append((name, tensor))
+            } catch {
+                throw named(error)
+            }
+        }
+        return arrays
+    }
+
+    /// The most an archived `.npy` member's magic, version, length and header may take (NumPy
+    /// itself refuses headers over 10,000 bytes by default).
+    private static let maxArchivedHeader = 1 << 20
 
     /// Writes `tensor` to `path` as an `.npy` file, atomically: C order, or Fortran order for a
     /// tensor laid out column-major (as `numpy.save` does). PyTorch: `np.save(path, t.numpy())`.
@@ -86,39 +107,60 @@ public enum NumPy {
 
     /// The array in an `.npy` file's bytes.
     static func decode(_ bytes: UnsafeRawBufferPointer) throws(PickleError) -> Tensor {
-        guard bytes.count >= 10, bytes.starts(with: magic) else { throw PickleError(.unknownFormat, "not a NumPy .npy file (no \\x93NUMPY magic)") }
-        let major = bytes[6]
-        guard (1...3).contains(major) else { throw PickleError(.unsupported, "format version \(major).\(bytes[7]) (Ember reads 1.0 to 3.0)") }
-        let r = ByteReader(bytes)
-        let lengthSize = major == 1 ? 2 : 4
-        guard bytes.count >= 8 + lengthSize else { throw PickleError(.damaged, "the file ends inside its header (truncated?)") }
-        let headerLength = major == 1 ? Int(r.u16(8)) : Int(r.u32(8))
-        let start = 8 + lengthSize
-        guard headerLength <= bytes.count - start else { throw PickleError(.damaged, "the header runs past the end of the file (truncated?)") }
-        let headerBytes = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + headerLength)])
-        guard let header = String(validating: headerBytes, as: UTF8.self) else { throw PickleError(.damaged, "the header is not text") }
-        let (dtype, swap, fortran, shape) = try parseHeader(header)
-        guard let count = Tensor.addressableCount(shape, itemSize: dtype.itemSize) else {
-            throw PickleError(.damaged, "shape \(shapeString(shape)) is too large")
+        let layout = try Layout(bytes, size: bytes.count)
+        return try array(layout) { data throws(PickleError) in
+            if data.count > 0 { data.baseAddress!.copyMemory(from: bytes.baseAddress! + layout.dataStart, byteCount: data.count) }
         }
-        let dataStart = start + headerLength, needed = count * dtype.itemSize
-        // Bytes after the data are ignored, as NumPy ignores them.
-        guard bytes.count - dataStart >= needed else {
-            throw PickleError(.damaged, "shape \(shapeString(shape)) of \(dtype) needs \(needed) bytes of data, the file holds \(bytes.count - dataStart) (truncated?)")
-        }
-        // Fortran order: the data is the transposed array in C order.
-        let stored = fortran ? Array(shape.reversed()) : shape
-        let t = Tensor(uninitializedShape: stored, dtype: dtype)
-        if needed > 0 { t.pointer.copyMemory(from: bytes.baseAddress! + dataStart, byteCount: needed) }
-        let out = t.pointer.assumingMemoryBound(to: UInt8.self)
-        if swap {
-            for at in stride(from: 0, to: needed, by: dtype.itemSize) {
-                var item = UnsafeMutableBufferPointer(start: out + at, count: dtype.itemSize)
-                item.reverse()
+    }
+
+    /// What an `.npy` file's header says: the array's dtype, byte order, order and shape, and
+    /// where its data starts.
+    struct Layout {
+        let dtype: DType
+        let bigEndian: Bool
+        let fortran: Bool
+        let shape: [Int]
+        let dataStart: Int
+        let dataBytes: Int
+
+        /// The header in `head`, the first bytes of an `.npy` file of `size` bytes (all of them,
+        /// or a prefix of an archive's member), checked against what the file holds.
+        init(_ head: UnsafeRawBufferPointer, size: Int) throws(PickleError) {
+            guard head.count >= 10, head.starts(with: magic) else { throw PickleError(.unknownFormat, "not a NumPy .npy file (no \\x93NUMPY magic)") }
+            let major = head[6]
+            guard (1...3).contains(major) else { throw PickleError(.unsupported, "format version \(major).\(head[7]) (Ember reads 1.0 to 3.0)") }
+            let r = ByteReader(head)
+            let lengthSize = major == 1 ? 2 : 4
+            guard head.count >= 8 + lengthSize else { throw PickleError(.damaged, "the file ends inside its header (truncated?)") }
+            let headerLength = major == 1 ? Int(r.u16(8)) : Int(r.u32(8))
+            let start = 8 + lengthSize
+            guard headerLength <= size - start else { throw PickleError(.damaged, "the header runs past the end of the file (truncated?)") }
+            guard headerLength <= head.count - start else { throw PickleError(.unsupported, "the header is longer than \(head.count - start) bytes") }
+            let headerBytes = UnsafeRawBufferPointer(rebasing: head[start..<(start + headerLength)])
+            guard let header = String(validating: headerBytes, as: UTF8.self) else { throw PickleError(.damaged, "the header is not text") }
+            (dtype, bigEndian, fortran, shape) = try parseHeader(header)
+            guard let count = Tensor.addressableCount(shape, itemSize: dtype.itemSize) else {
+                throw PickleError(.damaged, "shape \(shapeString(shape)) is too large")
+            }
+            dataStart = start + headerLength
+            dataBytes = count * dtype.itemSize
+            // Bytes after the data are ignored, as NumPy ignores them.
+            guard size - dataStart >= dataBytes else {
+                throw PickleError(.damaged, "shape \(shapeString(shape)) of \(dtype) needs \(dataBytes) bytes of data, the file holds \(size - dataStart) (truncated?)")
             }
         }
-        if dtype == .bool { for i in 0..<needed where out[i] > 1 { out[i] = 1 } }
-        return fortran && shape.count > 1 ? t.permute(Array((0..<shape.count).reversed())) : t
+    }
+
+    /// The array `layout` describes, `fill` writing the file's data bytes into its memory.
+    private static func array(_ layout: Layout, fill: (UnsafeMutableRawBufferPointer) throws(PickleError) -> Void) throws(PickleError) -> Tensor {
+        // Fortran order: the data is the transposed array in C order.
+        let shape = layout.shape
+        guard let t = ElementBytes.tensor(layout.fortran ? Array(shape.reversed()) : shape, layout.dtype) else {
+            throw PickleError(.cannotRead, ElementBytes.noMemory(layout.dataBytes, for: "the array"))
+        }
+        try fill(t.storage.bytes)
+        ElementBytes.fromFile(t.storage.bytes, layout.dtype, bigEndian: layout.bigEndian)
+        return layout.fortran && shape.count > 1 ? t.permute(Array((0..<shape.count).reversed())) : t
     }
 
     /// The header dict's dtype (and whether its bytes are big-endian), order and shape.

@@ -16,21 +16,6 @@ enum TorchFileReader {
     /// How errors name the format.
     static let format = "PyTorch file"
 
-    /// The object saved in the file at `path`.
-    static func load(from path: String) throws(SerializationError) -> SavedValue {
-        try MappedFile.withBytes(path, failure: { SerializationError(.cannotRead, path: path, format: format, $0) }) {
-            bytes throws(SerializationError) in
-            do throws(PickleError) {
-                if ZipArchive.looksLikeZip(bytes) { return try loadZip(bytes) }
-                if bytes.starts(with: legacyMagic) { return try loadLegacy(bytes) }
-            } catch {
-                throw SerializationError(error.kind, path: path, format: format, error.reason)
-            }
-            throw SerializationError(.unknownFormat, path: path, format: format,
-                                     "not a PyTorch checkpoint: neither a zip archive nor the legacy format's magic number")
-        }
-    }
-
     /// The legacy format's first pickle: protocol 2, LONG1 of the magic number 0x1950a86a20f9469cfc6c.
     static let legacyMagic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19, 0x2E]
 
@@ -39,9 +24,8 @@ enum TorchFileReader {
 
     // MARK: - Zip
 
-    private static func loadZip(_ bytes: UnsafeRawBufferPointer) throws(PickleError) -> SavedValue {
-        let archive: ZipArchive
-        do throws(ZipError) { archive = try ZipArchive(bytes) } catch { throw PickleError(.damaged, error.reason) }
+    /// The object saved in a zip-format checkpoint.
+    static func load(_ archive: ZipArchive) throws(PickleError) -> SavedValue {
         guard let pickle = archive.entries.first(where: { $0.name.hasSuffix("/data.pkl") && $0.name.split(separator: "/").count == 2 }) else {
             let npy = archive.entries.contains { $0.name.hasSuffix(".npy") }
             throw PickleError(.unknownFormat, npy ? "a NumPy .npz archive, not a PyTorch checkpoint" : "a zip archive without a <name>/data.pkl record, not a PyTorch checkpoint")
@@ -61,11 +45,11 @@ enum TorchFileReader {
             guard let entry = archive.entry(prefix + "data/" + key) else {
                 throw PickleError(.damaged, "the storage '\(key.quotable)' has no record \(prefix.quotable)data/\(key.quotable)")
             }
-            let storage = Storage(byteCount: entry.size)
-            do throws(ZipError) { try archive.read(entry, into: UnsafeMutableRawBufferPointer(start: storage.data, count: entry.size)) } catch {
+            let storage = try allocate(entry.size, key)
+            do throws(ZipError) { try archive.read(entry, into: storage.bytes) } catch {
                 throw PickleError(.damaged, error.reason)
             }
-            if bigEndian { swapBytes(storage, dtype.itemSize) }
+            if bigEndian { ElementBytes.swapEach(storage.bytes, itemSize: dtype.itemSize) }
             loaded[key] = storage
             return .storage(try typed(storage, dtype, numel, key))
         }
@@ -80,7 +64,8 @@ enum TorchFileReader {
 
     // MARK: - Legacy
 
-    private static func loadLegacy(_ bytes: UnsafeRawBufferPointer) throws(PickleError) -> SavedValue {
+    /// The object saved in a legacy-format checkpoint's bytes.
+    static func loadLegacy(_ bytes: UnsafeRawBufferPointer) throws(PickleError) -> SavedValue {
         var at = legacyMagic.count
         let plain = Unpickler { _ throws(PickleError) in throw PickleError(.damaged, "a persistent id outside the object's pickle") }
         func next(_ unpickler: Unpickler) throws(PickleError) -> SavedValue {
@@ -106,7 +91,7 @@ enum TorchFileReader {
                     throw PickleError(.damaged, "the storages claim more bytes than the file holds (truncated?)")
                 }
                 claimed += bytesNeeded + 8
-                roots[key] = (Storage(byteCount: bytesNeeded), dtype, numel)
+                roots[key] = (try allocate(bytesNeeded, key), dtype, numel)
             }
             let root = roots[key]!
             guard root.dtype.itemSize == dtype.itemSize else {
@@ -138,7 +123,7 @@ enum TorchFileReader {
             let n = root.storage.byteCount
             guard n <= bytes.count - at - 8 else { throw PickleError(.damaged, "the storage '\(name.quotable)' runs past the end of the file (truncated?)") }
             if n > 0 { root.storage.data.copyMemory(from: bytes.baseAddress! + at + 8, byteCount: n) }
-            if boolRoots.contains(name) { normalizeBools(root.storage) }
+            if boolRoots.contains(name) { ElementBytes.normalizeBools(root.storage.bytes) }
             at += 8 + n
         }
         return object
@@ -168,23 +153,15 @@ enum TorchFileReader {
         guard !overflow, bytes == storage.byteCount else {
             throw PickleError(.damaged, "the storage '\(key.quotable)' holds \(storage.byteCount) bytes, not the \(numel) \(dtype) elements its pickle says")
         }
-        if dtype == .bool { normalizeBools(storage) }
+        if dtype == .bool { ElementBytes.normalizeBools(storage.bytes) }
         return TypedStorage(storage, dtype: dtype)
     }
 
-    /// Reverses the bytes of every `size`-byte element (a big-endian zip file's storages).
-    private static func swapBytes(_ storage: Storage, _ size: Int) {
-        guard size > 1 else { return }
-        let bytes = storage.data.assumingMemoryBound(to: UInt8.self)
-        for start in stride(from: 0, to: storage.byteCount - size + 1, by: size) {
-            var item = UnsafeMutableBufferPointer(start: bytes + start, count: size)
-            item.reverse()
+    /// Memory for the storage `key`, whose size the caller checked against the file.
+    private static func allocate(_ byteCount: Int, _ key: String) throws(PickleError) -> Storage {
+        guard let storage = ElementBytes.storage(byteCount: byteCount) else {
+            throw PickleError(.cannotRead, ElementBytes.noMemory(byteCount, for: "the storage '\(key.quotable)'"))
         }
-    }
-
-    /// Any non-zero byte is true, as in PyTorch; a Swift `Bool` must hold exactly 0 or 1.
-    private static func normalizeBools(_ storage: Storage) {
-        let bytes = storage.data.assumingMemoryBound(to: UInt8.self)
-        for i in 0..<storage.byteCount where bytes[i] > 1 { bytes[i] = 1 }
+        return storage
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// Writes PyTorch's zip checkpoint format as `torch.save` does (torch 2.x): `<name>/data.pkl`,
 /// `.format_version`, `.storage_alignment`, `byteorder`, each storage as `<name>/data/<key>`
-/// (keys numbered in order of first use, data 64-byte aligned), and `version`. Tensors that share
+/// (keys numbered in order of first use, data 64-byte aligned), `version`, and
+/// `.data/serialization_id` (40 random decimal digits, as PyTorch's writer makes). Tensors that share
 /// a storage are written once and come back as views of it in PyTorch; a view saves its whole
 /// storage, as in PyTorch.
 enum TorchFileWriter {
@@ -38,8 +39,17 @@ enum TorchFileWriter {
                 try zip.add(name + "/data/" + key, UnsafeRawBufferPointer(start: storage.data, count: storage.byteCount), alignment: 64)
             }
             try text("version", "3\n")
+            try text(".data/serialization_id", serializationID())
             try zip.finish()
         }
+    }
+
+    /// Two random 64-bit numbers as 20 decimal digits each.
+    private static func serializationID() -> String {
+        (0..<2).map { _ in
+            let digits = String(UInt64.random(in: .min ... .max))
+            return String(repeating: "0", count: 20 - digits.count) + digits
+        }.joined()
     }
 
     /// A storage read as one dtype: two dtypes over one storage are written as two records.

@@ -69,16 +69,49 @@ struct ZipArchive {
     /// Writes the entry's contents into `destination`, which holds exactly `entry.size` bytes,
     /// inflating deflated data, and checks the CRC-32 the directory records.
     func read(_ entry: Entry, into destination: UnsafeMutableRawBufferPointer) throws(ZipError) {
-        precondition(destination.count == entry.size)
-        let source = UnsafeRawBufferPointer(rebasing: bytes[entry.dataOffset..<(entry.dataOffset + entry.compressedSize)])
+        try read(entry, into: [destination])
+    }
+
+    /// Writes the entry's contents into `segments` in turn, which together hold exactly
+    /// `entry.size` bytes (a header into one buffer, the data after it straight into a tensor),
+    /// inflating deflated data, and checks the CRC-32 the directory records.
+    func read(_ entry: Entry, into segments: [UnsafeMutableRawBufferPointer]) throws(ZipError) {
+        precondition(segments.reduce(0) { $0 + $1.count } == entry.size)
+        let source = compressedBytes(entry)
         if entry.method == 0 {
-            if entry.size > 0 { destination.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: entry.size) }
+            var at = 0
+            for segment in segments where segment.count > 0 {
+                segment.baseAddress!.copyMemory(from: source.baseAddress! + at, byteCount: segment.count)
+                at += segment.count
+            }
         } else {
-            try Self.inflate(source, into: destination, name: entry.name)
+            try Self.inflate(source, into: segments, whole: true, name: entry.name)
         }
-        guard Self.crc(UnsafeRawBufferPointer(destination)) == entry.crc else {
+        let crc = segments.reduce(UInt32(0)) { Self.crc(UnsafeRawBufferPointer($1), continuing: $0) }
+        guard crc == entry.crc else {
             throw ZipError("the entry '\(entry.name.quotable)' fails its CRC-32 check (damaged)")
         }
+    }
+
+    /// The first `count` bytes of the entry's contents (at most its size), unchecked: the CRC-32
+    /// covers the whole entry, which `read` checks.
+    func prefix(of entry: Entry, count: Int) throws(ZipError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: min(count, entry.size))
+        guard !out.isEmpty else { return out }
+        let source = compressedBytes(entry)
+        try out.withMutableBytes { buffer throws(ZipError) in
+            if entry.method == 0 {
+                buffer.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: buffer.count)
+            } else {
+                try Self.inflate(source, into: [buffer], whole: false, name: entry.name)
+            }
+        }
+        return out
+    }
+
+    /// The entry's data as stored in the archive.
+    private func compressedBytes(_ entry: Entry) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[entry.dataOffset..<(entry.dataOffset + entry.compressedSize)])
     }
 
     /// The entry's contents as bytes, for small records; larger than `limit` throws.
@@ -191,49 +224,54 @@ struct ZipArchive {
 
     // MARK: - Data
 
-    /// Inflates raw deflate data into exactly `destination.count` bytes.
-    private static func inflate(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer,
-                                name: String) throws(ZipError) {
+    /// Inflates raw deflate data into `segments` in turn: exactly filling them when `whole`,
+    /// else stopping once they are full (a prefix of the data).
+    private static func inflate(_ source: UnsafeRawBufferPointer, into segments: [UnsafeMutableRawBufferPointer],
+                                whole: Bool, name: String) throws(ZipError) {
         var stream = z_stream()
         guard inflateInit2_(&stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw ZipError("cannot start inflating '\(name.quotable)'")
         }
         defer { inflateEnd(&stream) }
-        var inputLeft = source.count, outputLeft = destination.count
+        let total = segments.reduce(0) { $0 + $1.count }
+        var inputLeft = source.count, written = 0
         var input = source.baseAddress.map { UnsafeMutablePointer(mutating: $0.assumingMemoryBound(to: Bytef.self)) }
-        var output = destination.baseAddress?.assumingMemoryBound(to: Bytef.self)
+        var segment = 0, inSegment = 0
         var scratch: UInt8 = 0
         while true {
-            // zlib counts in 32 bits: feed at most 1 GiB at a time. A full output gets a one-byte
+            while segment < segments.count && inSegment == segments[segment].count { segment += 1; inSegment = 0 }
+            if !whole && segment == segments.count { return }
+            // zlib counts in 32 bits: feed at most 1 GiB at a time. Full segments get a one-byte
             // scratch buffer, so data longer than the directory says is caught.
-            let inChunk = min(inputLeft, 1 << 30), outChunk = min(outputLeft, 1 << 30)
+            let inChunk = min(inputLeft, 1 << 30)
+            let outChunk = segment < segments.count ? min(segments[segment].count - inSegment, 1 << 30) : 0
             stream.next_in = input
             stream.avail_in = uInt(inChunk)
             let code = withUnsafeMutablePointer(to: &scratch) { spare in
-                stream.next_out = outChunk > 0 ? output : spare
+                stream.next_out = outChunk > 0 ? (segments[segment].baseAddress! + inSegment).assumingMemoryBound(to: Bytef.self) : spare
                 stream.avail_out = uInt(outChunk > 0 ? outChunk : 1)
                 return CZlib.inflate(&stream, Z_NO_FLUSH)
             }
             let consumed = inChunk - Int(stream.avail_in)
             let produced = outChunk > 0 ? outChunk - Int(stream.avail_out) : 1 - Int(stream.avail_out)
-            if outChunk == 0 && produced > 0 { throw ZipError("the entry '\(name.quotable)' inflates to more than its recorded \(destination.count) bytes") }
+            if outChunk == 0 && produced > 0 { throw ZipError("the entry '\(name.quotable)' inflates to more than its recorded \(total) bytes") }
             inputLeft -= consumed
             input = input.map { $0 + consumed }
-            outputLeft -= produced
-            output = output.map { $0 + produced }
+            written += produced
+            inSegment += produced
             if code == Z_STREAM_END { break }
             guard code == Z_OK || code == Z_BUF_ERROR, consumed > 0 || produced > 0 else {
                 throw ZipError("the deflated data of '\(name.quotable)' is damaged or ends early")
             }
         }
-        guard outputLeft == 0 else {
-            throw ZipError("the entry '\(name.quotable)' inflates to \(destination.count - outputLeft) bytes, not its recorded \(destination.count)")
+        guard written == total else {
+            throw ZipError("the entry '\(name.quotable)' inflates to \(written) bytes, not \(whole ? "its recorded " : "at least ")\(total)")
         }
     }
 
-    /// zlib's CRC-32 of `bytes`.
-    static func crc(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var crc = crc32(0, nil, 0)
+    /// zlib's CRC-32 of `bytes`, continuing `crc` (the CRC-32 of the bytes before them).
+    static func crc(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        var crc = uLong(crc)
         var at = 0
         while at < bytes.count {
             let n = min(bytes.count - at, 1 << 30)

@@ -158,3 +158,11 @@ extension Tensor {
         return Tensor(dims, shape: [dims.count], dtype: .int64)
     }
 }
+
+extension ThreadState {
+    /// The ONNX export recording this thread's operations, if one is (`exportONNX`).
+    var onnxTracer: ONNXTracer? {
+        get { tracer.map { unsafeDowncast($0, to: ONNXTracer.self) } }
+        set { tracer = newValue }
+    }
+}
