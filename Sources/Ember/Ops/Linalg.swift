@@ -1,9 +1,16 @@
 import Foundation
 
 /// Linear algebra on (batches of) matrices, as `torch.linalg`: LAPACK (from OpenBLAS) in float64,
-/// results in the input's dtype. `inv`, `det`, `slogdet`, `solve` and `cholesky` have PyTorch's
-/// gradients; the decompositions (`qr`, `svd`, `eigh`), `lstsq` and `pinv` are not differentiable
-/// here (their outputs do not require grad).
+/// results in the input's dtype. Every op here has PyTorch's gradient, written in Ember's
+/// differentiable ops (double backward works): `inv`, `det`, `slogdet`, `solve`, `cholesky`, the
+/// decompositions `qr`, `svd`, `svdvals`, `eigh` and `eigvalsh` (PyTorch's `linalg_qr_backward`,
+/// `svd_backward` and Hermitian `linalg_eig_backward`), `lstsq`'s solution and `pinv`. As in PyTorch,
+/// gradients through eigen- or singular vectors are defined only for losses that do not depend on
+/// the vectors' signs, and need distinct eigen- or singular values; `svd` with full matrices
+/// differentiates the first min(m, n) columns of `U` and rows of `Vh` only; `qr`'s gradient is an
+/// error in mode `"r"` and in mode `"complete"` with more rows than columns. A decomposition's
+/// outputs are views of one tensor that is one graph node (`LinalgSvdBackward0`, ...), so the
+/// gradients of all of them reach that node together.
 public enum linalg {
     /// The matrices of `a` (its last two dims) as row-major arrays of doubles, and the batch shape.
     static func matrices(_ a: Tensor, _ op: String, square: Bool = false) -> (batch: [Int], m: Int, n: Int, values: [[Double]]) {
@@ -137,15 +144,78 @@ public enum linalg {
         }
     }
 
-    /// `Q` (orthonormal columns) and upper-triangular `R` with `A = Q R`; `mode` `"reduced"` or
-    /// `"complete"`. PyTorch: `torch.linalg.qr`.
+    /// Several outputs of one decomposition recorded as one node `name`, as PyTorch's multi-output
+    /// nodes: the parts are packed into one tensor, the node's output, and each part returned is a
+    /// view of it, so the gradients of all the parts reach the node together. `backward` gets each
+    /// part's gradient, nil where it is all zeros (a part that fed nothing: PyTorch's undefined
+    /// gradient, whose formula terms are skipped), and the parts. Without grad the parts come back as
+    /// they are.
+    static func recordingParts(_ parts: [Tensor], _ name: String, _ inputs: [Tensor], saved: [Tensor] = [],
+                               _ backward: @escaping (_ grads: [Tensor?], _ parts: [Tensor]) -> [Tensor?]) -> [Tensor] {
+        guard isGradEnabled, inputs.contains(where: { $0.requiresGradFlag }) else { return parts }
+        let shapes = parts.map(\.shape)
+        var offsets = [0]
+        for p in parts { offsets.append(offsets.last! + p.numel) }
+        let split = { (t: Tensor) -> [Tensor] in
+            shapes.indices.map { t.narrow(0, offsets[$0], offsets[$0 + 1] - offsets[$0]).reshape(shapes[$0]) }
+        }
+        let packed = Tensor.cat(parts.map { $0.reshape([-1]) }, dim: 0)
+        packed.recording(name, inputs, saved: saved, savesOutput: true) { g, out in
+            let grads = split(g).map { part in noGrad { (part .!= 0.0).any().item() != 0 } ? part : nil }
+            return backward(grads, split(out))
+        }
+        return split(packed)
+    }
+
+    /// `Q` (orthonormal columns) and upper-triangular `R` with `A = Q R`; `mode` `"reduced"`,
+    /// `"complete"`, or `"r"` (`R` only, `Q` empty). PyTorch: `torch.linalg.qr`.
     public static func qr(_ a: Tensor, mode: String = "reduced") -> (Q: Tensor, R: Tensor) {
-        check(mode == "reduced" || mode == "complete", "qr received unrecognized mode '\(mode)' but expected one of 'reduced' (default), 'r', or 'complete'")
+        check(mode == "reduced" || mode == "complete" || mode == "r", "qr received unrecognized mode '\(mode)' but expected one of 'reduced' (default), 'r', or 'complete'")
         let (batch, m, n, values) = matrices(a, "qr")
         let parts = values.map { LAPACK.qr($0, m, n, complete: mode == "complete") }
         let cols = mode == "complete" ? m : Swift.min(m, n)
-        return (tensor(parts.map(\.q), batch + [m, cols], a.dtype), tensor(parts.map(\.r), batch + [cols, n], a.dtype))
+        let q = tensor(parts.map(\.q), batch + [m, cols], a.dtype), r = tensor(parts.map(\.r), batch + [cols, n], a.dtype)
+        if mode == "r" {
+            let refused = r.recording("LinalgQrBackward0", [a]) { _, _ in
+                fatalError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
+            }
+            return (Tensor.zeros([0], dtype: a.dtype), refused)
+        }
+        let outs = recordingParts([q, r], "LinalgQrBackward0", [a]) { g, out in
+            check(mode == "reduced" || m <= n, "The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+            return [qrBackward(g[0], g[1], out[0], out[1])]
+        }
+        return (outs[0], outs[1])
     }
+
+    /// The gradient of `A = Q R` from those of `Q` and `R`. PyTorch: `linalg_qr_backward`.
+    static func qrBackward(_ gQ: Tensor?, _ gR: Tensor?, _ q: Tensor, _ r: Tensor) -> Tensor? {
+        let m = q.shape[q.dim - 2], n = r.shape[r.dim - 1]
+        var gA: Tensor
+        switch (gQ, gR) {
+        case let (gQ?, gR?): gA = gR.matmul(r.mT) - q.mT.matmul(gQ)
+        case let (gQ?, nil): gA = -q.mT.matmul(gQ)
+        case let (nil, gR?): gA = gR.matmul(r.mT)
+        case (nil, nil): return nil
+        }
+        if m >= n {
+            // Q (X + Xᵀ with the diagonal halved, X = triu(gA)) + gQ, then times R⁻ᵀ.
+            let upper = gA.triu()
+            gA = q.matmul(upper + upper.triu(1).mT)
+            if let gQ { gA = gA + gQ }
+            return rightSolveTransposed(r, gA)
+        }
+        // m < n: Q tril(Y − Yᵀ) R₁⁻ᵀ with Y = −gA and R₁ the leading m × m block of R, zeros
+        // beside it, plus Q gR.
+        let y = -gA
+        gA = rightSolveTransposed(r.narrow(-1, 0, m), q.matmul((y - y.mT).tril()))
+        gA = Tensor.cat([gA, Tensor.zeros(Array(gA.shape.dropLast()) + [n - m], dtype: gA.dtype)], dim: -1)
+        if let gR { gA = gA + q.matmul(gR) }
+        return gA
+    }
+
+    /// `X T⁻ᵀ` for square `T`: the solution `Z` of `T Zᵀ = Xᵀ`, transposed.
+    static func rightSolveTransposed(_ t: Tensor, _ x: Tensor) -> Tensor { solve(t, x.mT).mT }
 
     /// `U`, the singular values `S` (descending) and `Vᴴ` with `A = U diag(S) Vᴴ`.
     /// PyTorch: `torch.linalg.svd`.
@@ -153,14 +223,63 @@ public enum linalg {
         let (batch, m, n, values) = matrices(a, "svd")
         let parts = values.map { LAPACK.svd($0, m, n, fullMatrices: fullMatrices) }
         let k = Swift.min(m, n), (ucols, vrows) = fullMatrices ? (m, n) : (k, k)
-        return (tensor(parts.map(\.u), batch + [m, ucols], a.dtype), tensor(parts.map(\.s), batch + [k], a.dtype),
-                tensor(parts.map(\.vh), batch + [vrows, n], a.dtype))
+        let u = tensor(parts.map(\.u), batch + [m, ucols], a.dtype), s = tensor(parts.map(\.s), batch + [k], a.dtype)
+        let vh = tensor(parts.map(\.vh), batch + [vrows, n], a.dtype)
+        let outs = recordingParts([u, s, vh], "LinalgSvdBackward0", [a]) { g, out in
+            // With full matrices, PyTorch differentiates the first k columns of U and rows of Vh only.
+            let leadU = { (t: Tensor) in fullMatrices ? t.narrow(-1, 0, k) : t }
+            let leadV = { (t: Tensor) in fullMatrices ? t.narrow(-2, 0, k) : t }
+            return [svdBackward(g[0].map(leadU), g[1], g[2].map(leadV), leadU(out[0]), out[1], leadV(out[2]))]
+        }
+        return (outs[0], outs[1], outs[2])
+    }
+
+    /// The gradient of the thin SVD `A = U diag(S) Vh` from those of its factors. PyTorch:
+    /// `svd_backward` (real case).
+    static func svdBackward(_ gU: Tensor?, _ gS: Tensor?, _ gVh: Tensor?, _ u: Tensor, _ s: Tensor, _ vh: Tensor) -> Tensor? {
+        guard gU != nil || gVh != nil else { return gS.map { u.matmul($0.unsqueeze(-1) * vh) } }
+        let m = u.shape[u.dim - 2], n = vh.shape[vh.dim - 1], k = s.shape[s.dim - 1]
+        let skew = { (x: Tensor) in x - x.mT }
+        // E_ij = s_j² − s_i² off the diagonal, 1 on it (where the skew parts are 0).
+        let s2 = s * s
+        let gaps = s2.unsqueeze(-2) - s2.unsqueeze(-1) + Tensor.eye(k, dtype: s.dtype)
+        let uTerm = gU.map { skew(u.mT.matmul($0)) }, vTerm = gVh.map { skew(vh.matmul($0.mT)) }
+        var inner: Tensor
+        switch (uTerm, vTerm) {
+        case let (uT?, vT?): inner = (uT * s.unsqueeze(-2) + s.unsqueeze(-1) * vT) / gaps
+        case let (uT?, nil): inner = (uT / gaps) * s.unsqueeze(-2)
+        case let (nil, vT?): inner = s.unsqueeze(-1) * (vT / gaps)
+        case (nil, nil): fatalError("unreachable")
+        }
+        if let gS { inner = inner + gS.diagEmbed() }
+        if m > n, let gU {
+            // [U inner + (I − U Uᵀ) gU S⁻¹] Vh
+            let scaled = gU / s.unsqueeze(-2)
+            return (u.matmul(inner) + scaled - u.matmul(u.mT.matmul(scaled))).matmul(vh)
+        }
+        if m < n, let gVh {
+            // U [inner Vh + S⁻¹ gVh (I − Vhᵀ Vh)]
+            let scaled = gVh / s.unsqueeze(-1)
+            return u.matmul(inner.matmul(vh) + scaled - scaled.matmul(vh.mT).matmul(vh))
+        }
+        return u.matmul(inner).matmul(vh)
     }
 
     /// The singular values, descending. PyTorch: `torch.linalg.svdvals`.
     public static func svdvals(_ a: Tensor) -> Tensor {
         let (batch, m, n, values) = matrices(a, "svdvals")
-        return tensor(values.map { LAPACK.svd($0, m, n, fullMatrices: false, vectors: false).s }, batch + [Swift.min(m, n)], a.dtype)
+        let k = Swift.min(m, n)
+        guard isGradEnabled && a.requiresGradFlag else {
+            return tensor(values.map { LAPACK.svd($0, m, n, fullMatrices: false, vectors: false).s }, batch + [k], a.dtype)
+        }
+        // The gradient U diag(gS) Vh reads the vectors, computed only when it will be wanted (as PyTorch).
+        let parts = values.map { LAPACK.svd($0, m, n, fullMatrices: false) }
+        let u = tensor(parts.map(\.u), batch + [m, k], a.dtype), vh = tensor(parts.map(\.vh), batch + [k, n], a.dtype)
+        return tensor(parts.map(\.s), batch + [k], a.dtype).recording("LinalgSvdBackward0", [a], saved: [a]) { g, _ in
+            // For a graph of the gradient (double backward) the vectors come from a recorded SVD of A.
+            let vectors = isGradEnabled ? svd(a, fullMatrices: false) : (U: u, S: g, Vh: vh)
+            return [svdBackward(nil, g, nil, vectors.U, vectors.S, vectors.Vh)]
+        }
     }
 
     /// The eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix, its lower
@@ -168,17 +287,44 @@ public enum linalg {
     public static func eigh(_ a: Tensor) -> (eigenvalues: Tensor, eigenvectors: Tensor) {
         let (batch, n, _, values) = matrices(a, "eigh", square: true)
         let parts = values.map { LAPACK.symmetricEigen($0, n) }
-        return (tensor(parts.map(\.values), batch + [n], a.dtype), tensor(parts.map(\.vectors), a.shape, a.dtype))
+        let outs = recordingParts([tensor(parts.map(\.values), batch + [n], a.dtype), tensor(parts.map(\.vectors), a.shape, a.dtype)],
+                                  "LinalgEighBackward0", [a]) { g, out in
+            [eighBackward(g[0], g[1], out[0], out[1])]
+        }
+        return (outs[0], outs[1])
+    }
+
+    /// The gradient of `A = V diag(L) Vᵀ` from those of `L` and `V`: V (diag(gL) + skew(Vᵀ gV) / E) Vᵀ
+    /// with skew(X) = (X − Xᵀ) / 2 and E_ij = L_j − L_i. PyTorch: `linalg_eig_backward`, Hermitian case.
+    static func eighBackward(_ gL: Tensor?, _ gV: Tensor?, _ l: Tensor, _ v: Tensor) -> Tensor? {
+        guard let gV else { return gL.map { (v * $0.unsqueeze(-2)).matmul(v.mT) } }
+        let n = l.shape[l.dim - 1]
+        let product = v.mT.matmul(gV)
+        // E is 1 on its diagonal, where the skew part is 0.
+        let gaps = l.unsqueeze(-2) - l.unsqueeze(-1) + Tensor.eye(n, dtype: l.dtype)
+        var inner = 0.5 * (product - product.mT) / gaps
+        if let gL { inner = inner + gL.diagEmbed() }
+        return v.matmul(inner.matmul(v.mT))
     }
 
     /// The eigenvalues of each symmetric matrix, ascending. PyTorch: `torch.linalg.eigvalsh`.
     public static func eigvalsh(_ a: Tensor) -> Tensor {
         let (batch, n, _, values) = matrices(a, "eigvalsh", square: true)
-        return tensor(values.map { LAPACK.symmetricEigen($0, n, vectors: false).values }, batch + [n], a.dtype)
+        guard isGradEnabled && a.requiresGradFlag else {
+            return tensor(values.map { LAPACK.symmetricEigen($0, n, vectors: false).values }, batch + [n], a.dtype)
+        }
+        // The gradient V diag(gL) Vᵀ reads the eigenvectors, computed only when it will be wanted.
+        let parts = values.map { LAPACK.symmetricEigen($0, n) }
+        let vectors = tensor(parts.map(\.vectors), a.shape, a.dtype)
+        return tensor(parts.map(\.values), batch + [n], a.dtype).recording("LinalgEighBackward0", [a], saved: [a]) { g, out in
+            // For a graph of the gradient (double backward) the vectors come from a recorded eigh of A.
+            [eighBackward(g, nil, out, isGradEnabled ? eigh(a).eigenvectors : vectors)]
+        }
     }
 
     /// The least-squares solution of `A X ≈ B` and the rank of `A` (complete orthogonal
-    /// factorization, PyTorch's default CPU driver `gelsy`). PyTorch: `torch.linalg.lstsq`.
+    /// factorization, PyTorch's default CPU driver `gelsy`). The solution's gradient is PyTorch's,
+    /// through the pseudo-inverse (`X = A⁺ B`). PyTorch: `torch.linalg.lstsq`.
     public static func lstsq(_ a: Tensor, _ b: Tensor, rcond: Double? = nil) -> (solution: Tensor, rank: Tensor) {
         check(a.dim >= 2, "torch.linalg.lstsq: input must have at least 2 dimensions.")
         check(a.dtype == b.dtype, "torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's dtype \(a.dtype.castName) and other's dtype \(b.dtype.castName)")
@@ -192,9 +338,14 @@ public enum linalg {
         let (_, _, _, bv) = matrices(b2.expand(batch + [m, k]), "lstsq")
         let results = zip(av, bv).map { LAPACK.leastSquares($0, $1, m, n, k, rcond: rcond ?? machineEpsilon(a.dtype) * Double(Swift.max(m, n))) }
         let x = tensor(results.map(\.x), batch + [n, k], a.dtype)
-        return (vector ? x.squeeze(-1) : x, Tensor(results.map(\.rank), shape: batch, dtype: .int64))
+        let solution = (vector ? x.squeeze(-1) : x).recording("LinalgLstsqBackward0", [a, b], saved: [a, b]) { g, _ in
+            let gX = vector ? g.unsqueeze(-1) : g, pinvA = pinv(a)
+            let gA = a.requiresGradFlag ? pinvBackward(gX.matmul((vector ? b.unsqueeze(-1) : b).mT), pinvA, a).gradFor(a) : nil
+            let gB = pinvA.mT.matmul(gX)
+            return [gA, b.requiresGradFlag ? (vector ? gB.squeeze(-1) : gB).gradFor(b) : nil]
+        }
+        return (solution, Tensor(results.map(\.rank), shape: batch, dtype: .int64))
     }
-
     /// The Moore–Penrose pseudo-inverse, from the SVD with singular values at most
     /// `max(atol, rtol · σ_max)` dropped (`rtol` defaults to eps · max(m, n)). PyTorch: `torch.linalg.pinv`.
     public static func pinv(_ a: Tensor, atol: Double = 0, rtol: Double? = nil) -> Tensor {
@@ -209,7 +360,21 @@ public enum linalg {
             }
             return out
         }
-        return tensor(inverses, batch + [n, m], a.dtype)
+        return tensor(inverses, batch + [n, m], a.dtype).recording("LinalgPinvBackward0", [a], saved: [a], savesOutput: true) { g, out in
+            [pinvBackward(g, out, a)]
+        }
+    }
+
+    /// The gradient of `A⁺` (`pinvA`) with respect to `A`, from that of `A⁺`. PyTorch: `pinv_backward`.
+    static func pinvBackward(_ g: Tensor, _ pinvA: Tensor, _ a: Tensor) -> Tensor {
+        let m = a.shape[a.dim - 2], n = a.shape[a.dim - 1]
+        let pinvT = pinvA.mT, gT = g.mT
+        if m <= n {
+            let k = gT.matmul(pinvA), kPinvT = k.matmul(pinvT)
+            return -pinvA.matmul(k).mT + kPinvT - a.matmul(pinvA).matmul(kPinvT) + pinvT.matmul(pinvA).matmul(gT - k.matmul(a))
+        }
+        let k = pinvA.matmul(gT), pinvTK = pinvT.matmul(k)
+        return -k.matmul(pinvA).mT + (gT - a.matmul(k)).matmul(pinvA).matmul(pinvT) + pinvTK - pinvTK.matmul(pinvA).matmul(a)
     }
 
     /// A vector norm over `dims` (all when nil). PyTorch: `torch.linalg.vector_norm`.
