@@ -48,6 +48,9 @@ struct ClassifierRun {
         let sampler = team.isDistributed ? DistributedSampler(size: fashion.train.count, seed: seed) : nil
         let loader = fashion.trainLoader(batchSize: recipe.batchSize, workers: workers, sampler: sampler)
         var watch = LossWatch(stopOnNaN: stopOnNaN, checkpoint: resume, team: team)
+        // A damaged test split stops the run now, not after an epoch of training (it is read in
+        // the background, and done by now on a healthy one).
+        if outputs != nil { _ = try fashion.testSplit() }
         for epoch in (startEpoch + 1)...lastEpoch {
             let started = Date()
             model.train()

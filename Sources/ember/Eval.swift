@@ -25,6 +25,7 @@ struct Eval: ParsableCommand {
         let w = trained.workload
         try trained.requireClassifier(for: "eval", path: checkpoint)
         let test = try FashionMNIST(root: data, train: false)
+        try FashionData.requireFashionMNISTSize(test, data, "test")
         let batches = FashionData.batches(test, batchSize: batchSize ?? w.evalBatchSize, size: w.imageSize)
         let result = evaluate(model: { trained.model(w.input($0)) }, batches: batches, loss: w.meanLoss)
         let trainedFor = trained.epoch.map { " after \($0) epochs" } ?? ""

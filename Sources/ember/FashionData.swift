@@ -9,16 +9,29 @@ final class FashionData: Sendable {
     let train: FashionMNIST
     /// Side of the images batches are made at.
     let size: Int
-    private let test: Pending<Result<FashionMNIST, DatasetError>>
+    private let test: Pending<Result<FashionMNIST, any Error>>
 
-    init(root: String, size: Int) throws(DatasetError) {
+    init(root: String, size: Int) throws {
         train = try FashionMNIST(root: root, train: true)
+        try Self.requireFashionMNISTSize(train, root, "training")
         self.size = size
-        test = Pending { Result { () throws(DatasetError) in try FashionMNIST(root: root, train: false) } }
+        test = Pending { Result { () throws(any Error) in
+            let split = try FashionMNIST(root: root, train: false)
+            try Self.requireFashionMNISTSize(split, root, "test")
+            return split
+        } }
     }
 
     /// The test split, once read.
-    func testSplit() throws(DatasetError) -> FashionMNIST { try test.value.get() }
+    func testSplit() throws -> FashionMNIST { try test.value.get() }
+
+    /// Stops a run on IDX files of another image size, which the workloads' models cannot take.
+    static func requireFashionMNISTSize(_ split: FashionMNIST, _ root: String, _ name: String) throws {
+        let shape = split.images.shape
+        guard shape[1] == 28 && shape[2] == 28 else {
+            throw CommandError("--data '\(root)': the \(name) images are \(shape[1]) × \(shape[2]) pixels; Fashion-MNIST's are 28 × 28")
+        }
+    }
 
     /// The images at `indices` of `split` as float32 `[B, 1, size, size]` and their labels.
     static func batch(_ split: FashionMNIST, _ indices: Tensor, size: Int) -> (Tensor, Tensor) {

@@ -69,13 +69,22 @@ struct CraftedInputTests {
             let overflow = try dataDir(dir, replacing: [images: idxHeader([.max, .max, .max])])
             let billion = try dataDir(dir, replacing: [images: idxHeader([1_000_000_000, 28, 28]) + [UInt8](repeating: 0, count: 100)])
             let empty = try dataDir(dir, replacing: [images: idxHeader([0, 28, 28])])
+            // As many images as labels, each 1 × 1 pixel: not Fashion-MNIST's size.
+            let labels = try Data(contentsOf: URL(fileURLWithPath: fashionRoot + "/train-labels-idx1-ubyte.gz"))
+            let tiny = try dataDir(dir, replacing: [images: idxHeader([60_000, 1, 1]) + [UInt8](repeating: 9, count: 60_000)])
+            try FileManager.default.removeItem(atPath: tiny + "/train-labels-idx1-ubyte.gz")
+            try labels.write(to: URL(fileURLWithPath: tiny + "/train-labels-idx1-ubyte.gz"))
+            // A test label of 200: refused before the first epoch, not after it.
+            let badLabel = try dataDir(dir, replacing: ["t10k-labels-idx1-ubyte": idxHeader([10_000]) + [200] + [UInt8](repeating: 1, count: 9_999)])
             let flat = try dataDir(dir, replacing: [images: idxHeader([10, 0, 28])])
             let fifo = try dataDir(dir, replacing: [:])
             try FileManager.default.removeItem(atPath: fifo + "/\(images).gz")
             mkfifo(fifo + "/\(images)", 0o600)
             try expectRefused([
                 (["train", "mlp", "--data", overflow], "hold more elements than can be addressed"),
-                (["train", "mlp", "--data", billion], "truncated: data of shape [1000000000, 28, 28] needs 784000000000 bytes"),
+                (["train", "mlp", "--data", billion], "holds 60000 labels, but '\(billion)/\(images)' holds 1000000000 images"),
+                (["train", "lenet", "--data", tiny], "the training images are 1 × 1 pixels; Fashion-MNIST's are 28 × 28"),
+                (["train", "lenet", "--data", badLabel], "label 200 at index 0 is out of range"),
                 (["train", "mlp", "--data", empty], "holds no images"),
                 (["train", "mlp", "--data", flat], "holds images of 0 × 28 pixels"),
                 (["train", "mlp", "--data", fifo], "is a FIFO"),
@@ -96,6 +105,17 @@ struct CraftedInputTests {
             try checkpoint(negative) { $0["epoch"] = "-3" }
             try checkpoint(notANumber) { $0["epoch"] = "nan" }
             try checkpoint(zeros) { $0["rng_state"] = String(repeating: "0", count: 10112) }
+            // Optimizer options from the file: one missing, one of another kind.
+            let noLR = dir + "/nolr.safetensors", flagMomentum = dir + "/flag.safetensors"
+            func groups(_ change: @escaping (inout [String: Any]) -> Void) -> (inout [String: String]) -> Void {
+                { metadata in
+                    var list = try! JSONSerialization.jsonObject(with: Data(metadata["optimizer.param_groups"]!.utf8)) as! [[String: Any]]
+                    change(&list[0])
+                    metadata["optimizer.param_groups"] = String(decoding: try! JSONSerialization.data(withJSONObject: list), as: UTF8.self)
+                }
+            }
+            try checkpoint(noLR, groups { $0["lr"] = nil })
+            try checkpoint(flagMomentum, groups { $0["momentum"] = ["bool": true] })
             try expectRefused([
                 (["eval", zip], "no zip end-of-central-directory record"),
                 (["eval", random], "not a safetensors file, or a damaged one"),
@@ -105,6 +125,8 @@ struct CraftedInputTests {
                 (["train", "softmax", "--resume", negative], "damaged 'epoch'"),
                 (["train", "softmax", "--resume", notANumber], "damaged 'epoch'"),
                 (["train", "softmax", "--resume", zeros], "damaged 'rng_state'"),
+                (["train", "softmax", "--resume", noLR], "parameter group 0 has no \"lr\" option"),
+                (["train", "softmax", "--resume", flagMomentum], "has \"momentum\" = True"),
                 (["train", "softmax", "--resume", try #require(softmaxCheckpoint), "--epochs", "\(Int.max)"], "--epochs"),
             ], in: dir)
         }
@@ -172,7 +194,8 @@ struct CraftedInputTests {
             // A gzip file large enough for the cache (stored, not compressed), whose IDX header
             // claims 2⁶³ − 2 bytes: addressable, but not to be added to the header's offset.
             let images = idxHeader([6, 715_827_883, 2_147_483_647]) + (0..<(1_200_000)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
-            let root = try dataDir(dir, replacing: [:])
+            // Six labels, so the header passes the comparison with the labels' count.
+            let root = try dataDir(dir, replacing: ["train-labels-idx1-ubyte": idxHeader([6]) + [0, 1, 2, 3, 4, 5]])
             let path = root + "/train-images-idx3-ubyte.gz"
             try FileManager.default.removeItem(atPath: path)
             let file = try #require(gzopen(path, "wb0"))

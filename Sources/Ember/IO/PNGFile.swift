@@ -43,6 +43,10 @@ public enum PNGFile {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
+        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        guard raw.starts(with: signature) else {
+            return .failure(PNGError(path: path, reason: raw.isEmpty ? "the file is empty, not a PNG" : "not a PNG file (no PNG signature)"))
+        }
         guard png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) != 0 else {
             return .failure(PNGError(path: path, reason: "not a readable PNG: \(message(&image))"))
         }

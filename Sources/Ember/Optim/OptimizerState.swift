@@ -28,6 +28,9 @@ public enum OptimizerStateError: Error, Equatable, CustomStringConvertible {
     case unknownParameter(index: Int)
     /// A state tensor whose shape differs from its parameter's (a scalar `step` excepted).
     case shapeMismatch(index: Int, key: String, expected: [Int], got: [Int])
+    /// A group option the optimizer uses is missing, or of another kind (a float where a flag
+    /// is expected, two betas where there should be three…).
+    case optionMismatch(group: Int, key: String, expected: OptimizerValue, got: OptimizerValue?)
 
     public var description: String {
         switch self {
@@ -41,6 +44,8 @@ public enum OptimizerStateError: Error, Equatable, CustomStringConvertible {
             "loaded state dict has state for parameter \(i), which no parameter group lists"
         case .shapeMismatch(let i, let k, let e, let g):
             "loaded state dict's state[\(i)][\"\(k)\"] has shape \(shapeString(g)), but the parameter has shape \(shapeString(e))"
+        case .optionMismatch(let i, let k, let e, let g):
+            "loaded state dict's parameter group \(i) " + (g.map { "has \"\(k)\" = \($0), which is not like the optimizer's \(e)" } ?? "has no \"\(k)\" option")
         }
     }
 }

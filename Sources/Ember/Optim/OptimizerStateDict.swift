@@ -24,8 +24,9 @@ extension Optimizer {
 
     /// Replaces the state and group options with copies of `dict`'s, matching parameters by
     /// position; tensors are cast to their parameter's dtype (`step` stays float32). Throws,
-    /// leaving the optimizer unchanged, when the groups or shapes do not match (the first mismatch
-    /// by parameter index, then key).
+    /// leaving the optimizer unchanged, when the groups, their options or the shapes do not match
+    /// (the first mismatch by parameter index, then key): every option the optimizer's group has
+    /// must be in the saved group, of the same kind (and as many floats for a tuple).
     /// PyTorch: `optimizer.load_state_dict(state_dict)`.
     public func loadStateDict(_ dict: OptimizerState) throws(OptimizerStateError) {
         guard dict.paramGroups.count == paramGroups.count else {
@@ -38,6 +39,9 @@ extension Optimizer {
                 throw .groupSizeMismatch(group: i, expected: g.params.count, got: indices.count)
             }
             for (k, p) in zip(indices, g.params) { params[k] = p }
+            for (key, value) in g.options.sorted(by: { $0.key < $1.key }) where !value.isSameKind(as: saved[key]) {
+                throw .optionMismatch(group: i, key: key, expected: value, got: saved[key])
+            }
         }
         var loaded: [ObjectIdentifier: [String: Tensor]] = [:]
         for (k, s) in dict.state.sorted(by: { $0.key < $1.key }) {

@@ -27,6 +27,16 @@ public enum OptimizerValue: Sendable, Hashable, CustomStringConvertible, Express
         guard case .doubles(let v) = self else { fatalError("optimizer option \(self) is not a tuple of floats") }
         return v
     }
+    /// Whether `other` is a value of the same case (for tuples, of the same length), so an
+    /// optimizer reading it as this one finds what it expects.
+    func isSameKind(as other: OptimizerValue?) -> Bool {
+        switch (self, other) {
+        case (.double, .double?), (.bool, .bool?), (.ints, .ints?): true
+        case (.doubles(let a), .doubles(let b)?): a.count == b.count
+        default: false
+        }
+    }
+
     /// The indices; stops when the value is not a list of ints.
     public var ints: [Int] {
         guard case .ints(let v) = self else { fatalError("optimizer option \(self) is not a list of ints") }

@@ -61,21 +61,27 @@ struct DatasetFile: ~Copyable {
 
     deinit { gzclose(file) }
 
+    /// zlib's error code and message for the file, without the `<fd:3>: ` it puts before the
+    /// message of a file opened by descriptor (the error names the path instead).
+    private func gzipError() -> (code: Int32, message: String?) {
+        var code: Int32 = 0
+        let text = gzerror(file, &code).map { String(cString: $0) }
+        guard let text, text.hasPrefix("<fd:"), let colon = text.range(of: ": ") else { return (code, text) }
+        return (code, String(text[colon.upperBound...]))
+    }
+
     /// Reads up to `count` bytes, fewer only at the end of the data.
     private func readSome(_ buffer: UnsafeMutableRawPointer, _ count: Int) throws(DatasetError) -> Int {
         var done = 0
         while done < count {
             let n = gzread(file, buffer + done, UInt32(min(count - done, 1 << 30)))
             if n < 0 {
-                var code: Int32 = 0
-                let message = gzerror(file, &code).map { String(cString: $0) } ?? "read error"
-                throw DatasetError(.cannotRead, path: path, "cannot read: \(message)")
+                throw DatasetError(.cannotRead, path: path, "cannot read: \(gzipError().message ?? "read error")")
             }
             if n == 0 {
                 // zlib reports a gzip stream cut short only through gzerror, after the end.
-                var code: Int32 = 0
-                let message = gzerror(file, &code).map { String(cString: $0) } ?? ""
-                if code != Z_OK { throw DatasetError(.cannotRead, path: path, "cannot read: \(message) (truncated or damaged gzip data)") }
+                let (code, message) = gzipError()
+                if code != Z_OK { throw DatasetError(.cannotRead, path: path, "cannot read: \(message ?? "") (truncated or damaged gzip data)") }
                 break
             }
             done += Int(n)
@@ -110,13 +116,20 @@ struct DatasetFile: ~Copyable {
 
     /// Reads exactly `count` bytes into `destination`, which is allocated only once the bytes
     /// are known to be there: checked against `remaining` when the size is known, else read in
-    /// chunks first (a header may claim more than a gzip stream holds).
-    func read(_ count: Int, _ what: String, into allocate: (Int) -> UnsafeMutableRawPointer) throws(DatasetError) {
+    /// chunks first (a header may claim more than a gzip stream holds). `allocate` gives nil
+    /// when the system has no memory for them, which throws.
+    func read(_ count: Int, _ what: String, into allocate: (Int) -> UnsafeMutableRawPointer?) throws(DatasetError) {
+        func destination() throws(DatasetError) -> UnsafeMutableRawPointer {
+            guard let p = allocate(count) else {
+                throw DatasetError(.cannotRead, path: path, "not enough memory for the \(count) bytes of \(what)")
+            }
+            return p
+        }
         if let remaining {
             guard remaining >= count else {
                 throw DatasetError(.invalidFormat, path: path, "truncated: \(what) needs \(count) bytes, but only \(remaining) remain")
             }
-            try read(into: allocate(count), count: count, what)
+            try read(into: destination(), count: count, what)
             return
         }
         var chunks: [UnsafeMutableRawBufferPointer] = []
@@ -131,7 +144,7 @@ struct DatasetFile: ~Copyable {
                 throw DatasetError(.invalidFormat, path: path, "truncated: \(what) needs \(count) bytes, but only \(done) remain")
             }
         }
-        var target = allocate(count)
+        var target = try destination()
         for chunk in chunks {
             target.copyMemory(from: chunk.baseAddress!, byteCount: chunk.count)
             target += chunk.count

@@ -1,8 +1,9 @@
 /// Reads an IDX file of unsigned bytes (the MNIST format: two zero bytes, the element type
 /// 0x08, the number of dimensions, each dimension as a big-endian UInt32, then the data) into a
-/// uint8 tensor of those dimensions. `rank` is the number of dimensions expected. torchvision's
-/// counterpart is `read_sn3_pascalvincent_tensor`.
-func readIDX(_ file: borrowing DatasetFile, rank: Int) throws(DatasetError) -> Tensor {
+/// uint8 tensor of those dimensions. `rank` is the number of dimensions expected; `check` sees
+/// the dimensions before anything is read or allocated. torchvision's counterpart is
+/// `read_sn3_pascalvincent_tensor`.
+func readIDX(_ file: borrowing DatasetFile, rank: Int, check: ([Int]) throws(DatasetError) -> Void = { _ in }) throws(DatasetError) -> Tensor {
     let magic = try file.bytes(4, "the IDX magic number")
     guard magic[0] == 0, magic[1] == 0 else {
         throw DatasetError(.invalidFormat, path: file.path,
@@ -20,14 +21,15 @@ func readIDX(_ file: borrowing DatasetFile, rank: Int) throws(DatasetError) -> T
     guard let count = Tensor.addressableCount(shape, itemSize: 1) else {
         throw DatasetError(.invalidFormat, path: file.path, "IDX dimensions \(shapeString(shape)) hold more elements than can be addressed")
     }
+    try check(shape)
     let what = "data of shape \(shapeString(shape))"
     if let mapped = try file.mappedRest(count, what) {
         return Tensor(storage: mapped, shape: shape, strides: Tensor.contiguousStrides(shape), offset: 0, dtype: .uint8)
     }
     var t: Tensor? = nil
     try file.read(count, what) { _ in
-        t = Tensor(uninitializedShape: shape, dtype: .uint8)
-        return t!.pointer
+        t = ElementBytes.tensor(shape, .uint8)
+        return t?.pointer
     }
     try file.expectEnd(after: what)
     return t!

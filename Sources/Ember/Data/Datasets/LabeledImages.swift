@@ -10,20 +10,23 @@ public struct LabeledImages: Sendable {
 
     /// Reads an IDX split, `prefix-images-idx3-ubyte` and `prefix-labels-idx1-ubyte` (each
     /// optionally `.gz`) in `root`, checking that counts agree and labels are below `classCount`.
+    /// The labels are read first, so the image file's header is checked against them before its
+    /// data is read (or its memory allocated).
     init(idxRoot root: String, prefix: String, classCount: Int,
          transform: (any Transform)?, targetTransform: (any Transform)?) throws(DatasetError) {
         try requireDirectory(root)
         let imageFile = try DatasetFile(root: root, name: prefix + "-images-idx3-ubyte")
-        let images = try readIDX(imageFile, rank: 3)
-        guard images.shape[0] > 0 else { throw DatasetError(.invalidFormat, path: imageFile.path, "holds no images") }
-        guard images.shape[1] > 0 && images.shape[2] > 0 else {
-            throw DatasetError(.invalidFormat, path: imageFile.path, "holds images of \(images.shape[1]) × \(images.shape[2]) pixels")
-        }
         let labelFile = try DatasetFile(root: root, name: prefix + "-labels-idx1-ubyte")
         let labels = try readIDX(labelFile, rank: 1)
-        guard labels.shape[0] == images.shape[0] else {
-            throw DatasetError(.invalidFormat, path: labelFile.path,
-                               "holds \(labels.shape[0]) labels, but '\(imageFile.path)' holds \(images.shape[0]) images")
+        let images = try readIDX(imageFile, rank: 3) { shape throws(DatasetError) in
+            guard shape[0] > 0 else { throw DatasetError(.invalidFormat, path: imageFile.path, "holds no images") }
+            guard shape[1] > 0 && shape[2] > 0 else {
+                throw DatasetError(.invalidFormat, path: imageFile.path, "holds images of \(shape[1]) × \(shape[2]) pixels")
+            }
+            guard shape[0] == labels.shape[0] else {
+                throw DatasetError(.invalidFormat, path: labelFile.path,
+                                   "holds \(labels.shape[0]) labels, but '\(imageFile.path)' holds \(shape[0]) images")
+            }
         }
         try checkLabels(UnsafeBufferPointer(start: labels.pointer(as: UInt8.self), count: labels.numel),
                         classCount: classCount, path: labelFile.path)
