@@ -34,7 +34,7 @@ func gemmKernel(_ a: Tensor, _ bm: Tensor, _ out: Tensor, batch: Int, m: Int, k:
             MatmulPlan.plan(.init(m: m, k: k, n: n, lda: lda, ldb: ldb, transA: ta, transB: tb)).run(pa, pb, po)
             return
         }
-        let ca: CChar = ta ? 84 : 78, cb: CChar = tb ? 84 : 78  // "T" / "N"
+        let ca = SgemmFlag.of(transposed: ta), cb = SgemmFlag.of(transposed: tb)
         for i in 0..<batch {
             _ = dnnl_sgemm(ca, cb, Int64(m), Int64(n), Int64(k), 1, pa + i * sa, Int64(lda),
                            pb + i * sb, Int64(ldb), 0, po + i * m * n, Int64(n))
@@ -76,9 +76,15 @@ private func loopGemm<T: Numeric>(_: T.Type, _ a: Tensor, _ b: Tensor, _ out: Te
     }
 }
 
+/// `dnnl_sgemm`'s operand flags, BLAS's characters: "N" (as stored) and "T" (transposed).
+enum SgemmFlag {
+    static let n = CChar(UInt8(ascii: "N"))
+    static let t = CChar(UInt8(ascii: "T"))
+    static func of(transposed: Bool) -> CChar { transposed ? t : n }
+}
+
 /// `c = a · b` for row-major `n × n` float32 buffers through oneDNN's `dnnl_sgemm` called
 /// directly: no tensors, no plan, no checks. The baseline `ember bench gemm` holds `matmul` to.
 public func rawSgemm(n: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
-    let notTransposed: CChar = 78  // "N"
-    _ = dnnl_sgemm(notTransposed, notTransposed, Int64(n), Int64(n), Int64(n), 1, a, Int64(n), b, Int64(n), 0, c, Int64(n))
+    _ = dnnl_sgemm(SgemmFlag.n, SgemmFlag.n, Int64(n), Int64(n), Int64(n), 1, a, Int64(n), b, Int64(n), 0, c, Int64(n))
 }

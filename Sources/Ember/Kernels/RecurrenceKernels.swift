@@ -72,7 +72,7 @@ struct RecurrenceKernels {
     /// single-threaded inside a parallel region).
     private func sgemm(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
                        transposedB: Bool, _ c: UnsafeMutablePointer<Float>) {
-        DNNL.expectSuccess(dnnl_sgemm(78, transposedB ? 84 : 78, Int64(m), Int64(n), Int64(k), 1, a, Int64(lda), b, Int64(ldb), 0, c, Int64(n)),
+        DNNL.expectSuccess(dnnl_sgemm(SgemmFlag.n, SgemmFlag.of(transposed: transposedB), Int64(m), Int64(n), Int64(k), 1, a, Int64(lda), b, Int64(ldb), 0, c, Int64(n)),
                            "sgemm")
     }
 

@@ -19,7 +19,7 @@ public struct Accumulator: Sendable {
 
     /// Adds one value to each sum, in order; exactly as many values as sums.
     public mutating func add(_ values: Double...) {
-        precondition(values.count == data.count, "Accumulator.add: expected \(data.count) values, got \(values.count)")
+        check(values.count == data.count, "Accumulator.add: expected \(data.count) values, got \(values.count)")
         for i in data.indices { data[i] += values[i] }
     }
 

@@ -96,7 +96,7 @@ final class SmallMapConv: OwnConvKernel, @unchecked Sendable {
         forwardTaps.copyToChosen(weights, taps)
         for r in 0..<rows { (output + r * g.cout).update(from: bias, count: g.cout) }
         for run in runs {
-            _ = dnnl_sgemm(78, 78, Int64(run.pixels * g.n), Int64(g.cout), Int64(g.cin), 1, input + run.input * g.n * g.cin, Int64(g.cin),
+            _ = dnnl_sgemm(SgemmFlag.n, SgemmFlag.n, Int64(run.pixels * g.n), Int64(g.cout), Int64(g.cin), 1, input + run.input * g.n * g.cin, Int64(g.cin),
                            taps + run.tap * g.cin * g.cout, Int64(g.cout), 1, output + run.output * g.n * g.cout, Int64(g.cout))
         }
         outputLayout.copyToPlain(output, dst)
@@ -112,7 +112,7 @@ final class SmallMapConv: OwnConvKernel, @unchecked Sendable {
         backwardTaps.copyToChosen(weights, taps)
         input.update(repeating: 0, count: count)
         for run in runs {
-            _ = dnnl_sgemm(78, 78, Int64(run.pixels * g.n), Int64(g.cin), Int64(g.cout), 1, output + run.output * g.n * g.cout,
+            _ = dnnl_sgemm(SgemmFlag.n, SgemmFlag.n, Int64(run.pixels * g.n), Int64(g.cin), Int64(g.cout), 1, output + run.output * g.n * g.cout,
                            Int64(g.cout), taps + run.tap * g.cout * g.cin, Int64(g.cin), 1, input + run.input * g.n * g.cin, Int64(g.cin))
         }
         inputLayout.copyToPlain(input, diffSrc)
@@ -128,7 +128,7 @@ final class SmallMapConv: OwnConvKernel, @unchecked Sendable {
         loadGradient(diffDst, token: token)
         var written = [Bool](repeating: false, count: k)
         for run in runs {
-            _ = dnnl_sgemm(84, 78, Int64(g.cout), Int64(g.cin), Int64(run.pixels * g.n), 1, output + run.output * g.n * g.cout,
+            _ = dnnl_sgemm(SgemmFlag.t, SgemmFlag.n, Int64(g.cout), Int64(g.cin), Int64(run.pixels * g.n), 1, output + run.output * g.n * g.cout,
                            Int64(g.cout), input + run.input * g.n * g.cin, Int64(g.cin), written[run.tap] ? 1 : 0,
                            taps + run.tap * g.cout * g.cin, Int64(g.cin))
             written[run.tap] = true

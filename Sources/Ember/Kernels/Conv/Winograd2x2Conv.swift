@@ -171,7 +171,7 @@ final class Winograd2x2Conv: OwnConvKernel, @unchecked Sendable {
     /// `products[ξ] = transformed[ξ] · filters[ξ]`: sixteen `tiles × inC` by `inC × outC` products.
     private func multiply(_ t: Tiling) {
         for xi in 0..<16 {
-            _ = dnnl_sgemm(78, 78, Int64(t.tiles), Int64(t.outC), Int64(t.inC), 1, transformed + xi * t.tiles * t.inC, Int64(t.inC),
+            _ = dnnl_sgemm(SgemmFlag.n, SgemmFlag.n, Int64(t.tiles), Int64(t.outC), Int64(t.inC), 1, transformed + xi * t.tiles * t.inC, Int64(t.inC),
                            filters + xi * t.inC * t.outC, Int64(t.outC), 0, products + xi * t.tiles * t.outC, Int64(t.outC))
         }
     }
@@ -305,7 +305,7 @@ final class Winograd2x2Conv: OwnConvKernel, @unchecked Sendable {
         transformInput(src, t)
         transformGradient(diffDst, t)
         for xi in 0..<16 {
-            _ = dnnl_sgemm(84, 78, Int64(g.cin), Int64(g.cout), Int64(t.tiles), 1, transformed + xi * t.tiles * g.cin, Int64(g.cin),
+            _ = dnnl_sgemm(SgemmFlag.t, SgemmFlag.n, Int64(g.cin), Int64(g.cout), Int64(t.tiles), 1, transformed + xi * t.tiles * g.cin, Int64(g.cin),
                            products + xi * t.tiles * g.cout, Int64(g.cout), 0, filters + xi * g.cin * g.cout, Int64(g.cout))
         }
         filterGradients(k: g.cin, n: g.cout)
