@@ -58,6 +58,37 @@ let dropoutGradCases: [GradCase] = [
         #expect(F.dropout(x, p: 1).toDoubles().allSatisfy { $0 == 0 })
     }
 
+    /// Attention's dropout is `F.dropout` of the softmax weights on the default generator: seeded
+    /// alike, the manual computation gets the same output; `dropoutP: 0` draws nothing; each
+    /// row's kept weights are scaled by 1 / (1 − p). (The op table checks the output and
+    /// gradients against PyTorch's, whose CPU attention draws as `F.dropout` does.)
+    @Test func attentionDropoutIsDropoutOfTheWeights() {
+        let q = Tensor.randn([2, 3, 4], dtype: .float64, generator: Generator(seed: 1))
+        let k = Tensor.randn([2, 5, 4], dtype: .float64, generator: Generator(seed: 2))
+        let v = Tensor.randn([2, 5, 3], dtype: .float64, generator: Generator(seed: 3))
+        let weights = (q.matmul(k.mT) * 0.5).softmax(dim: -1)
+        withOwnGenerator(seed: 7) {
+            let got = F.scaledDotProductAttention(q, k, v, dropoutP: 0.3)
+            manualSeed(7)
+            let manual = F.dropout(weights, p: 0.3).matmul(v)
+            #expect(Swift.abs((got - manual).abs().max().item()) < 1e-12)
+            // The kept weights, scaled: recovered from the output with V = I.
+            manualSeed(7)
+            let eye = Tensor.eye(5, dtype: .float64).expand([2, 5, 5])
+            let dropped = F.scaledDotProductAttention(q, k, eye, dropoutP: 0.3).toDoubles()
+            for (d, w) in zip(dropped, weights.toDoubles()) {
+                #expect(d == 0 || Swift.abs(d - w / 0.7) < 1e-12)
+            }
+        }
+        withOwnGenerator(seed: 7) {
+            let before = getRngState()
+            let plain = F.scaledDotProductAttention(q, k, v, dropoutP: 0)
+            #expect(getRngState().toInts() == before.toInts(), "dropoutP 0 draws from the generator")
+            #expect(plain.toDoubles() == F.scaledDotProductAttention(q, k, v).toDoubles())
+            #expect((plain - weights.matmul(v)).abs().max().item() < 1e-12)
+        }
+    }
+
     @Test func dropout2dDropsWholeChannels() {
         for shape in [[4, 8, 2, 3], [8, 2, 3]] {
             let y = F.dropout2d(Tensor.ones(shape), p: 0.5, generator: Generator(seed: 2))

@@ -29,8 +29,8 @@ public class InstanceNorm: Module {
         checkInput(input.dim == spatialDims + 1 || input.dim == spatialDims + 2,
                    "expected \(spatialDims + 1)D (unbatched) or \(spatialDims + 2)D (batched) input, got \(shapeString(input.shape))")
         let x = input.dim == spatialDims + 1 ? input.unsqueeze(0) : input
+        // PyTorch's instance norms keep `num_batches_tracked` (a buffer of `_NormBase`) at 0.
         let useInputStats = training || !trackRunningStats
-        if useInputStats, let n = numBatchesTracked { noGrad { _ = n.add_(1.0) } }
         let out = F.instanceNorm(x, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
                                  useInputStats: useInputStats, momentum: momentum, eps: eps)
         return input.dim == spatialDims + 1 ? out.squeeze(0) : out

@@ -68,7 +68,8 @@ extension Tensor {
         quantiles(Tensor(q, dtype: dtype), dim: d, keepDim: keepDim, interpolation: interpolation, ignoringNaN: false, op: "quantile")
     }
 
-    /// The quantiles `q` (1-D) along `dim`, stacked along a new first dim. PyTorch: `torch.quantile`.
+    /// The quantiles `q` (1-D) along `dim`, stacked along a new first dim; differentiable in `q`
+    /// too, as in PyTorch (through the interpolation weights). PyTorch: `torch.quantile`.
     public func quantile(_ q: Tensor, dim d: Int? = nil, keepDim: Bool = false, interpolation: String = "linear") -> Tensor {
         quantiles(q, dim: d, keepDim: keepDim, interpolation: interpolation, ignoringNaN: false, op: "quantile")
     }
@@ -76,6 +77,11 @@ extension Tensor {
     /// `quantile` over the values that are not NaN (NaN where there are none). PyTorch: `torch.nanquantile`.
     public func nanquantile(_ q: Double, dim d: Int? = nil, keepDim: Bool = false, interpolation: String = "linear") -> Tensor {
         quantiles(Tensor(q, dtype: dtype), dim: d, keepDim: keepDim, interpolation: interpolation, ignoringNaN: true, op: "nanquantile")
+    }
+
+    /// `quantile` of the quantiles `q` (1-D) over the values that are not NaN. PyTorch: `torch.nanquantile`.
+    public func nanquantile(_ q: Tensor, dim d: Int? = nil, keepDim: Bool = false, interpolation: String = "linear") -> Tensor {
+        quantiles(q, dim: d, keepDim: keepDim, interpolation: interpolation, ignoringNaN: true, op: "nanquantile")
     }
 
     private func quantiles(_ q: Tensor, dim d: Int?, keepDim: Bool, interpolation: String, ignoringNaN: Bool, op: String) -> Tensor {
@@ -93,24 +99,36 @@ extension Tensor {
         check(x.shape[dd] > 0, "\(op)() input tensor must be non-empty")
         let sorted = x.movedim(dd, -1).sort(dim: -1).values
         let n = sorted.shape[sorted.dim - 1]
+        let last = sorted.dim - 1
         let nan = sorted.isnan()
-        // The count of values ranked: all, or those not NaN; a NaN in `quantile` makes the result NaN.
-        let counts = ignoringNaN ? nan.logicalNot().sum(dims: [sorted.dim - 1], keepDim: true).to(dtype)
-                                 : Tensor.full(Array(sorted.shape.dropLast()) + [1], Double(n), dtype: dtype)
-        let poisoned = ignoringNaN ? counts .== 0.0 : nan.any(dim: sorted.dim - 1, keepDim: true)
-        let results = qs.map { qv -> Tensor in
-            let rank = noGrad { ((counts - 1.0) * qv).clamp(min: 0) }
-            var lower = noGrad { rank.floor() }, upper = noGrad { rank.ceil() }
+        let zero = Tensor.full([], 0, dtype: dtype), lastIndex = Tensor.full([], Double(n - 1), dtype: dtype)
+        // PyTorch's ranks, differentiable in q: q·(count − 1) over the values that are not NaN,
+        // clamped at 0 (an all-NaN row reads its first value, a NaN), in `nanquantile`; q·(n − 1)
+        // in `quantile`, or the last index (a NaN sorts last) where the values hold a NaN.
+        let counts = ignoringNaN ? nan.logicalNot().sum(dims: [last], keepDim: true).to(dtype) : nil
+        let anyNaN = ignoringNaN ? nil : nan.any(dim: last, keepDim: true)
+        let qFlat = q.reshape([-1])
+        let results = qs.indices.map { k -> Tensor in
+            let qk = qFlat.select(0, k)
+            var rank: Tensor
+            if let counts {
+                rank = qk * (counts - 1.0)
+                rank = Tensor.where(noGrad { rank .< 0.0 }, zero, rank)
+            } else {
+                rank = Tensor.where(anyNaN!, lastIndex, qk * Double(n - 1))
+            }
             switch interpolation {
-            case "lower": upper = lower
-            case "higher": lower = upper
-            case "nearest": lower = noGrad { rank.round() }; upper = lower
+            case "lower": rank = noGrad { rank.floor() }
+            case "higher": rank = noGrad { rank.ceil() }
+            case "nearest": rank = noGrad { rank.round() }
             default: break
             }
-            let below = sorted.gather(-1, lower.to(.int64)), above = sorted.gather(-1, upper.to(.int64))
+            let lower = noGrad { rank.floor() }
+            let below = sorted.gather(-1, lower.to(.int64))
+            guard interpolation == "linear" || interpolation == "midpoint" else { return below.squeeze(-1) }
+            let above = sorted.gather(-1, noGrad { rank.ceil() }.to(.int64))
             let weight = interpolation == "midpoint" ? Tensor.fullLike(rank, 0.5) : rank - lower
-            let value = below + weight * (above - below)
-            return Tensor.where(poisoned, Tensor.full([], .nan, dtype: dtype), value).squeeze(-1)
+            return below.lerp(above, weight: weight).squeeze(-1)
         }
         var out = q.dim == 0 ? results[0] : Tensor.stack(results, dim: 0)
         if keepDim {

@@ -75,6 +75,9 @@ let elementwiseOps: [OpEntry] = [
     OpEntry("sinc") { $0[0].sinc() },
     OpEntry("logit") { $0[0].logit() },
     OpEntry("logit_eps") { $0[0].logit(eps: 0.2) },
+    OpEntry("isnan") { $0[0].isnan() },
+    OpEntry("isinf") { $0[0].isinf() },
+    OpEntry("isfinite") { $0[0].isfinite() },
     OpEntry("nan_to_num", gradcheck: false) { $0[0].nanToNum() },  // NaN and ∞ inputs: no finite differences
     OpEntry("nan_to_num_values", gradcheck: false) { $0[0].nanToNum(nan: 1, posinf: 2, neginf: -3) },
     OpEntry("nan_to_num_f64", gradcheck: false) { $0[0].nanToNum() },

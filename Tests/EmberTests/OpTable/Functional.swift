@@ -35,6 +35,13 @@ let functionalOps: [OpEntry] = [
     OpEntry("sdpa_causal_scale") { F.scaledDotProductAttention($0[0], $0[1], $0[2], isCausal: true, scale: 0.3) },
     OpEntry("sdpa_bool_mask") { F.scaledDotProductAttention($0[0], $0[1], $0[2], attnMask: $0[3]) },
     OpEntry("sdpa_float_mask") { F.scaledDotProductAttention($0[0], $0[1], $0[2], attnMask: $0[3]) },
+    // PyTorch's CPU attention drops weights with `F.dropout`'s draws, which the default generator
+    // reproduces: both seeded alike, the same weights drop.
+    OpEntry("sdpa_dropout") { x, a in
+        withOwnGenerator(seed: UInt64(a["seed"].int)) {
+            F.scaledDotProductAttention(x[0], x[1], x[2], dropoutP: a["p"].double, isCausal: a["causal"].bool)
+        }
+    },
     OpEntry("pixel_shuffle") { F.pixelShuffle($0[0], upscaleFactor: 2) },
     OpEntry("pixel_unshuffle") { F.pixelUnshuffle($0[0], downscaleFactor: 2) },
     OpEntry("unfold") { F.unfold($0[0], kernelSize: [2]) },
@@ -124,4 +131,31 @@ let functionalOps: [OpEntry] = [
 
     // Edge cases found in review.
     OpEntry("grid_sample_nan") { F.gridSample($0[0], $0[1]) },
+
+    // Modules, built from the case's arguments.
+    OpEntry("instance_norm1d_module", outputs: { x, a in
+        let m = InstanceNorm1d(3, eps: a["eps"].double, momentum: a["momentum"].double, affine: a["affine"].bool,
+                               trackRunningStats: a["track"].bool, dtype: x[0].dtype).train(a["training"].bool)
+        let out = m(x[0])
+        return [out] + (m.trackRunningStats ? [m.runningMean!, m.runningVar!, m.numBatchesTracked!] : [])
+    }),
+    OpEntry("cosine_similarity_module") { CosineSimilarity()($0[0], $0[1]) },
+    OpEntry("cosine_similarity_module_dim0") { CosineSimilarity(dim: 0, eps: 1e-3)($0[0], $0[1]) },
+    OpEntry("pairwise_distance_module") { PairwiseDistance()($0[0], $0[1]) },
+    OpEntry("pairwise_distance_module_p1_keepdim") { PairwiseDistance(p: 1, eps: 1e-3, keepDim: true)($0[0], $0[1]) },
+    OpEntry("pairwise_distance_module_p3") { PairwiseDistance(p: 3)($0[0], $0[1]) },
+    OpEntry("upsample_module") { x, a in
+        let mode = a["mode"].string, corners = a["align_corners"].isNull ? nil : a["align_corners"].bool
+        let m: Upsample
+        if case .array = a["scales"] {
+            m = Upsample(scaleFactor: a["scales"].array.map(\.double), mode: mode, alignCorners: corners)
+        } else if case .array = a["size"] {
+            m = Upsample(size: IntOrTuple(a["size"].ints), mode: mode, alignCorners: corners)
+        } else if !a["size"].isNull {
+            m = Upsample(size: IntOrTuple(a["size"].int), mode: mode, alignCorners: corners)
+        } else {
+            m = Upsample(scaleFactor: a["scale"].double, mode: mode, alignCorners: corners)
+        }
+        return m(x[0])
+    },
 ]

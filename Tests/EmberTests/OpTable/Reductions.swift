@@ -24,12 +24,18 @@ let reductionOps: [OpEntry] = [
     OpEntry("quantile_all") { $0[0].quantile(0.75) },
     OpEntry("quantile_keepdim") { $0[0].quantile(0.3, dim: 0, keepDim: true) },
     OpEntry("quantile_tensor") { $0[0].quantile($0[1], dim: 1) },
+    OpEntry("quantile_tensor_keepdim") { $0[0].quantile($0[1], dim: 0, keepDim: true) },
+    OpEntry("quantile_tensor_all") { $0[0].quantile($0[1]) },
+    OpEntry("quantile_tensor_interpolation") { x, a in x[0].quantile(x[1], dim: 1, interpolation: a["interpolation"].string) },
     OpEntry("quantile_lower") { $0[0].quantile(0.4, dim: 1, interpolation: "lower") },
     OpEntry("quantile_higher") { $0[0].quantile(0.4, dim: 1, interpolation: "higher") },
     OpEntry("quantile_midpoint") { $0[0].quantile(0.4, dim: 1, interpolation: "midpoint") },
     OpEntry("quantile_nearest") { $0[0].quantile(0.4, dim: 1, interpolation: "nearest") },
     OpEntry("quantile_nan") { $0[0].quantile(0.4, dim: 1) },
     OpEntry("nanquantile") { $0[0].nanquantile(0.4, dim: 1) },
+    OpEntry("nanquantile_tensor") { $0[0].nanquantile($0[1], dim: 1) },
+    OpEntry("nanquantile_all") { $0[0].nanquantile(0.7) },
+    OpEntry("nanquantile_nearest") { $0[0].nanquantile(0.4, dim: 1, interpolation: "nearest") },
     OpEntry("nanquantile_all_nan") { $0[0].nanquantile(0.5, dim: 1) },
 
     // Scans.
