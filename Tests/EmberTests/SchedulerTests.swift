@@ -103,31 +103,70 @@ private func expectClose(_ got: [[Double]], _ want: [[Double]], _ label: String)
         if let want = c.momenta { expectClose(moms, want, "\(name) momentum") }
     }
 
-    /// A schedule stopped after 5 steps and resumed from the optimizer's and the scheduler's state
-    /// dicts on fresh objects continues exactly as the uninterrupted one.
-    @Test(arguments: ["step", "warm_restarts", "cyclic_triangular2_down", "onecycle_sgd", "linear", "polynomial"])
+    /// A schedule stopped after 2 or 5 steps and resumed from the optimizer's and the scheduler's
+    /// state dicts on fresh objects continues exactly as the uninterrupted one (SequentialLR
+    /// across its milestone, at 3, and past it).
+    @Test(arguments: ["step", "warm_restarts", "cyclic_triangular2_down", "onecycle_sgd", "linear", "constant", "polynomial",
+                      "sequential", "sequential_warm_restarts", "chained"])
     func stateDictResumesTheSchedule(_ name: String) {
         let c = optimFixtures.schedulers[name]!
-        func fresh() -> (Optimizer, (step: () -> Void, lastLr: () -> [Double]), LRScheduler?) {
+        /// A fresh optimizer and the fixture's scheduler on it, with its state dict's save and load.
+        func fresh() -> (opt: Optimizer, step: () -> Void, lastLr: () -> [Double],
+                         save: () -> [String: OptimizerValue], load: ([String: OptimizerValue]) -> Void) {
             let groups = [ParamGroup([Tensor.zeros([2], dtype: .float64, requiresGrad: true)], lr: 0.1),
                           ParamGroup([Tensor.zeros([2], dtype: .float64, requiresGrad: true)], lr: 0.01)]
             let opt: Optimizer = c.optimizer == "SGD" ? SGD(groups, momentum: 0.9) : Adam(groups)
-            let s = makeLRScheduler(c.scheduler, c.args, opt)
-            return (opt, ({ s.step() }, s.getLastLr), s)
+            let parts = { c.args["schedulers"]!.array.map { makeLRScheduler($0.array[0].string, $0.array[1].object, opt) } }
+            switch c.scheduler {
+            case "SequentialLR":
+                let s = SequentialLR(opt, schedulers: parts(), milestones: c.args["milestones"]!.ints)
+                return (opt, s.step, s.getLastLr, s.stateDict, s.loadStateDict)
+            case "ChainedScheduler":
+                let s = ChainedScheduler(parts())
+                return (opt, s.step, s.getLastLr, s.stateDict, s.loadStateDict)
+            default:
+                let s = makeLRScheduler(c.scheduler, c.args, opt)
+                return (opt, { s.step() }, s.getLastLr, s.stateDict, s.loadStateDict)
+            }
         }
-        let (straightOpt, straight, _) = fresh()
+        let straight = fresh()
         var expected: [[Double]] = []
-        for _ in 0..<10 { straightOpt.step(); straight.step(); expected.append(straight.lastLr()) }
+        for _ in 0..<10 { straight.opt.step(); straight.step(); expected.append(straight.lastLr()) }
 
-        let (firstOpt, first, firstScheduler) = fresh()
-        for _ in 0..<5 { firstOpt.step(); first.step() }
-        let (optimizerState, schedulerState) = (firstOpt.stateDict(), firstScheduler!.stateDict())
-        let (resumedOpt, resumed, resumedScheduler) = fresh()
-        #expect(throws: Never.self) { try resumedOpt.loadStateDict(optimizerState) }
-        resumedScheduler!.loadStateDict(schedulerState)
-        var got = Array(expected.prefix(5))
-        for _ in 5..<10 { resumedOpt.step(); resumed.step(); got.append(resumed.lastLr()) }
-        expectClose(got, expected, "\(name) resumed")
+        for stop in [2, 5] {
+            let first = fresh()
+            for _ in 0..<stop { first.opt.step(); first.step() }
+            let (optimizerState, schedulerState) = (first.opt.stateDict(), first.save())
+            let resumed = fresh()
+            #expect(throws: Never.self) { try resumed.opt.loadStateDict(optimizerState) }
+            resumed.load(schedulerState)
+            #expect(resumed.lastLr() == expected[stop - 1], "\(name) resumed at \(stop): get_last_lr")
+            #expect(resumed.save() == schedulerState, "\(name) resumed at \(stop): state dict")
+            var got = Array(expected.prefix(stop))
+            for _ in stop..<10 { resumed.opt.step(); resumed.step(); got.append(resumed.lastLr()) }
+            expectClose(got, expected, "\(name) resumed at \(stop)")
+        }
+    }
+
+    /// SequentialLR's and ChainedScheduler's state dicts are PyTorch's: their own entries and the
+    /// children's state dicts, in order, under `_schedulers`.
+    @Test func nestedSchedulerStateDictsArePyTorchs() {
+        let opt = SGD([ParamGroup([Tensor.zeros([1], requiresGrad: true)], lr: 0.1)])
+        let sequential = SequentialLR(opt, schedulers: [ConstantLR(opt, factor: 0.5, totalIters: 2), ExponentialLR(opt, gamma: 0.9)],
+                                      milestones: [2])
+        sequential.step()
+        let state = sequential.stateDict()
+        #expect(Set(state.keys) == ["_milestones", "last_epoch", "_last_lr", "_schedulers"])
+        #expect(state["_milestones"] == .ints([2]) && state["last_epoch"] == .double(1) && state["_last_lr"] == .doubles([0.05]))
+        #expect(state["_schedulers"]?.states == sequential.schedulers.map { $0.stateDict() })
+        #expect(state["_schedulers"]?.states[0]["last_epoch"] == .double(1))
+
+        let chainedOpt = SGD([ParamGroup([Tensor.zeros([1], requiresGrad: true)], lr: 0.1)])
+        let chained = ChainedScheduler([ConstantLR(chainedOpt, factor: 0.5, totalIters: 2), ExponentialLR(chainedOpt, gamma: 0.9)])
+        let chainedState = chained.stateDict()
+        #expect(Set(chainedState.keys) == ["_last_lr", "_schedulers"])
+        #expect(chainedState["_schedulers"]?.states.count == 2)
+        #expect(chainedState["_last_lr"] == .doubles(chained.getLastLr()))
     }
 
     @Test func plateauStateDictResumes() {

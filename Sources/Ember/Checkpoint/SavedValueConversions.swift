@@ -44,6 +44,8 @@ extension SavedValue {
         case .bool(let v): self = .bool(v)
         case .doubles(let v): self = .tuple(v.map { .float($0) })
         case .ints(let v): self = .list(v.map { .int($0) })
+        case .states(let v):
+            self = .list(v.map { state in .dict(state.sorted { $0.key < $1.key }.map { (.string($0.key), SavedValue($0.value)) }) })
         }
     }
 

@@ -78,12 +78,13 @@ public enum TrainingCheckpoint {
     }
 }
 
-/// `OptimizerValue` as tagged JSON (`{"double": 0.001}`, `{"ints": [0, 1]}`), exact for doubles.
+/// `OptimizerValue` as tagged JSON (`{"double": 0.001}`, `{"ints": [0, 1]}`, `{"states": [{key: value}]}`),
+/// exact for doubles.
 private struct CodableValue: Codable {
     let value: OptimizerValue
     init(_ value: OptimizerValue) { self.value = value }
 
-    private enum Key: String, CodingKey { case double, bool, doubles, ints }
+    private enum Key: String, CodingKey { case double, bool, doubles, ints, states }
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
@@ -92,6 +93,7 @@ private struct CodableValue: Codable {
         case .bool(let v): try c.encode(v, forKey: .bool)
         case .doubles(let v): try c.encode(v, forKey: .doubles)
         case .ints(let v): try c.encode(v, forKey: .ints)
+        case .states(let v): try c.encode(v.map { $0.mapValues(CodableValue.init) }, forKey: .states)
         }
     }
 
@@ -100,6 +102,9 @@ private struct CodableValue: Codable {
         if let v = try c.decodeIfPresent(Double.self, forKey: .double) { value = .double(v) }
         else if let v = try c.decodeIfPresent(Bool.self, forKey: .bool) { value = .bool(v) }
         else if let v = try c.decodeIfPresent([Double].self, forKey: .doubles) { value = .doubles(v) }
+        else if let v = try c.decodeIfPresent([[String: CodableValue]].self, forKey: .states) {
+            value = .states(v.map { $0.mapValues(\.value) })
+        }
         else { value = .ints(try c.decode([Int].self, forKey: .ints)) }
     }
 }

@@ -1,5 +1,7 @@
 /// One option of a parameter group or one scalar of an optimizer's state dict, as PyTorch keeps
-/// them in `param_groups` (`lr`, `betas`, `nesterov`, the group's parameter indices).
+/// them in `param_groups` (`lr`, `betas`, `nesterov`, the group's parameter indices), or one entry
+/// of a learning-rate scheduler's state dict (`last_epoch`, `base_lrs`, the chained schedulers'
+/// state dicts).
 public enum OptimizerValue: Sendable, Hashable, CustomStringConvertible, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral {
     case double(Double)
@@ -8,6 +10,8 @@ public enum OptimizerValue: Sendable, Hashable, CustomStringConvertible, Express
     case doubles([Double])
     /// A list of indices, such as a saved group's `params`.
     case ints([Int])
+    /// A list of state dicts, such as `SequentialLR`'s `_schedulers`.
+    indirect case states([[String: OptimizerValue]])
 
     public init(floatLiteral value: Double) { self = .double(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
@@ -31,7 +35,7 @@ public enum OptimizerValue: Sendable, Hashable, CustomStringConvertible, Express
     /// optimizer reading it as this one finds what it expects.
     func isSameKind(as other: OptimizerValue?) -> Bool {
         switch (self, other) {
-        case (.double, .double?), (.bool, .bool?), (.ints, .ints?): true
+        case (.double, .double?), (.bool, .bool?), (.ints, .ints?), (.states, .states?): true
         case (.doubles(let a), .doubles(let b)?): a.count == b.count
         default: false
         }
@@ -43,13 +47,23 @@ public enum OptimizerValue: Sendable, Hashable, CustomStringConvertible, Express
         return v
     }
 
-    /// Python's spelling, as PyTorch prints the group: `0.001`, `True`, `(0.9, 0.999)`, `[0, 1]`.
+    /// The state dicts; stops when the value is not a list of them.
+    public var states: [[String: OptimizerValue]] {
+        guard case .states(let v) = self else { fatalError("optimizer option \(self) is not a list of state dicts") }
+        return v
+    }
+
+    /// Python's spelling, as PyTorch prints the group: `0.001`, `True`, `(0.9, 0.999)`, `[0, 1]`,
+    /// `[{'last_epoch': 3.0}]` (keys sorted).
     public var description: String {
         switch self {
         case .double(let v): "\(v)"
         case .bool(let v): v ? "True" : "False"
         case .doubles(let v): "(" + v.map { "\($0)" }.joined(separator: ", ") + ")"
         case .ints(let v): "[" + v.map(String.init).joined(separator: ", ") + "]"
+        case .states(let v):
+            "[" + v.map { "{" + $0.sorted { $0.key < $1.key }.map { "'\($0.key)': \($0.value)" }.joined(separator: ", ") + "}" }
+                .joined(separator: ", ") + "]"
         }
     }
 }
