@@ -158,6 +158,9 @@ func train(_ opt: Optimizer, _ loss: () -> Tensor, steps: Int, after: (Int) -> V
             "adam_two_groups": { let p = params(); return Adam([ParamGroup([p[0]]), ParamGroup([p[1]], lr: 0.5)]) }(),
             "adamw": AdamW(params()), "adagrad": Adagrad(params()), "rmsprop": RMSprop(params()),
             "adadelta": Adadelta(params()), "nadam": NAdam(params()), "asgd": ASGD(params()), "rprop": Rprop(params()),
+            "adamax": Adamax(params()), "radam": RAdam(params()),
+            "radam_decoupled": RAdam([ParamGroup(params())], lr: 0.01, weightDecay: 0.1, decoupledWeightDecay: true),
+            "lbfgs": LBFGS(params()), "lbfgs_strong_wolfe": LBFGS(params(), lr: 0.5, historySize: 5, lineSearchFn: "strong_wolfe"),
         ]
         #expect(Set(made.keys) == Set(optimFixtures.repr.keys))
         for (name, opt) in made { #expect(opt.description == optimFixtures.repr[name], "\(name)") }

@@ -29,7 +29,12 @@ public final class LBFGS: Optimizer {
         check(paramGroups.count == 1, "LBFGS doesn't support per-parameter options (parameter groups)")
     }
 
-    override class var pythonIntegerOptions: Set<String> { ["max_iter", "max_eval", "history_size"] }
+    // PyTorch's default `lr=1` is a Python int.
+    override class var pythonIntegerOptions: Set<String> { ["lr", "max_iter", "max_eval", "history_size"] }
+    override class var unsupportedFlags: [String: String] { ["maximize": "False"] }
+    override var printedFlags: [String: String] {
+        Self.unsupportedFlags.merging(["line_search_fn": lineSearch ? "strong_wolfe" : "None"]) { flag, _ in flag }
+    }
 
     private var params: [Tensor] { paramGroups[0].params }
 

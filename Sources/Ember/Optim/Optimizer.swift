@@ -103,6 +103,10 @@ public class Optimizer: CustomStringConvertible {
         ["capturable": "False", "differentiable": "False", "foreach": "None", "maximize": "False"]
     }
 
+    /// What `description` prints besides the groups' options: `unsupportedFlags`, and options
+    /// PyTorch's groups hold that an optimizer keeps elsewhere (LBFGS's `line_search_fn`).
+    var printedFlags: [String: String] { Self.unsupportedFlags }
+
     /// PyTorch's text: the class name, then each group's options sorted by name.
     /// PyTorch: `print(optimizer)` (`Optimizer.__repr__`).
     public var description: String {
@@ -120,7 +124,7 @@ public class Optimizer: CustomStringConvertible {
         var text = "\(type(of: self)) ("
         for (i, group) in paramGroups.enumerated() {
             var lines = group.options.map { ($0.key, python($0.key, $0.value)) }
-            for (key, value) in Self.unsupportedFlags where group.options[key] == nil { lines.append((key, value)) }
+            for (key, value) in printedFlags where group.options[key] == nil { lines.append((key, value)) }
             text += (i == 0 ? "\n" : "\n\n") + "Parameter Group \(i)"
             for (key, value) in lines.sorted(by: { $0.0 < $1.0 }) { text += "\n    \(key): \(value)" }
         }
