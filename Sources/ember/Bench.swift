@@ -9,16 +9,20 @@ struct Bench: ParsableCommand {
         subcommands: [Model.self, Linreg.self, Gemm.self, Layers.self, AdamStep.self, LSTMBench.self, GRUBench.self, RNNBench.self], defaultSubcommand: Model.self)
 
     struct Options: ParsableArguments {
-        @Option(help: "Also write the JSON result to this file.")
+        @Option(help: "Also write the JSON result to this file (a NaN or infinite number is written as null).")
         var json: String?
         @OptionGroup var threading: ThreadOptions
+
+        /// A bad `--json` is reported before the benchmark runs, not after it.
+        func validate() throws {
+            if let json { try OutputPaths.checkFile(json, option: "--json") }
+        }
 
         func emit(_ result: [String: Any]) throws {
             var r = result
             r["peak_rss_mib"] = RunInfo.peakRSSMiB()
             r["threads"] = getNumThreads()
-            let data = try JSONSerialization.data(withJSONObject: r, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(String(decoding: try jsonData(r, path: "standard output"), as: UTF8.self))
             if let json { try writeJSON(r, to: json) }
         }
     }
@@ -78,7 +82,8 @@ struct Bench: ParsableCommand {
         var seconds = 0.5
 
         func run() throws {
-            guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+            // At most an hour: the repetitions are counted from it (an infinite or huge one trapped).
+            guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds must be positive and at most 3600, got \(seconds)") }
             options.threading.apply()
             var ember: [String: Double] = [:], raw: [String: Double] = [:]
             for n in [256, 512, 1024, 2048] {

@@ -28,8 +28,11 @@ extension Bench {
                                       + "or one of \(Workload.benchable.map(\.rawValue).joined(separator: ", "))")
             }
             if let batch, batch <= 0 { throw ValidationError("--batch must be positive, got \(batch)") }
-            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+            guard (1...Self.maxSteps).contains(steps) else { throw ValidationError("--steps must be from 1 to \(Self.maxSteps), got \(steps)") }
         }
+
+        /// The most timed steps (a million LeNet steps already take hours).
+        static let maxSteps = 1_000_000
 
         func run() throws {
             let team = distributed ? try TrainingTeam.join() : .alone
@@ -38,6 +41,9 @@ extension Bench {
             manualSeed(0)
             let batch = batch ?? workload.defaultBatchSize, size = workload.imageSize
             let model = workload.model()
+            // A batch whose images or activations cannot be held is refused before anything runs.
+            try InputSizeCheck(model: model, workload: workload)
+                .checkMemory(batch: batch, channels: 1, height: size, width: size, training: true, option: "--batch")
             let ddp = team.isDistributed ? try DistributedDataParallel(model) : nil
             let net: Ember.Module = ddp ?? model
             let optimizer = workload.optimizer(model.parameters(), lr: workload.defaultLR, batchSize: batch)
@@ -65,7 +71,7 @@ extension Bench {
                 guard team.isLeader else { return }
                 try options.emit([
                     "workload": workload.rawValue, "batch": batch, "steps": steps, "ranks": team.size,
-                    "train_samples_per_s": (Double(steps * batch * team.size) / trainSeconds * 10).rounded() / 10,
+                    "train_samples_per_s": (Double(steps) * Double(batch) * Double(team.size) / trainSeconds * 10).rounded() / 10,
                     "step_ms": (stepMs * 100).rounded() / 100, "compute_ms": ((stepMs - waitMs) * 100).rounded() / 100,
                     "exposed_communication_ms": (waitMs * 100).rounded() / 100,
                     "communication_ms": (communication / Double(steps) * 1e5).rounded() / 100,
@@ -78,7 +84,7 @@ extension Bench {
                 for _ in 0..<3 { _ = model(images) }
                 return timed(steps) { _ = model(images) }
             }
-            func rate(_ seconds: Double) -> Double { (Double(steps * batch) / seconds * 10).rounded() / 10 }
+            func rate(_ seconds: Double) -> Double { (Double(steps) * Double(batch) / seconds * 10).rounded() / 10 }
             try options.emit([
                 "workload": workload.rawValue, "batch": batch, "steps": steps,
                 "train_samples_per_s": rate(trainSeconds), "eval_samples_per_s": rate(evalSeconds),

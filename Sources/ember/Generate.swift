@@ -9,7 +9,7 @@ struct Generate: ParsableCommand {
         abstract: "Generate text with a character language model trained by `ember train char-rnn|char-gru|char-lstm`.")
 
     @Argument(help: "The model.safetensors or checkpoint.safetensors of a char-* run.") var checkpoint: String
-    @Option(help: "The text to start from.") var prefix: String
+    @Option(parsing: .unconditional, help: "The text to start from (it may start with '-').") var prefix: String
     @Option(parsing: .unconditional, help: "Characters to generate after the prefix (at most \(Generate.maxLength)).") var length = 50
     @Option(parsing: .unconditional, help: "0 takes the most likely character each time (the book's choice); above 0 draws from the softmax of the logits divided by it.")
     var temperature = 0.0
@@ -57,7 +57,7 @@ struct Generate: ParsableCommand {
         do {
             try model.loadStateDict(StateDict(weights))
         } catch {
-            throw CommandError("'\(path)' does not hold \(kind.rawValue) weights: \(error)")
+            throw CommandError("'\(path)' does not hold \(kind.rawValue) weights: \(error.summary)")
         }
         model.eval()
         return (model, vocab)

@@ -1,3 +1,5 @@
+import Foundation
+import ArgumentParser
 import Ember
 
 /// Whether a model can take images of a given size, found before running it: a convolution or
@@ -28,13 +30,19 @@ struct InputSizeCheck {
 
     private let steps: [Step]
     private let workload: Workload
+    /// The elements of every layer's output (the leaf modules', and the model's) for one sample
+    /// at the recipe's image size: what a forward pass makes besides its input.
+    private let activationsPerSample: Int
 
     init(model: Module, workload: Workload) {
         self.workload = workload
         let names = Dictionary(model.namedModules().map { (ObjectIdentifier($0.1), $0.0) }) { a, _ in a }
         var steps: [Step] = []
+        var activations = 0
         let handles = model.modules().map { m in
-            m.registerForwardHook { module, inputs, output in
+            let leaf = m.children().isEmpty || m === model
+            return m.registerForwardHook { module, inputs, output in
+                if leaf { activations += output.numel }
                 guard let x = inputs.first, x.dim == 4, let kind = Self.kind(of: module) else { return nil }
                 let out = output.dim == 4 ? Array(output.shape.suffix(2)) : []
                 steps.append(Step(name: names[ObjectIdentifier(module)] ?? "?", type: module.typeName, kind: kind,
@@ -45,11 +53,12 @@ struct InputSizeCheck {
         let size = workload.imageSize
         noGrad {
             model.eval()
-            _ = model(Tensor.zeros([1, 1, size, size]))
+            _ = model(workload.input(Tensor.zeros([1, 1, size, size])))
             model.train()
         }
         handles.forEach { $0.remove() }
         self.steps = steps
+        activationsPerSample = activations
     }
 
     private static func kind(of module: Module) -> Step.Kind? {
@@ -118,5 +127,76 @@ struct InputSizeCheck {
         }
         throw CommandError("--input: \(height)×\(width) images do not fit \(workload.rawValue): at layer '\(step.name)' (\(step.type)) "
                            + "\(problem); \(workload.rawValue) takes \(needed)")
+    }
+}
+
+extension InputSizeCheck {
+    /// This machine's physical memory in bytes.
+    static var physicalMemory: Int {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, size > 0 else { return .max }
+        let (bytes, overflow) = pages.multipliedReportingOverflow(by: size)
+        return overflow ? .max : bytes
+    }
+
+    /// Throws a one-line error naming `option` unless `batch` float32 inputs of
+    /// `channels` × `height` × `width` can be addressed and, with the activations a forward pass
+    /// makes (recorded at the recipe's size and scaled by the image area; for `training` twice
+    /// that, as backward keeps them and makes their gradients), fit in this machine's physical
+    /// memory. A batch beyond that would stop the process when an allocation failed, after
+    /// minutes of swapping at best.
+    func checkMemory(batch: Int, channels: Int, height: Int, width: Int, training: Bool, option: String) throws {
+        let shape = "\(batch) × \(channels) × \(height) × \(width)"
+        let (elements, overflow) = [batch, channels, height, width].reduce((1, false)) { acc, n in
+            let r = acc.0.multipliedReportingOverflow(by: n)
+            return (r.partialValue, acc.1 || r.overflow)
+        }
+        guard !overflow, elements <= Int.max / 4 else {
+            throw CommandError("\(option): an input of \(shape) floats is more than can be addressed")
+        }
+        let base = Double(workload.imageSize * workload.imageSize)
+        let perSample = Double(channels) * Double(height) * Double(width)
+            + Double(activationsPerSample) * Double(height) * Double(width) / base
+        let bytes = 4 * Double(batch) * perSample * (training ? 2 : 1)
+        let memory = Self.physicalMemory
+        guard bytes <= Double(memory) else {
+            throw CommandError("\(option): an input of \(shape) floats and its activations need about \(Self.gigabytes(bytes)), "
+                               + "more than this machine's \(Self.gigabytes(Double(memory))) of memory")
+        }
+    }
+
+    /// `bytes` in GB, to three significant digits or whole.
+    private static func gigabytes(_ bytes: Double) -> String {
+        String(format: bytes < 1e11 ? "%.3g GB" : "%.0f GB", bytes / 1e9)
+    }
+}
+
+/// `--input C,H,W` of `ember summary` and `ember export`. Its value may start with '-' (the
+/// options are parsed unconditionally), so that `-1,28,28` reaches this check.
+enum InputOption {
+    /// The three sizes, each positive and at most 4096 channels and 16384 pixels a side.
+    static func parse(_ input: String) throws -> [Int] {
+        let fields = input.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard fields.count == 3 else { throw ValidationError("--input: expected C,H,W (three sizes separated by commas), got '\(input)'") }
+        var sizes: [Int] = []
+        for (name, field) in zip(["C", "H", "W"], fields) {
+            guard let n = Int(field) else {
+                throw ValidationError("--input: \(name) must be a whole number, got '\(field)' in '\(input)'")
+            }
+            guard n > 0 else { throw ValidationError("--input: \(name) must be positive, got \(n) in '\(input)'") }
+            let limit = name == "C" ? 4096 : 16384
+            guard n <= limit else {
+                throw ValidationError("--input: \(name) must be at most \(limit), got \(n) in '\(input)'")
+            }
+            sizes.append(n)
+        }
+        return sizes
+    }
+
+    /// Throws unless `channels` is 1: every workload takes Fashion-MNIST's gray images.
+    static func requireOneChannel(_ channels: Int, _ workload: Workload) throws {
+        guard channels == 1 else {
+            throw CommandError("--input: \(workload.rawValue) takes 1 channel (Fashion-MNIST's gray images), got \(channels)")
+        }
     }
 }

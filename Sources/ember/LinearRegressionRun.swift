@@ -8,6 +8,9 @@ import Foundation
 struct LinearRegressionRun {
     let recipe: Recipe
     let out: String
+    /// Stop at the first non-finite loss (the classifier runs' `--stop-on-nan`); without it,
+    /// warn once and train on.
+    var stopOnNaN = false
 
     static let trueW: [Float] = [1.1, -4.5, 1.4]
     static let trueB = 1.1919810
@@ -19,15 +22,18 @@ struct LinearRegressionRun {
         let net = recipe.workload.model() as! ScratchNet
         let optimizer = recipe.workload.optimizer(net.parameters(), lr: recipe.lr, batchSize: recipe.batchSize)
         var firstStep: Double?, losses: [Double] = []
+        // The run writes its files at the end only: a stopped run leaves none.
+        var watch = LossWatch(stopOnNaN: stopOnNaN, checkpoint: nil)
         let started = Date()
         for epoch in 1...recipe.epochs {
             let order = Tensor.randperm(2000)
-            for start in Swift.stride(from: 0, to: 2000, by: recipe.batchSize) {
+            for (step, start) in Swift.stride(from: 0, to: 2000, by: recipe.batchSize).enumerated() {
                 let i = order[start..<Swift.min(start + recipe.batchSize, 2000)]
                 let l = ((net(X[i]) - y[i]).pow(2) / 2).sum()
                 l.backward()
                 optimizer.step()
                 optimizer.zeroGrad()
+                try watch.check(l.item() / Double(i.shape[0]), epoch: epoch, step: step + 1)
                 if firstStep == nil { firstStep = RunInfo.secondsSinceStart() }
                 if Interrupt.wasRequested { throw stopForInterrupt(lastEpoch: 0, checkpoint: "") }
             }

@@ -28,6 +28,26 @@ enum RunInfo {
 
 /// Writes `object` as one line of JSON to `path` atomically (temp file, then rename).
 func writeJSON(_ object: [String: Any], to path: String) throws {
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-    try TrainingOutputError.writeAtomically(Array(data) + Array("\n".utf8), to: path)
+    try TrainingOutputError.writeAtomically(Array(try jsonData(object, path: path)) + Array("\n".utf8), to: path)
+}
+
+/// `object` as JSON with sorted keys. JSON has no NaN or infinity: such a number (the loss of a
+/// diverged run, its perplexity) is written as `null`, as Python's `json.dumps` would be asked to.
+func jsonData(_ object: [String: Any], path: String) throws -> Data {
+    do {
+        return try JSONSerialization.data(withJSONObject: jsonSafe(object), options: [.sortedKeys])
+    } catch {
+        throw CommandError("cannot write '\(path)': the result cannot be written as JSON")
+    }
+}
+
+/// `value` with every non-finite floating-point number, at any depth, replaced by `NSNull`.
+func jsonSafe(_ value: Any) -> Any {
+    switch value {
+    case let d as Double: d.isFinite ? d : NSNull()
+    case let f as Float: f.isFinite ? f : NSNull()
+    case let dict as [String: Any]: dict.mapValues(jsonSafe)
+    case let array as [Any]: array.map(jsonSafe)
+    default: value
+    }
 }

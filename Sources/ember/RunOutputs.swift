@@ -29,6 +29,9 @@ final class RunOutputs {
         }
     }
 
+    /// The files a run writes to its directory (besides TensorBoard's event files, new each run).
+    static let fileNames = ["metrics.csv", "curves.png", "curves.svg", "checkpoint.safetensors", "model.safetensors"]
+
     var checkpoint: String { dir + "/checkpoint.safetensors" }
     var figure: String { dir + "/curves.png" }
     var model: String { dir + "/model.safetensors" }

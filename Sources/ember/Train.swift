@@ -27,7 +27,7 @@ struct Train: ParsableCommand {
     @OptionGroup var threading: ThreadOptions
     @Option(help: "Output directory (default: runs/WORKLOAD).") var out: String?
     @Option(help: "Resume from a checkpoint.safetensors written by an earlier run.") var resume: String?
-    @Option(help: "Also write the final result as JSON (the keys of shared/bench/torch_ref.py).") var json: String?
+    @Option(help: "Also write the final result as JSON (the keys of shared/bench/torch_ref.py; a NaN or infinite number is written as null).") var json: String?
     @Flag(help: "Stop when the loss becomes NaN or infinite (exit status 1; the last good checkpoint stays).")
     var stopOnNan = false
     @Flag(help: "Train on every process mpirun started (mpirun -np N ember train ... --distributed): --batch-size per process, rank 0 prints and writes.")
@@ -38,12 +38,20 @@ struct Train: ParsableCommand {
         for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize)] {
             if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value)") }
         }
-        if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
+        // Infinity is refused like NaN: no step can use it, and the checkpoint's JSON cannot hold it.
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive and finite, got \(lr)") }
         if distributed, !(TrainTarget.distributable.contains { $0 == workload.name }) {
             throw ValidationError("--distributed trains the Fashion-MNIST classifiers (\(TrainTarget.distributable.joined(separator: ", "))), not \(workload.name)")
         }
         guard workers >= 0 else { throw ValidationError("--workers must not be negative, got \(workers)") }
-        try OutputPaths.checkDirectory(outDir, option: out == nil ? "the output directory" : "--out")
+        // Each worker is a thread holding `prefetchFactor` (2) batches in flight: past a few per
+        // core they only contend, and 256 workers already hold 512 batches (26 GB of AlexNet's
+        // 224-pixel images at the recipe's batch size); a huge count overflowed the loader's
+        // `workers × prefetch` and trapped.
+        guard workers <= Self.maxWorkers else {
+            throw ValidationError("--workers must be at most \(Self.maxWorkers) (each holds batches in flight; more only contend), got \(workers)")
+        }
+        try OutputPaths.checkDirectory(outDir, option: out == nil ? "the output directory" : "--out", files: RunOutputs.fileNames)
         if let json { try OutputPaths.checkFile(json, option: "--json") }
         if case .classifier(let w) = workload, let option = language.given.first {
             throw ValidationError("\(option) applies to the language models (\(CharModelKind.allCases.map(\.rawValue).joined(separator: ", "))), not to \(w.rawValue)")
@@ -52,6 +60,9 @@ struct Train: ParsableCommand {
     }
 
     var outDir: String { out ?? "runs/" + workload.name }
+
+    /// The most `--workers`.
+    static let maxWorkers = 256
 
     func run() throws {
         let team = distributed ? try TrainingTeam.join() : .alone
@@ -83,7 +94,7 @@ struct Train: ParsableCommand {
         case .classifier(let w):
             let recipe = Recipe(workload: w, epochs: epochs ?? w.defaultEpochs, batchSize: batchSize ?? w.defaultBatchSize,
                                 lr: lr ?? w.defaultLR)
-            return try w == .linreg ? LinearRegressionRun(recipe: recipe, out: outDir).run()
+            return try w == .linreg ? LinearRegressionRun(recipe: recipe, out: outDir, stopOnNaN: stopOnNan).run()
                 : ClassifierRun(recipe: recipe, data: data, workers: workers, out: outDir, resume: resume, stopOnNaN: stopOnNan,
                                 team: team, seed: seed).run()
         }
@@ -125,7 +136,9 @@ struct LanguageOptions: ParsableArguments {
     @Flag(help: "Random batches, each from a zero state (default: sequential batches, the state carried over).")
     var randomSampling = false
     @Option(parsing: .unconditional, help: "Print generated text every this many epochs (default: 10).") var predictEvery: Int?
-    @Option(help: "A prefix to generate from (repeatable; default: two openings for a named corpus, a file's first two characters).") var prefix: [String] = []
+    @Option(parsing: .unconditionalSingleValue,
+            help: "A prefix to generate from (repeatable; default: two openings for a named corpus, a file's first two characters).")
+    var prefix: [String] = []
     @Option(parsing: .unconditional, help: "Characters generated after each prefix (default: 50, at most \(Generate.maxLength)).")
     var predictLength: Int?
 

@@ -23,7 +23,7 @@ struct TrainedModel {
         do {
             try model.loadStateDict(StateDict(weights))
         } catch {
-            throw CommandError("'\(path)' does not hold \(workload.rawValue) weights: \(error)")
+            throw CommandError("'\(path)' does not hold \(workload.rawValue) weights: \(error.summary)")
         }
         model.eval()
         self.workload = workload

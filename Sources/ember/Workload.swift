@@ -131,7 +131,7 @@ final class ScratchNet: Module {
     override func forward(_ input: Tensor) -> Tensor {
         var x = input
         for k in Swift.stride(from: 0, to: params.count - 2, by: 2) {
-            x = (x.matmul(params[k]) + params[k + 1]).maximum(Tensor.zeros([1]))
+            x = (x.matmul(params[k]) + params[k + 1]).maximum(0.0 as Double)
         }
         let o = x.matmul(params[params.count - 2]) + params[params.count - 1]
         guard classifier else { return o }

@@ -244,15 +244,15 @@ private func expectSameTensors(_ got: [(String, Tensor)], _ want: [(String, Tens
         }
     }
 
-    @Test func failedRenameRemovesTheTemporaryFile() throws {
+    @Test func aDirectoryInPlaceIsRefusedAndLeavesNothing() throws {
         try withTempDirectory { dir in
-            // A non-empty directory where the file should go: everything is written, then
-            // rename(2) fails, and the temporary sibling must not stay behind.
+            // A non-empty directory where the file should go (rename(2) would fail after the
+            // whole write): refused before anything is written, no temporary sibling left.
             let path = dir + "/model.safetensors"
             try FileManager.default.createDirectory(atPath: path + "/inside", withIntermediateDirectories: true)
             let error = #expect(throws: SafeTensorsError.self) { try SafeTensors.save(interop.stateDict, to: path) }
             #expect(error?.kind == .cannotWrite)
-            #expect(error?.description.contains("cannot rename") == true)
+            #expect(error?.description == "safetensors file '\(path)': it is a directory, not a regular file")
             #expect(listing(dir) == ["model.safetensors"])
         }
     }

@@ -12,7 +12,7 @@ public enum TrainingCheckpointError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .file(let e): e.description
-        case .model(let path, let e): "checkpoint '\(path)': \(e.description)"
+        case .model(let path, let e): "checkpoint '\(path)': \(e.summary)"
         case .optimizer(let path, let why): "checkpoint '\(path)': optimizer state: \(why)"
         }
     }
@@ -36,10 +36,28 @@ public enum TrainingCheckpoint {
             for (name, t) in entries.sorted(by: { $0.key < $1.key }) { stateTensors.append(("state.\(index).\(name)", t)) }
         }
         var meta = metadata
-        meta[groupsKey] = String(decoding: try! JSONEncoder().encode(opt.paramGroups.map { $0.mapValues(CodableValue.init) }),
-                                 as: UTF8.self)
+        // JSON holds no NaN or infinity: a group with such a value (an infinite learning rate)
+        // is an error naming the file, not a trap.
+        let groups: Data
+        do {
+            groups = try JSONEncoder().encode(opt.paramGroups.map { $0.mapValues(CodableValue.init) })
+        } catch {
+            let values = opt.paramGroups.flatMap { $0.sorted { $0.key < $1.key } }.filter { !isFinite($0.value) }
+            let named = values.first.map { " ('\($0.key)' is \($0.value))" } ?? ""
+            throw SafeTensorsError(.cannotWrite, path: path, "the optimizer's parameter groups cannot be written as JSON\(named)")
+        }
+        meta[groupsKey] = String(decoding: groups, as: UTF8.self)
         try Checkpoint(groups: ["model": model.stateDict().items.map { ($0.key, $0.value) }, "optimizer": stateTensors],
                        metadata: meta).save(to: path)
+    }
+
+    /// Whether JSON can hold `value` (it has no NaN or infinity).
+    private static func isFinite(_ value: OptimizerValue) -> Bool {
+        switch value {
+        case .double(let v): v.isFinite
+        case .doubles(let v): v.allSatisfy(\.isFinite)
+        case .bool, .ints: true
+        }
     }
 
     /// Restores the model and the optimizer from `path` and returns the caller's metadata. Either

@@ -6,6 +6,11 @@ import Foundation
 /// directory flushed so the rename survives a crash. On any failure the temporary file is
 /// removed and `path` is left as it was. Temporary files that a killed run left in the same
 /// directory (Ember's own, of processes no longer running) are removed first.
+///
+/// Only a regular file (or a symbolic link, which the rename replaces, never its target) is
+/// replaced: a FIFO, a device, a socket or a directory at `path` is refused before anything is
+/// written (renaming over `/dev/null` as root would replace the device node with a file). The
+/// failure's words name no temporary file; the caller's error names `path`.
 struct AtomicFile<Failure: Error> {
     /// The open temporary file.
     private let fd: Int32
@@ -21,20 +26,23 @@ struct AtomicFile<Failure: Error> {
                       _ body: (AtomicFile) throws(Failure) -> Void) throws(Failure) {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
+        if let problem = replaceProblem(path) { throw fail(problem) }
         removeStale(in: dir)
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let tempPath = dir + "/." + url.lastPathComponent + marker + "\(getpid())-" + random + ".tmp"
         let fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw fail("cannot create '\(tempPath)': \(errnoText())") }
+        guard fd >= 0 else { throw fail("cannot create a temporary file in directory '\(dir)': \(errnoText())") }
         let file = AtomicFile(fd: fd, tempPath: tempPath, fail: fail)
         var isOpen = true
         do throws(Failure) {
             try body(file)
-            guard fsync(fd) == 0 else { throw fail("cannot flush '\(tempPath)': \(errnoText())") }
+            guard fsync(fd) == 0 else { throw fail("cannot flush the data to disk: \(errnoText())") }
             isOpen = false
-            guard close(fd) == 0 else { throw fail("cannot close '\(tempPath)': \(errnoText())") }
+            guard close(fd) == 0 else { throw fail("cannot close the temporary file: \(errnoText())") }
+            // Checked again: something may have been made at `path` while the data was written.
+            if let problem = replaceProblem(path) { throw fail(problem) }
             guard rename(tempPath, path) == 0 else {
-                throw fail("cannot rename '\(tempPath)' to '\(path)': \(errnoText())")
+                throw fail("cannot rename the temporary file into place: \(errnoText())")
             }
         } catch {
             if isOpen { close(fd) }
@@ -42,6 +50,21 @@ struct AtomicFile<Failure: Error> {
             throw error
         }
         syncDirectory(dir)
+    }
+
+    /// Why `path` must not be replaced, or nil when nothing is there or it is a regular file or
+    /// a symbolic link (`lstat`: a link is looked at, not followed).
+    static func replaceProblem(_ path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFLNK: return nil
+        case S_IFDIR: return "it is a directory, not a regular file"
+        case S_IFIFO: return "it is a FIFO (named pipe), not a regular file"
+        case S_IFCHR, S_IFBLK: return "it is a device, not a regular file"
+        case S_IFSOCK: return "it is a socket, not a regular file"
+        default: return "it is not a regular file"
+        }
     }
 
     /// Flushes a directory's entries (the rename) to disk; best effort.
@@ -77,13 +100,13 @@ struct AtomicFile<Failure: Error> {
     /// Appends `count` bytes from `bytes`.
     func write(_ bytes: UnsafeRawPointer, count: Int) throws(Failure) {
         guard writeAll(UnsafeRawBufferPointer(start: bytes, count: count)) else {
-            throw fail("cannot write '\(tempPath)': \(errnoText())")
+            throw fail("cannot write the data: \(errnoText())")
         }
     }
 
     /// Appends `bytes`.
     func write(_ bytes: [UInt8]) throws(Failure) {
-        guard bytes.withUnsafeBytes(writeAll) else { throw fail("cannot write '\(tempPath)': \(errnoText())") }
+        guard bytes.withUnsafeBytes(writeAll) else { throw fail("cannot write the data: \(errnoText())") }
     }
 
     /// Writes the whole buffer, retrying short and interrupted writes; false (with `errno` set)

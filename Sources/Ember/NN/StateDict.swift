@@ -78,6 +78,22 @@ public struct LoadStateDictError: Error, CustomStringConvertible, Equatable {
         }
         return "Error(s) in loading state_dict for \(moduleName):\n\t" + messages.joined(separator: "\n\t")
     }
+
+    /// The problems in one line, for a command's error: the first one and a count of the rest.
+    /// For example `size mismatch for params.0: [784, 10] in the file, [784, 256] in the model
+    /// (and 5 more problems: 4 missing keys, 1 size mismatch)`.
+    public var summary: String {
+        func shape(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
+        let problems = missingKeys.map { "missing key '\($0)'" } + unexpectedKeys.map { "unexpected key '\($0)'" }
+            + sizeMismatches.map { "size mismatch for '\($0.key)': \(shape($0.checkpointShape)) in the file, \(shape($0.modelShape)) in the model" }
+        guard let first = problems.first else { return "the state dict does not fit \(moduleName)" }
+        guard problems.count > 1 else { return first }
+        var rest = [(missingKeys.count, "missing key"), (unexpectedKeys.count, "unexpected key"), (sizeMismatches.count, "size mismatch")]
+        // The first problem is of the first kind that has any.
+        if let k = rest.firstIndex(where: { $0.0 > 0 }) { rest[k].0 -= 1 }
+        let counts = rest.filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" + ($0.0 == 1 ? "" : $0.1 == "size mismatch" ? "es" : "s") }
+        return first + " (and \(problems.count - 1) more: " + counts.joined(separator: ", ") + ")"
+    }
 }
 
 extension Module {

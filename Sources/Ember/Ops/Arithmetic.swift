@@ -138,11 +138,17 @@ extension Tensor {
 
     /// Element-wise maximum (NaN propagates). PyTorch: `torch.maximum`.
     public func maximum(_ other: Tensor) -> Tensor {
-        let out = Tensor.binaryForward(BinaryFn.Maximum.self, self, other)
-        return out.recording("MaximumBackward0", [self, other], saved: [self, other]) { [self] g, _ in
-            Tensor.tieSplitGrads(g, self, other, maximum: true)
+        Tensor.traced("Max", onnxOperands(other)) {
+            let out = Tensor.binaryForward(BinaryFn.Maximum.self, self, other)
+            return out.recording("MaximumBackward0", [self, other], saved: [self, other]) { [self] g, _ in
+                Tensor.tieSplitGrads(g, self, other, maximum: true)
+            }
         }
     }
+
+    /// Element-wise maximum with a number, as a wrapped Swift number (NaN propagates; an ONNX
+    /// export stores the number as a constant). PyTorch: `torch.maximum(x, torch.tensor(v))`.
+    public func maximum(_ other: Double) -> Tensor { maximum(Tensor.wrapped(other, like: self)) }
 
     /// Element-wise minimum (NaN propagates). PyTorch: `torch.minimum`.
     public func minimum(_ other: Tensor) -> Tensor {

@@ -71,8 +71,13 @@ extension Tensor {
         return unsqueeze(1) * other.unsqueeze(0)
     }
 
-    /// Matrix product with PyTorch's 1-D, 2-D, batched and broadcast rules. PyTorch: `torch.matmul`.
+    /// Matrix product with PyTorch's 1-D, 2-D, batched and broadcast rules (ONNX's `MatMul`, the
+    /// same NumPy rules). PyTorch: `torch.matmul`.
     public func matmul(_ other: Tensor) -> Tensor {
+        Tensor.traced("MatMul", [.tensor(self), .tensor(other)]) { matmulUntraced(other) }
+    }
+
+    private func matmulUntraced(_ other: Tensor) -> Tensor {
         check(dim > 0 && other.dim > 0,
                      "both arguments to matmul need to be at least 1D, but they are \(dim)D and \(other.dim)D")
         switch (dim, other.dim) {

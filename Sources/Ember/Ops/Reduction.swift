@@ -55,6 +55,11 @@ extension Tensor {
     /// Sum over `dims` (all when nil); integers and bools sum as int64. PyTorch: `torch.sum`.
     public func sum(dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) -> Tensor {
         let ds = reductionDims(dims, "sum")
+        return Tensor.traced("ReduceSum", [.tensor(self), .constant(Tensor(ds, shape: [ds.count], dtype: .int64))],
+                             [.int("keepdims", keepDim ? 1 : 0)]) { sumUntraced(ds, dims: dims, keepDim: keepDim, dtype: dtype) }
+    }
+
+    private func sumUntraced(_ ds: [Int], dims: [Int]?, keepDim: Bool, dtype: DType?) -> Tensor {
         let rt = dtype ?? (self.dtype.isFloatingPoint ? self.dtype : .int64)
         let out = reduceForward(.sum, ds, keepDim: keepDim, computeIn: rt.computeType, outDType: rt.computeType).converted(rt)
         let inShape = shape

@@ -31,7 +31,9 @@ extension Tensor {
     /// PyTorch: `torch.rsqrt`.
     public func rsqrt() -> Tensor { unary(UnaryFn.Rsqrt.self, "RsqrtBackward0", saveInput: false) { g, _, out in -0.5 * g * out * out * out } }
     /// PyTorch: `torch.exp`.
-    public func exp() -> Tensor { unary(UnaryFn.Exp.self, "ExpBackward0", saveInput: false) { g, _, out in g * out } }
+    public func exp() -> Tensor {
+        Tensor.traced("Exp", [.tensor(self)]) { unary(UnaryFn.Exp.self, "ExpBackward0", saveInput: false) { g, _, out in g * out } }
+    }
     /// PyTorch: `torch.exp2`.
     public func exp2() -> Tensor { unary(UnaryFn.Exp2.self, "Exp2Backward0", saveInput: false) { g, _, out in g * out * Foundation.log(2.0) } }
     /// PyTorch: `torch.log`.

@@ -184,10 +184,21 @@ struct DatasetFile: ~Copyable {
     }
 }
 
-/// Throws `.missing` unless `root` is an existing directory.
+/// Throws `.missing` when nothing is at `root`, `.cannotRead` when it is not a directory (a
+/// FIFO, a file), naming what it is.
 func requireDirectory(_ root: String) throws(DatasetError) {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+    var info = stat()
+    guard stat(root, &info) == 0 else {
         throw DatasetError(.missing, path: root, "data directory not found")
     }
+    let what: String
+    switch info.st_mode & S_IFMT {
+    case S_IFDIR: return
+    case S_IFREG: what = "a file"
+    case S_IFIFO: what = "a FIFO (named pipe)"
+    case S_IFCHR, S_IFBLK: what = "a device"
+    case S_IFSOCK: what = "a socket"
+    default: what = "something else"
+    }
+    throw DatasetError(.cannotRead, path: root, "is \(what), not a data directory")
 }
