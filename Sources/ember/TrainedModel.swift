@@ -15,6 +15,10 @@ struct TrainedModel {
     init(path: String, workload named: Workload?) throws {
         let (weights, metadata) = try Self.weights(at: path)
         let recorded = metadata[Self.workloadKey]
+        if named == nil, let language = recorded.flatMap(CharModelKind.init(rawValue:)) {
+            throw CommandError("'\(path)' holds a \(language.rawValue) language model: eval, predict and export take the image "
+                               + "classifiers; generate text from it with `ember generate`")
+        }
         guard let workload = named ?? recorded.flatMap(Workload.init(rawValue:)) else {
             throw CommandError("'\(path)' does not say which workload it holds; pass --workload "
                                + Workload.allCases.map(\.rawValue).joined(separator: "|"))

@@ -41,6 +41,11 @@ struct LanguageModelCommandLineTests {
             let text = try ember(["generate", dir + "/run/model.safetensors", "--prefix", "how i", "--length", "20"])
             #expect(text.status == 0, "\(text.stderr)")
             #expect(text.stdout.hasPrefix("how i") && text.stdout.count == 26, "\(text.stdout)")
+
+            // The classifiers' commands name what the file holds instead of asking for a workload.
+            let export = try ember(["export", dir + "/run/model.safetensors", "--onnx", dir + "/m.onnx"])
+            #expect(export.status != 0 && export.stderr.contains("holds a char-gru language model") && !files(dir).contains("m.onnx"),
+                    "\(export.stderr)")
         }
     }
 

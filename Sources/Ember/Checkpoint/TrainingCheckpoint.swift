@@ -57,6 +57,7 @@ public enum TrainingCheckpoint {
         case .double(let v): v.isFinite
         case .doubles(let v): v.allSatisfy(\.isFinite)
         case .bool, .ints: true
+        case .states(let v): v.allSatisfy { $0.values.allSatisfy(isFinite) }
         }
     }
 
