@@ -198,6 +198,16 @@ private func expectSame(_ value: SavedValue, _ file: String, layout: Bool = true
         let saved = try load(from: fixtureDir + "/adam.pt")
         try optimizer.loadStateDict(try saved.optimizerState())
         #expect(optimizer.paramGroups[0].lr == 0.01)
+        // A file from an older PyTorch lacks the flags added since: they load as false, as
+        // PyTorch's __setstate__ sets them. A missing number is refused.
+        var older = try saved.optimizerState()
+        older.paramGroups[0]["decoupled_weight_decay"] = nil
+        older.paramGroups[0]["amsgrad"] = nil
+        try optimizer.loadStateDict(older)
+        #expect(optimizer.paramGroups[0]["amsgrad"] == .bool(false))
+        older.paramGroups[0]["eps"] = nil
+        #expect(throws: OptimizerStateError.self) { try optimizer.loadStateDict(older) }
+        try optimizer.loadStateDict(try saved.optimizerState())
         let state = optimizer.stateDict()
         #expect(state.state[3]!["exp_avg"]!.toDoubles() == saved["state"]!.optimizerStateEntry(3, "exp_avg"))
 

@@ -8,8 +8,9 @@ public struct ONNXExportError: Error, CustomStringConvertible {
 /// Writes `model` to `path` as an ONNX model (opset 17), atomically, by running it once on
 /// `exampleInput` in evaluation mode and recording each operation: convolution, linear layers
 /// (`Gemm`), batch norm (inference), max, average and global average pooling, ReLU, ReLU6 and
-/// hardtanh (`Clip`), sigmoid, tanh, softmax and log-softmax, element-wise add, sub, mul and
-/// div, concatenation, flatten and reshape, and the `RNN`, `LSTM` and `GRU` layers on padded
+/// hardtanh (`Clip`), sigmoid, tanh, exp, softmax and log-softmax, element-wise add, sub, mul,
+/// div, the element-wise maximum (`Max`), matrix products (`MatMul`), sums over dims
+/// (`ReduceSum`), concatenation, flatten and reshape, and the `RNN`, `LSTM` and `GRU` layers on padded
 /// batched input (ONNX's `RNN`, `LSTM`, `GRU` nodes, one per layer); dropout is the identity.
 /// The input's and output's `dynamicAxes` (by default the first, named `batch`; others
 /// `dim<i>`) take any size; the other sizes are `exampleInput`'s. The weights are

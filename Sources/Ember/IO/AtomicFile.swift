@@ -124,6 +124,3 @@ struct AtomicFile<Failure: Error> {
         return true
     }
 }
-
-/// The current `errno` in words.
-func errnoText() -> String { String(cString: strerror(errno)) }

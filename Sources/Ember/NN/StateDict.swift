@@ -80,12 +80,12 @@ public struct LoadStateDictError: Error, CustomStringConvertible, Equatable {
     }
 
     /// The problems in one line, for a command's error: the first one and a count of the rest.
-    /// For example `size mismatch for params.0: [784, 10] in the file, [784, 256] in the model
-    /// (and 5 more problems: 4 missing keys, 1 size mismatch)`.
+    /// For example `missing key 'net.0.weight' (and 5 more: 3 missing keys, 2 size mismatches)`.
+    /// Keys read from a file are quoted with control characters escaped, so it stays one line.
     public var summary: String {
         func shape(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
-        let problems = missingKeys.map { "missing key '\($0)'" } + unexpectedKeys.map { "unexpected key '\($0)'" }
-            + sizeMismatches.map { "size mismatch for '\($0.key)': \(shape($0.checkpointShape)) in the file, \(shape($0.modelShape)) in the model" }
+        let problems = missingKeys.map { "missing key '\($0.quotable)'" } + unexpectedKeys.map { "unexpected key '\($0.quotable)'" }
+            + sizeMismatches.map { "size mismatch for '\($0.key.quotable)': \(shape($0.checkpointShape)) in the file, \(shape($0.modelShape)) in the model" }
         guard let first = problems.first else { return "the state dict does not fit \(moduleName)" }
         guard problems.count > 1 else { return first }
         var rest = [(missingKeys.count, "missing key"), (unexpectedKeys.count, "unexpected key"), (sizeMismatches.count, "size mismatch")]

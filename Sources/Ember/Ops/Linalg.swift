@@ -147,8 +147,9 @@ public enum linalg {
     /// Several outputs of one decomposition recorded as one node `name`, as PyTorch's multi-output
     /// nodes: the parts are packed into one tensor, the node's output, and each part returned is a
     /// view of it, so the gradients of all the parts reach the node together. `backward` gets each
-    /// part's gradient, nil where it is all zeros (a part that fed nothing: PyTorch's undefined
-    /// gradient, whose formula terms are skipped), and the parts. Without grad the parts come back as
+    /// part's gradient, nil where it is all zeros and outside any graph (a part that fed nothing:
+    /// PyTorch's undefined gradient, whose formula terms are skipped; a zero gradient that is part
+    /// of a double backward's graph is kept), and the parts. Without grad the parts come back as
     /// they are.
     static func recordingParts(_ parts: [Tensor], _ name: String, _ inputs: [Tensor], saved: [Tensor] = [],
                                _ backward: @escaping (_ grads: [Tensor?], _ parts: [Tensor]) -> [Tensor?]) -> [Tensor] {
@@ -161,7 +162,7 @@ public enum linalg {
         }
         let packed = Tensor.cat(parts.map { $0.reshape([-1]) }, dim: 0)
         packed.recording(name, inputs, saved: saved, savesOutput: true) { g, out in
-            let grads = split(g).map { part in noGrad { (part .!= 0.0).any().item() != 0 } ? part : nil }
+            let grads = split(g).map { part in part.requiresGradFlag || noGrad { (part .!= 0.0).any().item() != 0 } ? part : nil }
             return backward(grads, split(out))
         }
         return split(packed)

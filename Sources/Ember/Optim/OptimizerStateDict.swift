@@ -26,14 +26,21 @@ extension Optimizer {
     /// position; tensors are cast to their parameter's dtype (`step` stays float32). Throws,
     /// leaving the optimizer unchanged, when the groups, their options or the shapes do not match
     /// (the first mismatch by parameter index, then key): every option the optimizer's group has
-    /// must be in the saved group, of the same kind (and as many floats for a tuple).
+    /// must be in the saved group, of the same kind (and as many floats for a tuple), except
+    /// flags, which a missing key sets to false: PyTorch's `__setstate__` does that for the flags
+    /// later versions added (`decoupled_weight_decay`, `maximize`...), so older files load.
     /// PyTorch: `optimizer.load_state_dict(state_dict)`.
     public func loadStateDict(_ dict: OptimizerState) throws(OptimizerStateError) {
         guard dict.paramGroups.count == paramGroups.count else {
             throw .groupCountMismatch(expected: paramGroups.count, got: dict.paramGroups.count)
         }
         var params: [Int: Tensor] = [:]
-        for (i, (g, saved)) in zip(paramGroups, dict.paramGroups).enumerated() {
+        var groups = dict.paramGroups
+        for (i, g) in paramGroups.enumerated() {
+            for (key, value) in g.options where groups[i][key] == nil {
+                if case .bool = value { groups[i][key] = .bool(false) }
+            }
+            let saved = groups[i]
             guard case .ints(let indices)? = saved["params"] else { throw .missingParams(group: i) }
             guard indices.count == g.params.count else {
                 throw .groupSizeMismatch(group: i, expected: g.params.count, got: indices.count)
@@ -59,7 +66,7 @@ extension Optimizer {
         }
         state = loaded
         for i in paramGroups.indices {
-            var options = dict.paramGroups[i]
+            var options = groups[i]
             options["params"] = nil
             paramGroups[i].options = options
         }

@@ -87,3 +87,6 @@ struct RegularFile: ~Copyable {
         }
     }
 }
+
+/// The current `errno` in words.
+func errnoText() -> String { String(cString: strerror(errno)) }

@@ -49,12 +49,24 @@ public enum NumPy {
             let name = String(entry.name.dropLast(4))
             func named(_ error: PickleError) -> PickleError { PickleError(error.kind, "array '\(name.quotable)': " + error.reason) }
             do throws(PickleError) {
-                let head: [UInt8]
-                do throws(ZipError) { head = try archive.prefix(of: entry, count: maxArchivedHeader) } catch { throw PickleError(.damaged, error.reason) }
+                func prefix(_ count: Int) throws(PickleError) -> [UInt8] {
+                    do throws(ZipError) { return try archive.prefix(of: entry, count: count) } catch { throw PickleError(.damaged, error.reason) }
+                }
+                // Magic, version and header length first, then as much as the header takes.
+                var head = try prefix(12)
+                if head.count == 12 && head.starts(with: magic) {
+                    let length = head[6] == 1 ? 10 + (Int(head[8]) | Int(head[9]) << 8)
+                        : 12 + head.withUnsafeBytes { Int(ByteReader($0).u32(8)) }
+                    head = try prefix(min(length, maxArchivedHeader))
+                }
                 let layout = try head.withBytes { raw throws(PickleError) in try Layout(raw, size: entry.size) }
+                let trailingCount = entry.size - layout.dataStart - layout.dataBytes
+                guard trailingCount <= maxArchivedTrailing else {
+                    throw PickleError(.unsupported, "\(trailingCount) bytes follow the array's data (Ember reads at most \(maxArchivedTrailing) there)")
+                }
                 let tensor = try array(layout) { data throws(PickleError) in
                     let header = UnsafeMutableRawBufferPointer.allocate(byteCount: layout.dataStart, alignment: 1)
-                    let trailing = UnsafeMutableRawBufferPointer.allocate(byteCount: entry.size - layout.dataStart - data.count, alignment: 1)
+                    let trailing = UnsafeMutableRawBufferPointer.allocate(byteCount: trailingCount, alignment: 1)
                     defer { header.deallocate(); trailing.deallocate() }
                     do throws(ZipError) { try archive.read(entry, into: [header, data, trailing]) } catch { throw PickleError(.damaged, error.reason) }
                 }
@@ -69,6 +81,9 @@ public enum NumPy {
     /// The most an archived `.npy` member's magic, version, length and header may take (NumPy
     /// itself refuses headers over 10,000 bytes by default).
     private static let maxArchivedHeader = 1 << 20
+    /// The most bytes an archived `.npy` member may hold after its data (NumPy ignores them,
+    /// and writes none; they are inflated into a buffer of their own to check the CRC-32).
+    private static let maxArchivedTrailing = 1 << 20
 
     /// Writes `tensor` to `path` as an `.npy` file, atomically: C order, or Fortran order for a
     /// tensor laid out column-major (as `numpy.save` does). PyTorch: `np.save(path, t.numpy())`.

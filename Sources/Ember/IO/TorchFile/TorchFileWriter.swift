@@ -3,7 +3,9 @@ import Foundation
 /// Writes PyTorch's zip checkpoint format as `torch.save` does (torch 2.x): `<name>/data.pkl`,
 /// `.format_version`, `.storage_alignment`, `byteorder`, each storage as `<name>/data/<key>`
 /// (keys numbered in order of first use, data 64-byte aligned), `version`, and
-/// `.data/serialization_id` (40 random decimal digits, as PyTorch's writer makes). Tensors that share
+/// `.data/serialization_id`: 40 decimal digits (PyTorch's are a hash of the record names and a
+/// combined CRC-32 of their contents; Ember's are random, since `torch.load` only passes them on
+/// to its checkpoint tools as an identity). Tensors that share
 /// a storage are written once and come back as views of it in PyTorch; a view saves its whole
 /// storage, as in PyTorch.
 enum TorchFileWriter {
@@ -44,7 +46,7 @@ enum TorchFileWriter {
         }
     }
 
-    /// Two random 64-bit numbers as 20 decimal digits each.
+    /// Two random 64-bit numbers as 20 decimal digits each: the file's identity.
     private static func serializationID() -> String {
         (0..<2).map { _ in
             let digits = String(UInt64.random(in: .min ... .max))
