@@ -24,9 +24,9 @@ fuzz: bootstrap
 # command-line suites run without the leak checker: Foundation's Process leaks on Linux.
 sanitize: build
 	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
-		swift test --sanitize address --build-path .build-asan --skip 'CraftedInputTests|CommandLineTests'
+		swift test --sanitize address --build-path .build-asan --skip 'CraftedInputTests|CraftedOptionTests|CommandLineTests'
 	EMBER_BIN=$(CURDIR)/.build/release/ember ASAN_OPTIONS=detect_leaks=0 \
-		swift test --sanitize address --build-path .build-asan --filter 'CraftedInputTests|CommandLineTests'
+		swift test --sanitize address --build-path .build-asan --filter 'CraftedInputTests|CraftedOptionTests|CommandLineTests'
 	EMBER_BIN=$(CURDIR)/.build/release/ember EMBER_NO_OPENMP=1 \
 		TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/scripts/tsan.supp" \
 		swift test --sanitize thread --build-path .build-tsan

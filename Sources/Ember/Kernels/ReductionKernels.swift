@@ -76,12 +76,7 @@ private struct RowReduce: ElementVisitor {
                 po[i] = Int64(at)
             }
         case .all, .any:
-            let po = out.pointer(as: Bool.self), isAll = op == .all
-            rows { i in
-                var r = isAll
-                for j in 0..<n where (px[i * n + j] != 0) != isAll { r = !isAll; break }
-                po[i] = r
-            }
+            truth(px)
         }
     }
 
@@ -109,12 +104,17 @@ private struct RowReduce: ElementVisitor {
                 po[i] = Int64(at)
             }
         case .all, .any:
-            let po = out.pointer(as: Bool.self), isAll = op == .all
-            rows { i in
-                var r = isAll
-                for j in 0..<n where (px[i * n + j] != 0) != isAll { r = !isAll; break }
-                po[i] = r
-            }
+            truth(px)
+        }
+    }
+
+    /// `all` or `any` of each row: whether every element, or some element, is non-zero.
+    private func truth<T: Numeric>(_ px: UnsafePointer<T>) {
+        let po = out.pointer(as: Bool.self), isAll = op == .all
+        rows { i in
+            var r = isAll
+            for j in 0..<n where (px[i * n + j] != .zero) != isAll { r = !isAll; break }
+            po[i] = r
         }
     }
 
