@@ -98,8 +98,7 @@ print(dictDense(ones, "linear3"))
 let dir = FileManager.default.temporaryDirectory.path
 let t = Tensor.ones(3)
 try save(.tensor(t), to: dir + "/x.pt")  // torch.save(x, 'x.pt')
-let x2 = try load(from: dir + "/x.pt")
-print(x2)
+print(try load(from: dir + "/x.pt"))  // x2 = torch.load('x.pt'); x2
 let u = Tensor.zeros(4)
 try save(SavedValue([t, u]), to: dir + "/xy.pt")  // torch.save([x, y], 'xy.pt')
 print(try load(from: dir + "/xy.pt"))

@@ -128,7 +128,7 @@ import Testing
 
     @Test func inPlaceOpsLeaveNoReferenceCycle() {
         // Each in-place pattern below once gave a tensor a history that held the tensor itself.
-        weak var tripled: Tensor?, viewWritten: Tensor?, filled: Tensor?
+        weak var tripled: Tensor?, viewWritten: Tensor?, filled: Tensor?, elementwise: Tensor?
         do {
             let x = Tensor([1.0, 2.0, 3.0], dtype: .float64, requiresGrad: true)
             let y = x * 1.0
@@ -141,10 +141,15 @@ import Testing
             out[0] = x * 2
             out[1] = x * 3
             filled = out
-            (y.sum() + z.sum() + out.sum()).backward()
-            #expect(x.grad!.toDoubles() == [10, 9, 9])  // 3 + (2, 1, 1) + (2 + 3)
+            // Element by element, two subscripts deep (the book's corr2d): the inner select's
+            // input is a view of `grid`, whose base is `grid`.
+            let grid = Tensor.zeros([2, 2], dtype: .float64)
+            for i in 0..<2 { for j in 0..<2 { grid[i, j] = x[i + j] * 1.0 } }
+            elementwise = grid
+            (y.sum() + z.sum() + out.sum() + grid.sum()).backward()
+            #expect(x.grad!.toDoubles() == [11, 11, 10])  // 3 + (2, 1, 1) + (2 + 3) + (1, 2, 1)
         }
-        #expect(tripled == nil && viewWritten == nil && filled == nil)
+        #expect(tripled == nil && viewWritten == nil && filled == nil && elementwise == nil)
     }
 
     @Test func anomalyDetectionNamesTheOpThatMadeNaN() async {

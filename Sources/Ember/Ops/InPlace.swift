@@ -42,6 +42,9 @@ extension Tensor {
         while let node = stack.popLast() {
             for i in node.inputs.indices {
                 if node.inputs[i] === self && node.inputFns[i] === earlierFn { node.inputs[i] = alias }
+                // A view of self read by the node (the first `select` of `y[i, j] = v`) holds self
+                // through its `base`: the node keeps an alias of the view without it instead.
+                if let input = node.inputs[i], input.base === self, !input.retainsGradFlag { node.inputs[i] = input.historyAlias() }
                 if let next = node.inputFns[i], next.sequence > earlierFn.sequence, seen.insert(ObjectIdentifier(next)).inserted {
                     stack.append(next)
                 }
