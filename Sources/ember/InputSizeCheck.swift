@@ -147,11 +147,7 @@ extension InputSizeCheck {
     /// minutes of swapping at best.
     func checkMemory(batch: Int, channels: Int, height: Int, width: Int, training: Bool, option: String) throws {
         let shape = "\(batch) × \(channels) × \(height) × \(width)"
-        let (elements, overflow) = [batch, channels, height, width].reduce((1, false)) { acc, n in
-            let r = acc.0.multipliedReportingOverflow(by: n)
-            return (r.partialValue, acc.1 || r.overflow)
-        }
-        guard !overflow, elements <= Int.max / 4 else {
+        guard let elements = InputOption.elementCount([batch, channels, height, width]), elements <= Int.max / 4 else {
             throw CommandError("\(option): an input of \(shape) floats is more than can be addressed")
         }
         let base = Double(workload.imageSize * workload.imageSize)
@@ -191,6 +187,17 @@ enum InputOption {
             sizes.append(n)
         }
         return sizes
+    }
+
+    /// The product of `sizes`, nil when it overflows `Int`.
+    static func elementCount(_ sizes: [Int]) -> Int? {
+        var count = 1
+        for n in sizes {
+            let (product, overflow) = count.multipliedReportingOverflow(by: n)
+            guard !overflow else { return nil }
+            count = product
+        }
+        return count
     }
 
     /// Throws unless `channels` is 1: every workload takes Fashion-MNIST's gray images.

@@ -32,11 +32,7 @@ struct Summary: ParsableCommand {
         let size = workload.imageSize
         guard let input else { return [batch, 1, size, size] }
         let chw = try InputOption.parse(input)
-        let (elements, overflow) = chw.reduce((batch, false)) { acc, n in
-            let r = acc.0.multipliedReportingOverflow(by: n)
-            return (r.partialValue, acc.1 || r.overflow)
-        }
-        guard !overflow, elements <= 1 << 31 else {
+        guard let elements = InputOption.elementCount([batch] + chw), elements <= 1 << 31 else {
             throw ValidationError("--input: \(batch)×\(chw[0])×\(chw[1])×\(chw[2]) is too large an input")
         }
         return [batch] + chw
