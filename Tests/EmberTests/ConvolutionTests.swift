@@ -33,7 +33,7 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
         ConvCase(n: 2, cin: 12, h: 11, w: 9, cout: 24, k: 3, stride: 2, padding: 2, dilation: 2),
         // 5×5 as one stacked 3×3 Winograd convolution (SplitKernelConv): AlexNet's padding 2,
         // none, and padding wider than a block's offset.
-        ConvCase(n: 2, cin: 32, h: 10, w: 9, cout: 32, k: 5, padding: 2),
+        ConvCase(n: 6, cin: 32, h: 10, w: 9, cout: 32, k: 5, padding: 2),  // runs of 4 and 2 images
         ConvCase(n: 1, cin: 33, h: 12, w: 13, cout: 40, k: 5),
         ConvCase(n: 2, cin: 32, h: 7, w: 8, cout: 35, k: 5, padding: 4),
         // Small maps as products over pixel-major copies (SmallMapConv): ResNet-18's last stage

@@ -1,35 +1,44 @@
 import Foundation
 
-/// Memory for storages of 1 MiB and more: whole pages from `mmap`, kept when freed for the next
-/// storage of the same size. A training step allocates the same activation and gradient sizes
-/// in the same order every step, so from the second step on they come back resident, with no page
-/// faults and no zeroing by the kernel; and since each block is its own mapping, blocks neither
-/// fragment malloc's heap nor keep other memory from being returned. (Through glibc's heap with a
-/// 32 MiB mmap threshold, ResNet-18's training held 1.1 GB for 0.6 GB of live tensors; through
-/// fresh mappings each time it held 0.7 GB but trained a quarter slower.)
+/// Memory for storages and scratch buffers of 1 MiB and more: whole pages from `mmap`, kept when
+/// freed for the next request. A training step allocates the same sizes in much the same order
+/// every step, so from the second step on its memory comes back resident, with no page faults and
+/// no zeroing by the kernel; and since each block is its own mapping, blocks neither fragment
+/// malloc's heap nor keep other memory from being returned. (Through glibc's heap with a 32 MiB
+/// mmap threshold, ResNet-18's training held 1.1 GB for 0.6 GB of live tensors; through fresh
+/// mappings each time it held 0.7 GB but trained a quarter slower.)
 ///
-/// Freed blocks are kept up to `keptBytes`; beyond that a freed block goes back to the system.
-/// (ResNet-18's peak resident size went from 1093 to 815 MiB, and it trains no slower.)
+/// A request takes a kept block of its size or at most a sixteenth larger. When there is none, the
+/// kept blocks' pages are moved (`mremap`, which moves page-table entries, not bytes) into a new
+/// mapping of the size asked, and only what they cannot cover is new memory. So memory freed by a
+/// backward pass in one set of sizes serves the next forward pass's other sizes, and the process
+/// never maps new pages while it holds free ones: its resident size stays at the most its live
+/// blocks ever needed. (Before, kept blocks of unmatched sizes sat beside the new ones: GoogLeNet's
+/// step held 235 MiB of them at its peak.)
 enum LargeBlocks {
     /// Storages of this many bytes or more come from here.
     static let threshold = 1 << 20
-    /// Bytes of freed blocks kept for reuse. DenseNet's step frees and reallocates more than
-    /// 256 MiB of distinct sizes: with that limit it trained at 110–115 samples/s instead of 145,
-    /// page-faulting a third of the time; its peak resident size was the same at 256 and 512.
-    static let keptBytes = 512 << 20
+    /// Bytes of freed blocks kept for reuse; a freed block past it goes back to the system.
+    /// VGG-11's step frees about 800 MiB of activations and gradients, all taken again next step.
+    static let keptBytes = 1 << 30
+    /// The most mappings a block is made of. Each is one of the kernel's memory areas, of which a
+    /// process may have 65,530 (the kernel merges neighbouring ones: 20 steps of GoogLeNet peaked at
+    /// 2,217 areas). With at most 256 a GoogLeNet step mapped 36 MiB more than it held.
+    static let maxPieces = 1024
 
     private static let lock = NSLock()
     /// Freed blocks by size.
     nonisolated(unsafe) private static var free: [Int: [UnsafeMutableRawPointer]] = [:]
     nonisolated(unsafe) private static var freeBytes = 0
+    /// The lengths of the mappings a block is made of, in address order, for blocks of more than
+    /// one (`mremap` moves pages within one mapping only).
+    nonisolated(unsafe) private static var pieces: [UnsafeMutableRawPointer: [Int]] = [:]
 
     /// `byteCount` rounded up to whole pages: the size blocks are kept and matched by.
     static func blockSize(_ byteCount: Int) -> Int { (byteCount + 4095) & ~4095 }
 
-    /// A page-aligned block of at least `byteCount` bytes and its size: the smallest kept block
-    /// no more than a quarter larger (DenseNet's concatenations grow by a few channels a layer),
-    /// else a new mapping. Stops the process when the system has no memory left, as `malloc`
-    /// failing does.
+    /// A page-aligned block of at least `byteCount` bytes and its size. Stops the process when the
+    /// system has no memory left, as `malloc` failing does.
     static func allocate(_ byteCount: Int) -> (pointer: UnsafeMutableRawPointer, size: Int) {
         guard let block = allocateIfPossible(byteCount) else {
             fatalError("out of memory: could not map \(blockSize(byteCount)) bytes for a tensor")
@@ -41,17 +50,14 @@ enum LargeBlocks {
     static func allocateIfPossible(_ byteCount: Int) -> (pointer: UnsafeMutableRawPointer, size: Int)? {
         guard byteCount <= Int.max - 4095 else { return nil }
         let wanted = blockSize(byteCount)
-        lock.lock()
-        if let size = free.keys.filter({ $0 >= wanted && $0 <= wanted + wanted / 4 && !free[$0]!.isEmpty }).min(),
-           let p = free[size]?.popLast() {
-            freeBytes -= size
-            lock.unlock()
-            return (p, size)
+        lock.lock(); defer { lock.unlock() }
+        if let size = free.keys.filter({ $0 >= wanted && $0 <= wanted + wanted / 16 }).min() {
+            return (take(size), size)
         }
-        lock.unlock()
         guard let p = mmap(nil, wanted, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
             return nil
         }
+        if freeBytes > 0 { recycle(into: p, wanted) }
         return (p, wanted)
     }
 
@@ -60,14 +66,56 @@ enum LargeBlocks {
     /// order every time, and evicting the longest-kept (the ones needed soonest) made every
     /// allocation past the limit miss (MobileNetV2 spent a quarter of its step in page faults).
     static func release(_ pointer: UnsafeMutableRawPointer, size: Int) {
-        lock.lock()
+        lock.lock(); defer { lock.unlock() }
         guard freeBytes + size <= keptBytes else {
-            lock.unlock()
             munmap(pointer, size)
+            pieces[pointer] = nil
             return
         }
         free[size, default: []].append(pointer)
         freeBytes += size
-        lock.unlock()
+    }
+
+    /// A kept block of exactly `size` bytes, no longer kept (under `lock`).
+    private static func take(_ size: Int) -> UnsafeMutableRawPointer {
+        let p = free[size]!.removeLast()
+        if free[size]!.isEmpty { free[size] = nil }
+        freeBytes -= size
+        return p
+    }
+
+    /// Moves the pages of kept blocks, the largest first, over the new mapping `p` of `size`
+    /// bytes from its start, until it is covered or made of `maxPieces` mappings; what is left of
+    /// the last block used is kept when it is 1 MiB or more, else unmapped (under `lock`).
+    private static func recycle(into p: UnsafeMutableRawPointer, _ size: Int) {
+        var filled = 0, made: [Int] = []
+        while filled < size, made.count < maxPieces - 1, let largest = free.keys.max() {
+            let q = take(largest)
+            var parts = pieces.removeValue(forKey: q) ?? [largest], moved = 0
+            while filled < size, made.count < maxPieces - 1, let part = parts.first {
+                let n = Swift.min(part, size - filled)
+                guard remapPages(q + moved, n, n, remapMayMove | remapFixed, p + filled) != MAP_FAILED else { break }
+                made.append(n)
+                (filled, moved) = (filled + n, moved + n)
+                if n == part { parts.removeFirst() } else { parts[0] -= n }
+            }
+            let rest = largest - moved
+            if rest >= threshold {
+                free[rest, default: []].append(q + moved)
+                freeBytes += rest
+                if parts.count > 1 { pieces[q + moved] = parts }
+            } else if rest > 0 {
+                munmap(q + moved, rest)
+            }
+            if moved == 0 { break }
+        }
+        if filled < size { made.append(size - filled) }
+        if made.count > 1 { pieces[p] = made }
     }
 }
+
+// Linux's `mremap` (variadic in C, so not imported) and its flags.
+@_silgen_name("mremap") private func remapPages(_ old: UnsafeMutableRawPointer, _ oldSize: Int, _ newSize: Int, _ flags: Int32,
+                                                 _ new: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer?
+private let remapMayMove: Int32 = 1
+private let remapFixed: Int32 = 2

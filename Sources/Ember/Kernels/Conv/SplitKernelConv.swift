@@ -10,17 +10,20 @@ import Foundation
 /// than its direct 5×5 kernel in each pass (a C harness over the primitives, three rounds), despite
 /// the 36 taps for 25. The gradients follow by the chain rule: the weight gradient of each block
 /// is that block of the stacked weight gradient, and the input gradient the sum of the four
-/// shifted slices of the stacked input gradient.
+/// shifted slices of the stacked input gradient. Each pass runs over the batch eight images at a
+/// time (the weight gradient summing the runs'): oneDNN's Winograd passes keep every image's
+/// transformed tiles in their scratchpads, which for the whole batch of 32 were 157 and 186 MiB
+/// at the peak of AlexNet's step.
 final class SplitKernelConv: OwnConvKernel, @unchecked Sendable {
     /// The 5×5 convolution.
     let geometry: ConvGeometry
     /// The 3×3 Winograd convolution over the stacked input.
     private let inner: ConvGeometry
     private let lock = NSLock()
-    /// The stacked input (forward, weight gradient) or its gradient (input gradient).
-    private var stacked: UnsafeMutablePointer<Float>
     /// The stacked weights or their gradient.
     private var stackedWeights: UnsafeMutablePointer<Float>
+    /// Images per run of each pass.
+    private static let chunkImages = 4
 
     /// Block offsets of the 6×6-extended kernel, (row, column) per block, in stacking order.
     private static let offsets = [(0, 0), (0, 3), (3, 0), (3, 3)]
@@ -31,25 +34,35 @@ final class SplitKernelConv: OwnConvKernel, @unchecked Sendable {
 
     private init(_ g: ConvGeometry) {
         geometry = g
-        inner = ConvGeometry(n: g.n, cin: 4 * g.cin, h: g.outH + 2, w: g.outW + 2, cout: g.cout, kh: 3, kw: 3,
-                             stride: [1, 1], padL: [0, 0], padR: [0, 0], dilation: [1, 1], groups: 1, dtype: .float32,
-                             forceOneDNNWinograd: true)
-        stacked = .allocate(capacity: inner.n * inner.cin * inner.h * inner.w)
+        inner = Self.stackedGeometry(g, images: g.n)
         stackedWeights = .allocate(capacity: inner.cout * inner.cin * 9)
     }
 
     deinit {
-        stacked.deallocate()
         stackedWeights.deallocate()
+    }
+
+    /// The 3×3 convolution over the stacked input of `images` images of `g`.
+    private static func stackedGeometry(_ g: ConvGeometry, images: Int) -> ConvGeometry {
+        ConvGeometry(n: images, cin: 4 * g.cin, h: g.outH + 2, w: g.outW + 2, cout: g.cout, kh: 3, kw: 3,
+                     stride: [1, 1], padL: [0, 0], padR: [0, 0], dilation: [1, 1], groups: 1, dtype: .float32,
+                     forceOneDNNWinograd: true)
     }
 
     private var plane: Int { inner.h * inner.w }
 
-    /// For each (image, channel) plane of `0..<n * cin` on the kernel threads: `body(image, channel)`.
-    private func forEachPlane(_ body: (Int, Int) -> Void) {
-        let g = geometry
-        parallelFor(g.n * g.cin, costPerItem: 4 * plane) { range in
-            for p in range { body(p / g.cin, p % g.cin) }
+    /// `body` with a buffer from `ScratchPool` for the stacked input (or its gradient) of `images` images.
+    private func withStacked(images: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+        let buffer = ScratchPool.take(images * inner.cin * plane * MemoryLayout<Float>.stride)
+        defer { ScratchPool.give(buffer) }
+        body(buffer.pointer.assumingMemoryBound(to: Float.self))
+    }
+
+    /// For each (image, channel) plane of `0..<images * cin` on the kernel threads: `body(image, channel)`.
+    private func forEachPlane(images: Int, _ body: (Int, Int) -> Void) {
+        let cin = geometry.cin
+        parallelFor(images * cin, costPerItem: 4 * plane) { range in
+            for p in range { body(p / cin, p % cin) }
         }
     }
 
@@ -59,11 +72,11 @@ final class SplitKernelConv: OwnConvKernel, @unchecked Sendable {
         return (lo, hi)
     }
 
-    /// Fills `stacked` from the input `src`: channel `q * cin + c` of an image holds channel `c`
-    /// of the zero-padded input shifted by block `q`'s offset.
-    private func stackInput(_ src: UnsafePointer<Float>) {
+    /// Fills `stacked` from the first `images` images of the input `src`: channel `q * cin + c` of
+    /// an image holds channel `c` of the zero-padded input shifted by block `q`'s offset.
+    private func stackInput(_ src: UnsafePointer<Float>, images: Int, into stacked: UnsafeMutablePointer<Float>) {
         let g = geometry, cin = g.cin, (h, w, ih, iw) = (g.h, g.w, inner.h, inner.w)
-        forEachPlane { image, c in
+        forEachPlane(images: images) { image, c in
             let from = src + (image * cin + c) * h * w
             for (q, (a, b)) in Self.offsets.enumerated() {
                 let to = stacked + ((image * 4 + q) * cin + c) * plane
@@ -95,14 +108,29 @@ final class SplitKernelConv: OwnConvKernel, @unchecked Sendable {
         }
     }
 
+    /// `body(first, images, plan, stacked)` for each run of at most `weightGradientImages` images
+    /// from image `first`, with the plan for that many and a stacked buffer for them.
+    private func forEachChunk(_ body: (Int, Int, ConvPlan, UnsafeMutablePointer<Float>) -> Void) {
+        let g = geometry, chunk = Swift.min(g.n, Self.chunkImages)
+        withStacked(images: chunk) { stacked in
+            for first in stride(from: 0, to: g.n, by: chunk) {
+                let images = Swift.min(chunk, g.n - first)
+                body(first, images, ConvPlan.plan(images == g.n ? inner : Self.stackedGeometry(g, images: images)), stacked)
+            }
+        }
+    }
+
     /// `dst = conv(src, weights) + bias` on plain NCHW buffers.
     func forward(_ src: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
                  _ dst: UnsafeMutablePointer<Float>) {
         lock.lock(); defer { lock.unlock() }
-        stackInput(src)
+        let g = geometry
         stackWeights(weights)
-        ConvPlan.plan(inner).runForward(src: UnsafeMutableRawPointer(stacked), weights: UnsafeMutableRawPointer(stackedWeights),
-                                        bias: UnsafeMutableRawPointer(mutating: bias), dst: UnsafeMutableRawPointer(dst))
+        forEachChunk { first, images, plan, stacked in
+            stackInput(src + first * g.cin * g.h * g.w, images: images, into: stacked)
+            plan.runForward(src: UnsafeMutableRawPointer(stacked), weights: UnsafeMutableRawPointer(stackedWeights),
+                            bias: UnsafeMutableRawPointer(mutating: bias), dst: UnsafeMutableRawPointer(dst + first * g.cout * g.outH * g.outW))
+        }
     }
 
     /// The input gradient `diffSrc` from `diffDst` and the weights: the sum over blocks of the
@@ -110,11 +138,21 @@ final class SplitKernelConv: OwnConvKernel, @unchecked Sendable {
     func backwardData(_ diffDst: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ diffSrc: UnsafeMutablePointer<Float>,
                       token: Int?) {
         lock.lock(); defer { lock.unlock() }
+        let g = geometry
         stackWeights(weights)
-        ConvPlan.plan(inner).runBackwardData(diffDst: UnsafeMutableRawPointer(mutating: diffDst), weights: UnsafeMutableRawPointer(stackedWeights),
-                                             diffSrc: UnsafeMutableRawPointer(stacked), token: token)
+        forEachChunk { first, images, plan, stacked in
+            plan.runBackwardData(diffDst: UnsafeMutableRawPointer(mutating: diffDst + first * g.cout * g.outH * g.outW),
+                                 weights: UnsafeMutableRawPointer(stackedWeights), diffSrc: UnsafeMutableRawPointer(stacked),
+                                 token: images == g.n ? token : nil)
+            sumShifted(stacked, images: images, into: diffSrc + first * g.cin * g.h * g.w)
+        }
+    }
+
+    /// The input gradient of `images` images in `diffSrc`: the sum over blocks of their stacked
+    /// input gradient `stacked`, each shifted back by its block's offset.
+    private func sumShifted(_ stacked: UnsafeMutablePointer<Float>, images: Int, into diffSrc: UnsafeMutablePointer<Float>) {
         let g = geometry, cin = g.cin, (h, w, ih, iw) = (g.h, g.w, inner.h, inner.w)
-        forEachPlane { image, c in
+        forEachPlane(images: images) { image, c in
             let to = diffSrc + (image * cin + c) * h * w
             to.update(repeating: 0, count: h * w)
             for (q, (a, b)) in Self.offsets.enumerated() {
@@ -134,11 +172,21 @@ final class SplitKernelConv: OwnConvKernel, @unchecked Sendable {
     func backwardWeights(_ src: UnsafePointer<Float>, _ diffDst: UnsafePointer<Float>, _ diffWeights: UnsafeMutablePointer<Float>,
                          _ diffBias: UnsafeMutablePointer<Float>?, token: Int?) {
         lock.lock(); defer { lock.unlock() }
-        stackInput(src)
-        ConvPlan.plan(inner).runBackwardWeights(src: UnsafeMutableRawPointer(stacked), diffDst: UnsafeMutableRawPointer(mutating: diffDst),
-                                                diffWeights: UnsafeMutableRawPointer(stackedWeights),
-                                                diffBias: diffBias.map { UnsafeMutableRawPointer($0) }, token: token)
-        let g = geometry
+        let g = geometry, count = inner.cout * inner.cin * 9
+        let partial = ScratchPool.take(count * MemoryLayout<Float>.stride)
+        defer { ScratchPool.give(partial) }
+        forEachChunk { first, images, plan, stacked in
+            stackInput(src + first * g.cin * g.h * g.w, images: images, into: stacked)
+            plan.runBackwardWeights(src: UnsafeMutableRawPointer(stacked),
+                                    diffDst: UnsafeMutableRawPointer(mutating: diffDst + first * g.cout * g.outH * g.outW),
+                                    diffWeights: first == 0 ? UnsafeMutableRawPointer(stackedWeights) : partial.pointer, diffBias: nil,
+                                    token: images == g.n ? token : nil)
+            if first > 0 {
+                let add = partial.pointer.assumingMemoryBound(to: Float.self)
+                for i in 0..<count { stackedWeights[i] += add[i] }
+            }
+        }
+        if let diffBias { channelSums(diffDst, n: g.n, channels: g.cout, pixels: g.outH * g.outW, diffBias) }
         for o in 0..<g.cout {
             for (q, (a, b)) in Self.offsets.enumerated() {
                 for c in 0..<g.cin {

@@ -24,10 +24,17 @@ final class Winograd2x2Conv: OwnConvKernel, @unchecked Sendable {
     /// `[cout][cin][kh][kw]` ↔ `[kh][kw][cin][cout]` (the forward's and the weight gradient's
     /// taps) and ↔ `[kh][kw][cout][cin]` (the input gradient's).
     private let inputMajorTaps, outputMajorTaps: DNNLLayout
-    /// Transformed inputs `[16][tiles][channels]`, products `[16][tiles][channels]`, transformed
-    /// filters `[16][k][n]`, the tap-major weights, and a channels-last copy of an input or an
-    /// output.
-    private let transformed, products, filters, taps, channelsLast: UnsafeMutablePointer<Float>
+    /// Transformed filters `[16][k][n]` and the tap-major weights.
+    private let filters, taps: UnsafeMutablePointer<Float>
+    /// The floats of a pass's transformed inputs `[16][tiles][channels]` and of its products
+    /// `[16][tiles][channels]` (each), and of a channels-last copy of an input or an output.
+    private let tileFloats, channelsLastFloats: Int
+    /// Those three buffers for the pass under way, from `ScratchPool` (each is several times an
+    /// activation's size: kept per plan, GoogLeNet's held 143 MB).
+    private var passBuffers: [(pointer: UnsafeMutableRawPointer, size: Int)] = []
+    private var transformed: UnsafeMutablePointer<Float> { passBuffers[0].pointer.assumingMemoryBound(to: Float.self) }
+    private var products: UnsafeMutablePointer<Float> { passBuffers[1].pointer.assumingMemoryBound(to: Float.self) }
+    private var channelsLast: UnsafeMutablePointer<Float> { passBuffers[2].pointer.assumingMemoryBound(to: Float.self) }
 
     /// One tiled convolution: `inC` channels of `h × w` padded by `padT`, `padL` into `outC`
     /// channels of `oh × ow`, in 2×2 output tiles; `source` and `result` take its input and
@@ -64,20 +71,23 @@ final class Winograd2x2Conv: OwnConvKernel, @unchecked Sendable {
         let (o, c) = (g.cout, g.cin)
         inputMajorTaps = tapMajor([1, o, 3 * c * o, c * o])
         outputMajorTaps = tapMajor([c, 1, 3 * o * c, o * c])
-        let size = max(forwardTiling.tiles, dataTiling.tiles) * max(c, o) * 16
-        transformed = allocateFloats(size)
-        products = allocateFloats(size)
+        tileFloats = max(forwardTiling.tiles, dataTiling.tiles) * max(c, o) * 16
+        channelsLastFloats = g.n * max(g.h * g.w * c, g.outH * g.outW * o)
         filters = allocateFloats(16 * c * o)
         taps = allocateFloats(9 * c * o)
-        channelsLast = allocateFloats(g.n * max(g.h * g.w * c, g.outH * g.outW * o))
     }
 
     deinit {
-        transformed.deallocate()
-        products.deallocate()
         filters.deallocate()
         taps.deallocate()
-        channelsLast.deallocate()
+    }
+
+    /// `body` with `transformed`, `products` and `channelsLast` taken for it (under `lock`).
+    private func withPassBuffers(_ body: () -> Void) {
+        passBuffers = [tileFloats, tileFloats, channelsLastFloats].map { ScratchPool.take($0 * MemoryLayout<Float>.stride) }
+        body()
+        passBuffers.forEach(ScratchPool.give)
+        passBuffers = []
     }
 
     @inline(__always) private static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
@@ -274,7 +284,7 @@ final class Winograd2x2Conv: OwnConvKernel, @unchecked Sendable {
     func forward(_ src: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
                  _ dst: UnsafeMutablePointer<Float>) {
         lock.lock(); defer { lock.unlock() }
-        convolve(src, weights, inputMajorTaps, forwardTiling, turned: false, bias, dst)
+        withPassBuffers { convolve(src, weights, inputMajorTaps, forwardTiling, turned: false, bias, dst) }
     }
 
     /// The input gradient from `diffDst` and the weights, plain NCHW buffers (each pass
@@ -282,7 +292,7 @@ final class Winograd2x2Conv: OwnConvKernel, @unchecked Sendable {
     func backwardData(_ diffDst: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ diffSrc: UnsafeMutablePointer<Float>,
                       token _: Int?) {
         lock.lock(); defer { lock.unlock() }
-        convolve(diffDst, weights, outputMajorTaps, dataTiling, turned: true, nil, diffSrc)
+        withPassBuffers { convolve(diffDst, weights, outputMajorTaps, dataTiling, turned: true, nil, diffSrc) }
     }
 
     /// One tiled convolution of `src` by `weights` (plain `[cout][cin][3][3]`, taken through
@@ -302,11 +312,13 @@ final class Winograd2x2Conv: OwnConvKernel, @unchecked Sendable {
                          _ diffBias: UnsafeMutablePointer<Float>?, token _: Int?) {
         lock.lock(); defer { lock.unlock() }
         let g = geometry, t = forwardTiling
-        transformInput(src, t)
-        transformGradient(diffDst, t)
-        for xi in 0..<16 {
-            _ = dnnl_sgemm(SgemmFlag.t, SgemmFlag.n, Int64(g.cin), Int64(g.cout), Int64(t.tiles), 1, transformed + xi * t.tiles * g.cin, Int64(g.cin),
-                           products + xi * t.tiles * g.cout, Int64(g.cout), 0, filters + xi * g.cin * g.cout, Int64(g.cout))
+        withPassBuffers {
+            transformInput(src, t)
+            transformGradient(diffDst, t)
+            for xi in 0..<16 {
+                _ = dnnl_sgemm(SgemmFlag.t, SgemmFlag.n, Int64(g.cin), Int64(g.cout), Int64(t.tiles), 1, transformed + xi * t.tiles * g.cin,
+                               Int64(g.cin), products + xi * t.tiles * g.cout, Int64(g.cout), 0, filters + xi * g.cin * g.cout, Int64(g.cout))
+            }
         }
         filterGradients(k: g.cin, n: g.cout)
         inputMajorTaps.toPlain(taps, diffWeights, ThreadState.current.dnnlStream)
