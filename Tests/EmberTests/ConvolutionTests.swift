@@ -102,6 +102,20 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// GoogLeNet's 64 → 192 layer at 24×24 runs its input gradient in runs of images (oneDNN's
+    /// Winograd scratchpad would pass 64 MiB for all 64), giving what one run over the batch gives.
+    @Test func inputGradientInRunsOfImagesMatchesOneRun() {
+        let g = ConvGeometry(n: 64, cin: 64, h: 24, w: 24, cout: 192, kh: 3, kw: 3, stride: [1, 1], padL: [1, 1], padR: [1, 1],
+                             dilation: [1, 1], groups: 1, dtype: .float32)
+        #expect(g.inputGradientImages < g.n)
+        manualSeed(3)
+        let gOut = Tensor.randn(g.dstDims), w = Tensor.randn(g.weightDims) * 0.05
+        let inRuns = Conv.data(gOut, w, g)
+        let whole = Tensor(uninitializedShape: g.srcDims, dtype: .float32)
+        ConvPlan.plan(g).runBackwardData(diffDst: gOut.pointer, weights: w.pointer, diffSrc: whole.pointer)
+        #expect((inRuns - whole).abs().max().item() <= 1e-4 * Swift.max(1, whole.abs().max().item()))
+    }
+
     @Test func gradcheckConv2dAllArguments() {
         let gen = Generator(seed: 1)
         let x = Tensor.randn([2, 4, 5, 6], dtype: .float64, generator: gen).requiresGrad_()

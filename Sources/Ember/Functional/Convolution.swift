@@ -38,7 +38,8 @@ enum Conv {
         let inputs = [x, w] + (bias.map { [$0] } ?? [])
         return out.converted(x.dtype).recording("ConvolutionBackward0", inputs, saved: [x, w]) { gOut, _ in
             let gc = gOut.contiguous()
-            let token = gradientTokens.add(1, ordering: .relaxed).newValue
+            // The two passes share the output gradient's reorder only when both run the whole batch.
+            let token = g.inputGradientImages < g.n ? nil : gradientTokens.add(1, ordering: .relaxed).newValue
             let wantBias = bias?.requiresGradFlag ?? false
             let (gw, gb) = w.requiresGradFlag || wantBias ? weights(x, gc, g, wantBias: wantBias, token: token) : (nil, nil)
             var grads: [Tensor?] = [x.requiresGradFlag ? data(gc, w, g, token: token).gradFor(x) : nil,
@@ -64,8 +65,21 @@ enum Conv {
                                                         out.pointer(as: Float.self), token: token)
         case .fewChannel:
             preconditionFailure("FewChannelConv has no input gradient: algorithm(for:) gives oneDNN's")
-        case .oneDNNDirect, .oneDNNAuto, .oneDNNWinograd:
+        case .oneDNNDirect:
             ConvPlan.plan(geometry).runBackwardData(diffDst: dc.pointer, weights: wc.pointer, diffSrc: out.pointer, token: token)
+        case .oneDNNAuto, .oneDNNWinograd:
+            let images = geometry.inputGradientImages
+            guard geometry.n > images else {
+                ConvPlan.plan(geometry).runBackwardData(diffDst: dc.pointer, weights: wc.pointer, diffSrc: out.pointer, token: token)
+                break
+            }
+            let srcBytes = geometry.cin * geometry.h * geometry.w * 4, dstBytes = geometry.cout * geometry.outH * geometry.outW * 4
+            for first in stride(from: 0, to: geometry.n, by: images) {
+                var run = geometry
+                run.n = Swift.min(images, geometry.n - first)
+                ConvPlan.plan(run).runBackwardData(diffDst: dc.pointer + first * dstBytes, weights: wc.pointer,
+                                                   diffSrc: out.pointer + first * srcBytes, token: nil)
+            }
         }
         return out.converted(gOut.dtype).recording("ConvolutionBackwardBackward0", [gOut, w], saved: [gOut, w]) { gg, _ in
             [gOut.requiresGradFlag ? forward(gg, w, nil, g) : nil, w.requiresGradFlag ? weights(gg, gOut, g).weight.gradFor(w) : nil]

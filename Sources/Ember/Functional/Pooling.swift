@@ -10,8 +10,8 @@ extension F {
     public static func maxPool2d(_ input: Tensor, kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0],
                                  dilation: [Int] = [1], ceilMode: Bool = false) -> Tensor {
         let compute = {
-            maxPool2dWithIndices(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
-                                 ceilMode: ceilMode).output
+            maxPool2dChecked(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
+                             ceilMode: ceilMode, compactIndices: true).output
         }
         guard input.dim == 4 else { return Tensor.untraceable("max_pool2d of unbatched input has no ONNX export", compute) }
         return Tensor.traced("MaxPool", [.tensor(input)],
@@ -24,6 +24,14 @@ extension F {
     public static func maxPool2dWithIndices(_ input: Tensor, kernelSize: [Int], stride: [Int]? = nil,
                                             padding: [Int] = [0], dilation: [Int] = [1],
                                             ceilMode: Bool = false) -> (output: Tensor, indices: Tensor) {
+        maxPool2dChecked(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode,
+                         compactIndices: false)
+    }
+
+    /// `maxPool2dWithIndices`, keeping int32 indices for its backward when `compactIndices` (for
+    /// `maxPool2d`, whose indices no caller sees: half the memory a training step keeps for them).
+    private static func maxPool2dChecked(_ input: Tensor, kernelSize: [Int], stride: [Int]?, padding: [Int], dilation: [Int],
+                                         ceilMode: Bool, compactIndices: Bool) -> (output: Tensor, indices: Tensor) {
         check(kernelSize.count == 1 || kernelSize.count == 2,
               "max_pool2d: kernel_size must either be a single int, or a tuple of two ints")
         let stride = stride ?? []
@@ -40,7 +48,7 @@ extension F {
         checkPool2dShape(input, k, s, p, d, oh, ow)
         return maxPool(input, PoolWindows(input: h, output: oh, kernel: k.0, stride: s.0, padding: p.0, dilation: d.0),
                        PoolWindows(input: w, output: ow, kernel: k.1, stride: s.1, padding: p.1, dilation: d.1),
-                       name: "MaxPool2DWithIndices")
+                       name: "MaxPool2DWithIndices", compactIndices: compactIndices)
     }
 
     /// 2-D average pooling over the last two dims of a (C, H, W) or (N, C, H, W) input. Windows
@@ -269,13 +277,15 @@ extension F {
 // MARK: - Forward and backward ops
 
 extension F {
-    /// Max over `rows × cols` windows with argmax indices; records `<name>Backward0`.
+    /// Max over `rows × cols` windows with argmax indices (int64, or int32 when `compactIndices`
+    /// and the planes are small enough); records `<name>Backward0`.
     private static func maxPool(_ input: Tensor, _ rows: PoolWindows, _ cols: PoolWindows,
-                                name: String) -> (output: Tensor, indices: Tensor) {
+                                name: String, compactIndices: Bool = false) -> (output: Tensor, indices: Tensor) {
         let ct = input.dtype.computeType
         let outShape = Array(input.shape.dropLast(2)) + [rows.count, cols.count]
         let out = Tensor(uninitializedShape: outShape, dtype: ct)
-        let indices = Tensor(uninitializedShape: outShape, dtype: .int64)
+        let compact = compactIndices && input.shape.suffix(2).reduce(1, *) <= Int(Int32.max)
+        let indices = Tensor(uninitializedShape: outShape, dtype: compact ? .int32 : .int64)
         maxPoolKernel(input.converted(ct).contiguousRaw(), geometry(input.shape, rows, cols), out: out, indices: indices)
         let result = out.converted(input.dtype).recording(name + "Backward0", [input]) { g, _ in
             [maxPoolBackward(g, indices, input, name: name)]
@@ -295,7 +305,7 @@ extension F {
         maxPoolBackwardKernel(grad.converted(ct).contiguousRaw(), indices, planes: planes, inPlane: inPlane,
                               outPlane: outPlane, into: gradInput)
         return gradInput.converted(grad.dtype).recording(name + "BackwardBackward0", [grad, input]) { gg, _ in
-            [gg.reshape([planes, inPlane]).gather(1, indices.reshape([planes, outPlane])).reshape(outShape), nil]
+            [gg.reshape([planes, inPlane]).gather(1, indices.converted(.int64).reshape([planes, outPlane])).reshape(outShape), nil]
         }
     }
 

@@ -63,10 +63,17 @@ struct PoolGeometry {
 // MARK: - Max pooling
 
 /// Max over each window of contiguous `x` into `out`, with the flat in-plane
-/// position of the maximum in `indices` (int64). NaN wins, the last NaN of a window as in PyTorch;
-/// an empty window gives -inf at the position of its first tap.
+/// position of the maximum in `indices` (int64, or int32 when the positions fit). NaN wins, the
+/// last NaN of a window as in PyTorch; an empty window gives -inf at the position of its first tap.
 func maxPoolKernel(_ x: Tensor, _ geo: PoolGeometry, out: Tensor, indices: Tensor) {
-    let pi = indices.pointer(as: Int64.self)
+    if indices.dtype == .int32 {
+        maxPoolKernel(x, geo, out: out, indices.pointer(as: Int32.self))
+    } else {
+        maxPoolKernel(x, geo, out: out, indices.pointer(as: Int64.self))
+    }
+}
+
+private func maxPoolKernel<I: FixedWidthInteger>(_ x: Tensor, _ geo: PoolGeometry, out: Tensor, _ pi: UnsafeMutablePointer<I>) {
     if x.dtype == .float32 && geo.isPairwise {
         maxPool2x2(x.pointer(as: Float.self), geo, out.pointer(as: Float.self), pi)
     } else if x.dtype == .float32 {
@@ -76,8 +83,8 @@ func maxPoolKernel(_ x: Tensor, _ geo: PoolGeometry, out: Tensor, indices: Tenso
     }
 }
 
-private func maxPool<T: BinaryFloatingPoint>(_ px: UnsafeMutablePointer<T>, _ geo: PoolGeometry,
-                                             _ po: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>) {
+private func maxPool<T: BinaryFloatingPoint, I: FixedWidthInteger>(_ px: UnsafeMutablePointer<T>, _ geo: PoolGeometry,
+                                                                   _ po: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<I>) {
     let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane
     let rows = geo.rows, cols = geo.cols, rs = rows.step, cs = cols.step, ocols = cols.count
     parallelFor(geo.planes, costPerItem: geo.costPerPlane) { range in
@@ -93,14 +100,17 @@ private func maxPool<T: BinaryFloatingPoint>(_ px: UnsafeMutablePointer<T>, _ ge
                         let row = h * width
                         var w = w0
                         while w < w1 {
-                            let v = xp[row + w]
-                            if v > best || v.isNaN { best = v; at = row + w }
+                            // Both tests, then selects: as one branch on random data, mispredicted
+                            // about every other window, this loop was a tenth of GoogLeNet's step.
+                            let v = xp[row + w], greater = v > best, nan = v.isNaN, wins = greater || nan
+                            best = wins ? v : best
+                            at = wins ? row + w : at
                             w += cs
                         }
                         h += rs
                     }
                     op[oh * ocols + ow] = best
-                    ip[oh * ocols + ow] = Int64(at)
+                    ip[oh * ocols + ow] = I(truncatingIfNeeded: at)
                 }
             }
         }
@@ -111,8 +121,8 @@ private func maxPool<T: BinaryFloatingPoint>(_ px: UnsafeMutablePointer<T>, _ ge
 /// the input's width at stride 1 or 2 (GoogLeNet's 3×3 poolings at stride 1 and 2, ResNet's
 /// and AlexNet's at stride 2), the general loop elsewhere: the same taps in the same order, so
 /// the same winner, NaN included. The general loop alone was a quarter of GoogLeNet's training step.
-private func maxPoolEightColumns(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
-                                 _ po: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int64>) {
+private func maxPoolEightColumns<I: FixedWidthInteger>(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
+                                                       _ po: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<I>) {
     let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane
     let rows = geo.rows, cols = geo.cols, ocols = cols.count
     guard cols.step == 1, ocols >= 8, inPlane < Int(Int32.max) else { return maxPool(px, geo, po, indices) }
@@ -143,14 +153,15 @@ private func maxPoolEightColumns(_ px: UnsafeMutablePointer<Float>, _ geo: PoolG
                         var best = -Float.infinity, at = h0 * width + w0
                         var h = h0
                         while h < h1 {
-                            for w in w0..<w1 where xp[h * width + w] > best || xp[h * width + w].isNaN {
-                                best = xp[h * width + w]
-                                at = h * width + w
+                            for w in w0..<w1 {
+                                let v = xp[h * width + w], greater = v > best, nan = v.isNaN, wins = greater || nan
+                                best = wins ? v : best
+                                at = wins ? h * width + w : at
                             }
                             h += rows.step
                         }
                         op[oh * ocols + ow] = best
-                        ip[oh * ocols + ow] = Int64(at)
+                        ip[oh * ocols + ow] = I(truncatingIfNeeded: at)
                     }
                 }
                 for (ow, s) in chunks {
@@ -171,7 +182,7 @@ private func maxPoolEightColumns(_ px: UnsafeMutablePointer<Float>, _ geo: PoolG
                     }
                     for k in 0..<8 {
                         op[oh * ocols + ow + k] = best[k]
-                        ip[oh * ocols + ow + k] = Int64(at[k])
+                        ip[oh * ocols + ow + k] = I(truncatingIfNeeded: at[k])
                     }
                     next = ow + 8
                 }
@@ -184,8 +195,8 @@ private func maxPoolEightColumns(_ px: UnsafeMutablePointer<Float>, _ geo: PoolG
 /// `maxPool` for 2×2 windows at stride 2: the same taps in the same order (so the same winner,
 /// NaN included), eight windows at a time, then four (the narrow maps of LeNet's second pooling
 /// have rows of four), then one.
-private func maxPool2x2(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
-                        _ po: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int64>) {
+private func maxPool2x2<I: FixedWidthInteger>(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
+                                              _ po: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<I>) {
     let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane, orows = geo.rows.count, ocols = geo.cols.count
     parallelFor(geo.planes, costPerItem: 4 * outPlane) { range in
         for p in range {
@@ -197,7 +208,7 @@ private func maxPool2x2(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
                     for k in 0..<count {
                         let t = Int(tap[k])
                         o[ow + k] = best[k]
-                        at[ow + k] = Int64(top + 2 * (ow + k) + (t >> 1) * width + (t & 1))
+                        at[ow + k] = I(truncatingIfNeeded: top + 2 * (ow + k) + (t >> 1) * width + (t & 1))
                     }
                 }
                 var ow = 0
@@ -227,7 +238,7 @@ private func maxPool2x2(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
                     visit(first + width)
                     visit(first + width + 1)
                     o[ow] = best
-                    at[ow] = Int64(winner)
+                    at[ow] = I(truncatingIfNeeded: winner)
                     ow += 1
                 }
             }
@@ -254,10 +265,19 @@ private func maxOfFour(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>,
 }
 
 /// The gradient of max pooling: `gradInput[plane][indices[o]] += grad[o]` into a
-/// contiguous `gradInput`, which the kernel zeroes first, of `planes × inPlane` elements (`grad` contiguous, `indices` int64).
+/// contiguous `gradInput`, which the kernel zeroes first, of `planes × inPlane` elements (`grad`
+/// contiguous, `indices` int64 or int32).
 func maxPoolBackwardKernel(_ grad: Tensor, _ indices: Tensor, planes: Int, inPlane: Int, outPlane: Int,
                            into gradInput: Tensor) {
-    let px = indices.pointer(as: Int64.self)
+    if indices.dtype == .int32 {
+        maxPoolBackwardKernel(grad, indices.pointer(as: Int32.self), planes: planes, inPlane: inPlane, outPlane: outPlane, into: gradInput)
+    } else {
+        maxPoolBackwardKernel(grad, indices.pointer(as: Int64.self), planes: planes, inPlane: inPlane, outPlane: outPlane, into: gradInput)
+    }
+}
+
+private func maxPoolBackwardKernel<I: FixedWidthInteger>(_ grad: Tensor, _ px: UnsafeMutablePointer<I>, planes: Int, inPlane: Int,
+                                                         outPlane: Int, into gradInput: Tensor) {
     if grad.dtype == .float32 {
         maxPoolBackward(grad.pointer(as: Float.self), px, planes, inPlane, outPlane, gradInput.pointer(as: Float.self))
     } else {
@@ -265,9 +285,10 @@ func maxPoolBackwardKernel(_ grad: Tensor, _ indices: Tensor, planes: Int, inPla
     }
 }
 
-private func maxPoolBackward<T: BinaryFloatingPoint>(_ pg: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>,
-                                                     _ planes: Int, _ inPlane: Int, _ outPlane: Int,
-                                                     _ pi: UnsafeMutablePointer<T>) {
+private func maxPoolBackward<T: BinaryFloatingPoint, I: FixedWidthInteger>(_ pg: UnsafeMutablePointer<T>,
+                                                                           _ indices: UnsafeMutablePointer<I>,
+                                                                           _ planes: Int, _ inPlane: Int, _ outPlane: Int,
+                                                                           _ pi: UnsafeMutablePointer<T>) {
     parallelFor(planes, costPerItem: outPlane) { range in
         for p in range {
             let gp = pg + p * outPlane, ip = indices + p * outPlane, dp = pi + p * inPlane

@@ -12,10 +12,15 @@ extension Tensor {
     }
 
     /// A float-only unary op with its backward, written with differentiable ops.
-    func unary<Fn: UnaryFunction>(_ f: Fn.Type, _ name: String, p: Double = 0, q: Double = 0, r: Double = 0, saveInput: Bool = true,
+    func unary<Fn: UnaryFunction>(_ f: Fn.Type, _ name: String, p: Double = 0, q: Double = 0, r: Double = 0,
                                   _ backward: @escaping (_ g: Tensor, _ x: Tensor, _ out: Tensor) -> Tensor) -> Tensor {
-        unaryForward(f, p: p, q: q, r: r)
-            .recording(name, [self], saved: saveInput ? [self] : [], savesOutput: !saveInput) { [self] g, out in [backward(g, self, out)] }
+        unaryForward(f, p: p, q: q, r: r).recording(name, [self], saved: [self]) { [self] g, out in [backward(g, self, out)] }
+    }
+
+    /// `unary` for a gradient written in the output alone: the rule keeps the output, not the input.
+    func unaryOfOutput<Fn: UnaryFunction>(_ f: Fn.Type, _ name: String, p: Double = 0, q: Double = 0,
+                                          _ backward: @escaping (_ g: Tensor, _ out: Tensor) -> Tensor) -> Tensor {
+        unaryForward(f, p: p, q: q).recording(name, [self], savesOutput: true) { g, out in [backward(g, out)] }
     }
 
     /// PyTorch: `torch.neg`.
@@ -27,15 +32,15 @@ extension Tensor {
         unaryForward(UnaryFn.Abs.self, floatOnly: false).recording("AbsBackward0", [self], saved: [self]) { [self] g, _ in [g * self.sign()] }
     }
     /// PyTorch: `torch.sqrt`.
-    public func sqrt() -> Tensor { unary(UnaryFn.Sqrt.self, "SqrtBackward0", saveInput: false) { g, _, out in g / (2.0 * out) } }
+    public func sqrt() -> Tensor { unaryOfOutput(UnaryFn.Sqrt.self, "SqrtBackward0") { g, out in g / (2.0 * out) } }
     /// PyTorch: `torch.rsqrt`.
-    public func rsqrt() -> Tensor { unary(UnaryFn.Rsqrt.self, "RsqrtBackward0", saveInput: false) { g, _, out in -0.5 * g * out * out * out } }
+    public func rsqrt() -> Tensor { unaryOfOutput(UnaryFn.Rsqrt.self, "RsqrtBackward0") { g, out in -0.5 * g * out * out * out } }
     /// PyTorch: `torch.exp`.
     public func exp() -> Tensor {
-        Tensor.traced("Exp", [.tensor(self)]) { unary(UnaryFn.Exp.self, "ExpBackward0", saveInput: false) { g, _, out in g * out } }
+        Tensor.traced("Exp", [.tensor(self)]) { unaryOfOutput(UnaryFn.Exp.self, "ExpBackward0") { g, out in g * out } }
     }
     /// PyTorch: `torch.exp2`.
-    public func exp2() -> Tensor { unary(UnaryFn.Exp2.self, "Exp2Backward0", saveInput: false) { g, _, out in g * out * Foundation.log(2.0) } }
+    public func exp2() -> Tensor { unaryOfOutput(UnaryFn.Exp2.self, "Exp2Backward0") { g, out in g * out * Foundation.log(2.0) } }
     /// PyTorch: `torch.log`.
     public func log() -> Tensor { unary(UnaryFn.Log.self, "LogBackward0") { g, x, _ in g / x } }
     /// PyTorch: `torch.log2`.
@@ -45,13 +50,13 @@ extension Tensor {
     /// PyTorch: `torch.log1p`.
     public func log1p() -> Tensor { unary(UnaryFn.Log1p.self, "Log1PBackward0") { g, x, _ in g / (x + 1.0) } }
     /// PyTorch: `torch.expm1`.
-    public func expm1() -> Tensor { unary(UnaryFn.Expm1.self, "Expm1Backward0", saveInput: false) { g, _, out in g * (out + 1.0) } }
+    public func expm1() -> Tensor { unaryOfOutput(UnaryFn.Expm1.self, "Expm1Backward0") { g, out in g * (out + 1.0) } }
     /// PyTorch: `torch.sin`.
     public func sin() -> Tensor { unary(UnaryFn.Sin.self, "SinBackward0") { g, x, _ in g * x.cos() } }
     /// PyTorch: `torch.cos`.
     public func cos() -> Tensor { unary(UnaryFn.Cos.self, "CosBackward0") { g, x, _ in -g * x.sin() } }
     /// PyTorch: `torch.tan`.
-    public func tan() -> Tensor { unary(UnaryFn.Tan.self, "TanBackward0", saveInput: false) { g, _, out in g * (1.0 + out * out) } }
+    public func tan() -> Tensor { unaryOfOutput(UnaryFn.Tan.self, "TanBackward0") { g, out in g * (1.0 + out * out) } }
     /// PyTorch: `torch.asin`.
     public func asin() -> Tensor { unary(UnaryFn.Asin.self, "AsinBackward0") { g, x, _ in g * (1.0 - x * x).rsqrt() } }
     /// PyTorch: `torch.acos`.
@@ -64,7 +69,7 @@ extension Tensor {
     public func cosh() -> Tensor { unary(UnaryFn.Cosh.self, "CoshBackward0") { g, x, _ in g * x.sinh() } }
     /// PyTorch: `torch.tanh`.
     public func tanh() -> Tensor {
-        Tensor.traced("Tanh", [.tensor(self)]) { unary(UnaryFn.Tanh.self, "TanhBackward0", saveInput: false) { g, _, out in g * (1.0 - out * out) } }
+        Tensor.traced("Tanh", [.tensor(self)]) { unaryOfOutput(UnaryFn.Tanh.self, "TanhBackward0") { g, out in g * (1.0 - out * out) } }
     }
     /// PyTorch: `torch.asinh`.
     public func asinh() -> Tensor { unary(UnaryFn.Asinh.self, "AsinhBackward0") { g, x, _ in g * (x * x + 1.0).rsqrt() } }
@@ -74,7 +79,7 @@ extension Tensor {
     public func atanh() -> Tensor { unary(UnaryFn.Atanh.self, "AtanhBackward0") { g, x, _ in g / (1.0 - x * x) } }
     /// PyTorch: `torch.sigmoid`.
     public func sigmoid() -> Tensor {
-        Tensor.traced("Sigmoid", [.tensor(self)]) { unary(UnaryFn.Sigmoid.self, "SigmoidBackward0", saveInput: false) { g, _, out in g.sigmoidBackward(out) } }
+        Tensor.traced("Sigmoid", [.tensor(self)]) { unaryOfOutput(UnaryFn.Sigmoid.self, "SigmoidBackward0") { g, out in g.sigmoidBackward(out) } }
     }
     /// PyTorch: `torch.nn.functional.logsigmoid`.
     public func logSigmoid() -> Tensor { unary(UnaryFn.LogSigmoid.self, "LogSigmoidBackward0") { g, x, _ in g * (-x).sigmoid() } }
@@ -149,16 +154,16 @@ extension Tensor {
         unary(UnaryFn.Erfc.self, "ErfcBackward0") { g, x, _ in g * (-2 / Double.pi.squareRoot()) * (-(x * x)).exp() }
     }
     /// PyTorch: `torch.reciprocal`.
-    public func reciprocal() -> Tensor { unary(UnaryFn.Reciprocal.self, "ReciprocalBackward0", saveInput: false) { g, _, out in -g * out * out } }
+    public func reciprocal() -> Tensor { unaryOfOutput(UnaryFn.Reciprocal.self, "ReciprocalBackward0") { g, out in -g * out * out } }
     /// PyTorch: `torch.square`.
     public func square() -> Tensor { pow(2) }
 
     /// The sign of each element (for real tensors, `sign`). PyTorch: `torch.sgn`.
     public func sgn() -> Tensor { piecewiseConstant(UnaryFn.Sign.self, "SgnBackward0") }
     /// Degrees to radians. PyTorch: `torch.deg2rad`.
-    public func deg2rad() -> Tensor { unary(UnaryFn.Deg2rad.self, "Deg2RadBackward0", saveInput: false) { g, _, _ in g * (Double.pi / 180) } }
+    public func deg2rad() -> Tensor { unaryOfOutput(UnaryFn.Deg2rad.self, "Deg2RadBackward0") { g, _ in g * (Double.pi / 180) } }
     /// Radians to degrees. PyTorch: `torch.rad2deg`.
-    public func rad2deg() -> Tensor { unary(UnaryFn.Rad2deg.self, "Rad2DegBackward0", saveInput: false) { g, _, _ in g * (180 / Double.pi) } }
+    public func rad2deg() -> Tensor { unaryOfOutput(UnaryFn.Rad2deg.self, "Rad2DegBackward0") { g, _ in g * (180 / Double.pi) } }
     /// The normalized sinc, `sin(πx) / (πx)`, 1 at 0. PyTorch: `torch.sinc`.
     public func sinc() -> Tensor {
         unary(UnaryFn.Sinc.self, "SincBackward0") { g, x, _ in

@@ -76,6 +76,18 @@ extension ConvGeometry {
         return .oneDNNDirect
     }
 
+    /// Images per run of the input gradient: all of them, except where oneDNN's Winograd runs it
+    /// and its scratchpad, which holds every image's transformed 6×6 tiles of input and output
+    /// channels, would pass 64 MiB (89 MiB for GoogLeNet's 64 → 192 at 24×24, batch 64, at the
+    /// peak of its step); ResNet-18's layers stay whole, and keep the reorder their two backward
+    /// passes share.
+    var inputGradientImages: Int {
+        let pass = algorithm(for: .inputGradient)
+        guard dtype == .float32, pass == .oneDNNAuto || pass == .oneDNNWinograd else { return n }
+        let tiles = ((h + 3) / 4) * ((w + 3) / 4), perImage = tiles * 36 * (cin + cout) * 4
+        return Swift.max(1, Swift.min(n, (64 << 20) / Swift.max(perImage, 1)))
+    }
+
     /// Whether oneDNN has a Winograd convolution on this processor: it has only an AVX-512 one, and
     /// refuses the algorithm (`unimplemented`) elsewhere. Asked once, of a small 3×3 convolution.
     static let oneDNNHasWinograd: Bool = {
