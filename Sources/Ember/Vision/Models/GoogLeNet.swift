@@ -17,7 +17,7 @@ public final class Inception: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        Tensor.cat([F.relu(p1(x)), F.relu(p2(x)), F.relu(p3(x)), F.relu(p4(x))], dim: 1)
+        Tensor.cat([p1(x).relu_(), p2(x).relu_(), p3(x).relu_(), p4(x).relu_()], dim: 1)
     }
 }
 

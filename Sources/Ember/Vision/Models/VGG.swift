@@ -14,7 +14,7 @@ public final class VGG: Sequential {
         var channels = inChannels
         for (convs, out) in blocks {
             for _ in 0..<convs {
-                layers += [Conv2d(channels, out, kernelSize: 3, padding: 1), ReLU()]
+                layers += [Conv2d(channels, out, kernelSize: 3, padding: 1), ReLU(inplace: true)]
                 channels = out
             }
             layers.append(MaxPool2d(2, stride: 2))
