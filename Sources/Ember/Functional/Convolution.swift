@@ -38,8 +38,11 @@ enum Conv {
         let inputs = [x, w] + (bias.map { [$0] } ?? [])
         return out.converted(x.dtype).recording("ConvolutionBackward0", inputs, saved: [x, w]) { gOut, _ in
             let gc = gOut.contiguous()
-            // The two passes share the output gradient's reorder only when both run the whole batch.
-            let token = g.inputGradientImages < g.n ? nil : gradientTokens.add(1, ordering: .relaxed).newValue
+            // The two passes share the output gradient's reorder only when both run the whole batch
+            // (in the dtype `data` computes in).
+            var computed = g
+            computed.dtype = x.dtype == .float64 ? .float64 : .float32
+            let token = computed.inputGradientImages < g.n ? nil : gradientTokens.add(1, ordering: .relaxed).newValue
             let wantBias = bias?.requiresGradFlag ?? false
             let (gw, gb) = w.requiresGradFlag || wantBias ? weights(x, gc, g, wantBias: wantBias, token: token) : (nil, nil)
             var grads: [Tensor?] = [x.requiresGradFlag ? data(gc, w, g, token: token).gradFor(x) : nil,

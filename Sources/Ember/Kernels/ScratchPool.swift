@@ -1,5 +1,3 @@
-import Foundation
-
 /// Scratch memory the kernels' cached plans share: a plan takes a buffer for one run and gives it
 /// back after, so the process holds what the largest run needs instead of what every cached plan
 /// ever needed. (With a buffer kept per plan, MobileNetV2's convolution plans held 930 MB of
