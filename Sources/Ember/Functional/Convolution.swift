@@ -7,8 +7,11 @@ enum Conv {
     /// Numbers each output gradient, so the two backward primitives of one step share its reorder.
     private static let gradientTokens = Atomic<Int>(0)
 
+    /// The dtype a convolution of `t` computes in: float64 or float32 (half types compute in float32).
+    private static func computeDType(_ t: Tensor) -> DType { t.dtype == .float64 ? .float64 : .float32 }
+
     /// Runs `body` on float32 or float64 contiguous copies (half types compute in float32).
-    private static func compute(_ t: Tensor) -> Tensor { t.converted(t.dtype == .float64 ? .float64 : .float32).contiguousRaw() }
+    private static func compute(_ t: Tensor) -> Tensor { t.converted(computeDType(t)).contiguousRaw() }
 
     /// `conv(x, w) + bias`. PyTorch: `ConvolutionBackward0`.
     static func forward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry) -> Tensor {
@@ -41,7 +44,7 @@ enum Conv {
             // The two passes share the output gradient's reorder only when both run the whole batch
             // (in the dtype `data` computes in).
             var computed = g
-            computed.dtype = x.dtype == .float64 ? .float64 : .float32
+            computed.dtype = computeDType(x)
             let token = computed.inputGradientImages < g.n ? nil : gradientTokens.add(1, ordering: .relaxed).newValue
             let wantBias = bias?.requiresGradFlag ?? false
             let (gw, gb) = w.requiresGradFlag || wantBias ? weights(x, gc, g, wantBias: wantBias, token: token) : (nil, nil)
@@ -77,9 +80,7 @@ enum Conv {
                 break
             }
             let srcBytes = geometry.cin * geometry.h * geometry.w * 4, dstBytes = geometry.cout * geometry.outH * geometry.outW * 4
-            for first in stride(from: 0, to: geometry.n, by: images) {
-                var run = geometry
-                run.n = Swift.min(images, geometry.n - first)
+            geometry.forEachRun(of: images) { first, run in
                 ConvPlan.plan(run).runBackwardData(diffDst: dc.pointer + first * dstBytes, weights: wc.pointer,
                                                    diffSrc: out.pointer + first * srcBytes, token: nil)
             }

@@ -83,7 +83,7 @@ extension ConvGeometry {
     /// passes share.
     var inputGradientImages: Int {
         let pass = algorithm(for: .inputGradient)
-        guard dtype == .float32, pass == .oneDNNAuto || pass == .oneDNNWinograd else { return n }
+        guard pass == .oneDNNAuto || pass == .oneDNNWinograd else { return n }
         let tiles = ((h + 3) / 4) * ((w + 3) / 4), perImage = tiles * 36 * (cin + cout) * 4
         return Swift.max(1, Swift.min(n, (64 << 20) / Swift.max(perImage, 1)))
     }

@@ -19,6 +19,16 @@ struct ConvGeometry: Hashable {
         groups == 1 ? [cout, cin, kh, kw] : [groups, cout / groups, cin / groups, kh, kw]
     }
 
+    /// `body(first, run)` for each run of at most `images` images, from image `first`: this
+    /// geometry with `n` that run's count.
+    func forEachRun(of images: Int, _ body: (_ first: Int, _ run: ConvGeometry) -> Void) {
+        var run = self
+        for first in Swift.stride(from: 0, to: n, by: images) {
+            run.n = Swift.min(images, n - first)
+            body(first, run)
+        }
+    }
+
     /// The layout asked of oneDNN for an activation: its preferred (blocked) one, except in the
     /// backward passes of
     /// - single-channel first layers: plain NCHW, where the blocked layout pads one channel to

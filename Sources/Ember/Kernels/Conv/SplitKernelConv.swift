@@ -10,7 +10,7 @@ import Foundation
 /// than its direct 5×5 kernel in each pass (a C harness over the primitives, three rounds), despite
 /// the 36 taps for 25. The gradients follow by the chain rule: the weight gradient of each block
 /// is that block of the stacked weight gradient, and the input gradient the sum of the four
-/// shifted slices of the stacked input gradient. Each pass runs over the batch eight images at a
+/// shifted slices of the stacked input gradient. Each pass runs over the batch four images at a
 /// time (the weight gradient summing the runs'): oneDNN's Winograd passes keep every image's
 /// transformed tiles in their scratchpads, which for the whole batch of 32 were 157 and 186 MiB
 /// at the peak of AlexNet's step.
@@ -34,19 +34,14 @@ final class SplitKernelConv: OwnConvKernel, @unchecked Sendable {
 
     private init(_ g: ConvGeometry) {
         geometry = g
-        inner = Self.stackedGeometry(g, images: g.n)
+        inner = ConvGeometry(n: g.n, cin: 4 * g.cin, h: g.outH + 2, w: g.outW + 2, cout: g.cout, kh: 3, kw: 3,
+                             stride: [1, 1], padL: [0, 0], padR: [0, 0], dilation: [1, 1], groups: 1, dtype: .float32,
+                             forceOneDNNWinograd: true)
         stackedWeights = .allocate(capacity: inner.cout * inner.cin * 9)
     }
 
     deinit {
         stackedWeights.deallocate()
-    }
-
-    /// The 3×3 convolution over the stacked input of `images` images of `g`.
-    private static func stackedGeometry(_ g: ConvGeometry, images: Int) -> ConvGeometry {
-        ConvGeometry(n: images, cin: 4 * g.cin, h: g.outH + 2, w: g.outW + 2, cout: g.cout, kh: 3, kw: 3,
-                     stride: [1, 1], padL: [0, 0], padR: [0, 0], dilation: [1, 1], groups: 1, dtype: .float32,
-                     forceOneDNNWinograd: true)
     }
 
     private var plane: Int { inner.h * inner.w }
@@ -108,15 +103,11 @@ final class SplitKernelConv: OwnConvKernel, @unchecked Sendable {
         }
     }
 
-    /// `body(first, images, plan, stacked)` for each run of at most `weightGradientImages` images
-    /// from image `first`, with the plan for that many and a stacked buffer for them.
+    /// `body(first, images, plan, stacked)` for each run of at most `chunkImages` images from
+    /// image `first`, with the stacked convolution's plan for that many and a stacked buffer for them.
     private func forEachChunk(_ body: (Int, Int, ConvPlan, UnsafeMutablePointer<Float>) -> Void) {
-        let g = geometry, chunk = Swift.min(g.n, Self.chunkImages)
-        withStacked(images: chunk) { stacked in
-            for first in stride(from: 0, to: g.n, by: chunk) {
-                let images = Swift.min(chunk, g.n - first)
-                body(first, images, ConvPlan.plan(images == g.n ? inner : Self.stackedGeometry(g, images: images)), stacked)
-            }
+        withStacked(images: Swift.min(inner.n, Self.chunkImages)) { stacked in
+            inner.forEachRun(of: Self.chunkImages) { first, run in body(first, run.n, ConvPlan.plan(run), stacked) }
         }
     }
 
