@@ -84,23 +84,37 @@ enum Engine {
             // a walk of its own), with the grad mode of the caller.
             for callback in state.walkCallbacks.removeLast() { callback() }
         }
+        // The producers that hold their outputs for this walk (`Node.releaseInputs`): one that
+        // never ran (no gradient reached it) lets go at the end, or its output and it would hold
+        // each other.
+        var holding: [Node] = []
+        defer { for node in holding { node.heldOutput = nil } }
         for (root, seed) in roots { deliver(root, root.gradFn, seed) }
         for node in order {
             guard let g = node.pendingGrad else { continue }
             node.pendingGrad = nil
-            guard let backward = node.backward, let out = node.output else {
+            guard let backward = node.backward else {
                 fatalError("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
             }
             for s in node.saved where s.tensor.version != s.version {
                 let t = s.tensor, v = s.version
                 fatalError("one of the variables needed for gradient computation has been modified by an inplace operation: [\(t.dtype.legacyName) \(shapeString(t.shape))] is at version \(t.version); expected version \(v) instead. Hint: the backtrace further above can show the operation that failed to compute its gradient.")
             }
-            if let v = node.outputVersion, out.version != v {
-                fatalError("one of the variables needed for gradient computation has been modified by an inplace operation: [\(out.dtype.legacyName) \(shapeString(out.shape))], which is output 0 of \(node.name), is at version \(out.version); expected version \(v) instead. Hint: the backtrace further above can show the operation that failed to compute its gradient.")
+            var inputGrads: [Tensor?]
+            if let v = node.outputVersion {
+                let out = node.output!
+                if out.version != v {
+                    fatalError("one of the variables needed for gradient computation has been modified by an inplace operation: [\(out.dtype.legacyName) \(shapeString(out.shape))], which is output 0 of \(node.name), is at version \(out.version); expected version \(v) instead. Hint: the backtrace further above can show the operation that failed to compute its gradient.")
+                }
+                inputGrads = backward(g, out)
+            } else {
+                // A rule that does not read its output gets the gradient in its place: the output
+                // may have been freed once the nodes that read it had run (`Node.releaseInputs`).
+                inputGrads = backward(g, g)
             }
-            var inputGrads = backward(g, out)
             if AnomalyMode.isEnabled { AnomalyMode.check(inputGrads, of: node) }
             _ = consume g  // a view of it may be what reaches a leaf: see below
+            node.heldOutput = nil
             if !retainGraph {
                 node.backward = nil
                 node.saved = []
@@ -112,6 +126,7 @@ enum Engine {
                 inputGrads[i] = nil
                 deliver(t, node.inputFns[i], consume ig)
             }
+            if !retainGraph { node.releaseInputs(holding: &holding) }
         }
         // A leaf some of whose gradients never came (a backward rule gave none for it) has its
         // hooks run at the end, when it got at least one.

@@ -21,9 +21,12 @@ public final class Node: CustomStringConvertible {
     /// The output. Not retained: the output owns this node, and whoever can reach the node (the
     /// output itself, or a later node holding it as an input) keeps the output alive.
     @exclusivity(unchecked) unowned(unsafe) var output: Tensor?
+    /// The output of a rule that reads it, held once the nodes that read it as an input have run
+    /// and let go of their inputs (`releaseInputs`), until this node has run in turn.
+    @exclusivity(unchecked) var heldOutput: Tensor?
     /// The output's version when recorded, for rules that read the output (`exp`, `sigmoid`, ...):
     /// overwriting the output in place before backward is then an error, as in PyTorch. Nil when
-    /// the rule ignores the output.
+    /// the rule ignores the output, which may then be freed before the rule runs.
     @exclusivity(unchecked) var outputVersion: Int?
     /// The engine's scratch state during a backward pass: the gradient summed so far for the output,
     /// and the number of the last graph walk that reached this node.
@@ -45,6 +48,19 @@ public final class Node: CustomStringConvertible {
         self.backward = backward
     }
 
+    /// Lets go of the inputs once this node's backward has run and the graph is not retained, so
+    /// that an intermediate of the forward pass is freed once the rules that read it have run, as
+    /// PyTorch frees it, not when the whole walk ends. A producer still to run whose rule reads its
+    /// output holds that output meanwhile (while this node lived, its inputs kept it alive); those
+    /// producers are added to `holding`, for the walk to let go of what one that never ran holds.
+    func releaseInputs(holding: inout [Node]) {
+        for case let fn? in inputFns where fn.outputVersion != nil && fn.heldOutput == nil {
+            fn.heldOutput = fn.output
+            holding.append(fn)
+        }
+        for i in inputs.indices { inputs[i] = nil }
+    }
+
     /// `<MulBackward0>`, as PyTorch prints a grad_fn.
     public var description: String { "<\(name)>" }
 
@@ -59,7 +75,8 @@ extension Tensor {
     /// and returns one gradient (or nil) per input, written in differentiable ops so that double
     /// backward works. `saved` lists inputs whose values `backward` reads: modifying one of them in
     /// place before backward is an error, as in PyTorch. `savesOutput` says that `backward` reads
-    /// `out`, which is then checked in the same way.
+    /// `out`, which is then checked in the same way; without it `backward` gets the gradient in
+    /// place of the output (which may have been freed), so a rule that reads `out` must say so.
     @discardableResult
     func recording(_ name: String, _ inputs: [Tensor], saved: [Tensor] = [], savesOutput: Bool = false,
                    _ backward: @escaping (_ grad: Tensor, _ out: Tensor) -> [Tensor?]) -> Tensor {

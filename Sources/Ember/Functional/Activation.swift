@@ -107,7 +107,7 @@ extension F {
 
     /// `clamp(x / 6 + 1/2, 0, 1)`. PyTorch: `torch.nn.functional.hardsigmoid`.
     public static func hardsigmoid(_ input: Tensor) -> Tensor {
-        input.unary(UnaryFn.Hardsigmoid.self, "HardsigmoidBackward0") { g, x, _ in
+        input.unary(UnaryFn.Hardsigmoid.self, "HardsigmoidBackward0") { g, x in
             // PyTorch's kernel multiplies by a float32 1/6 in every dtype.
             g * ((x .> -3.0).logicalAnd(x .< 3.0)).to(g.dtype) * Double(Float(1) / 6)
         }
@@ -115,7 +115,7 @@ extension F {
 
     /// `x · hardsigmoid(x)`. PyTorch: `torch.nn.functional.hardswish`.
     public static func hardswish(_ input: Tensor) -> Tensor {
-        input.unary(UnaryFn.Hardswish.self, "HardswishBackward0") { g, x, _ in
+        input.unary(UnaryFn.Hardswish.self, "HardswishBackward0") { g, x in
             // PyTorch's slopes: 0 below -3, x / 3 + 1/2 up to 3 (both ends included), 1 above.
             let middle = x / 3.0 + 0.5
             return g * Tensor.where(x .< -3.0, Tensor.zerosLike(x), Tensor.where(x .<= 3.0, middle, Tensor.onesLike(x)))
@@ -124,7 +124,7 @@ extension F {
 
     /// `x · tanh(softplus(x))`. PyTorch: `torch.nn.functional.mish`.
     public static func mish(_ input: Tensor) -> Tensor {
-        input.unary(UnaryFn.Mish.self, "MishBackward0") { g, x, _ in
+        input.unary(UnaryFn.Mish.self, "MishBackward0") { g, x in
             let t = x.softplus().tanh()
             return g * (t + x * x.sigmoid() * (1.0 - t * t))
         }
@@ -146,7 +146,7 @@ extension F {
 
     /// 0 inside `[-lambd, lambd]`, `x` outside. PyTorch: `torch.nn.functional.hardshrink`.
     public static func hardshrink(_ input: Tensor, lambd: Double = 0.5) -> Tensor {
-        input.unary(UnaryFn.Hardshrink.self, "HardshrinkBackward0", p: lambd) { g, x, _ in
+        input.unary(UnaryFn.Hardshrink.self, "HardshrinkBackward0", p: lambd) { g, x in
             g * (x.abs() .> lambd).to(g.dtype)
         }
     }
@@ -154,7 +154,7 @@ extension F {
     /// `x ∓ lambd` outside `[-lambd, lambd]`, 0 inside. PyTorch: `torch.nn.functional.softshrink`.
     public static func softshrink(_ input: Tensor, lambd: Double = 0.5) -> Tensor {
         check(lambd >= 0, "lambda must be greater or equal to 0, but found to be \(PyRepr.float(lambd)).")
-        return input.unary(UnaryFn.Softshrink.self, "SoftshrinkBackward0", p: lambd) { g, x, _ in
+        return input.unary(UnaryFn.Softshrink.self, "SoftshrinkBackward0", p: lambd) { g, x in
             g * (x.abs() .> lambd).to(g.dtype)
         }
     }

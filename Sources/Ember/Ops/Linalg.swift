@@ -317,7 +317,7 @@ public enum linalg {
         // The gradient V diag(gL) Vᵀ reads the eigenvectors, computed only when it will be wanted.
         let parts = values.map { LAPACK.symmetricEigen($0, n) }
         let vectors = tensor(parts.map(\.vectors), a.shape, a.dtype)
-        return tensor(parts.map(\.values), batch + [n], a.dtype).recording("LinalgEighBackward0", [a], saved: [a]) { g, out in
+        return tensor(parts.map(\.values), batch + [n], a.dtype).recording("LinalgEighBackward0", [a], saved: [a], savesOutput: true) { g, out in
             // For a graph of the gradient (double backward) the vectors come from a recorded eigh of A.
             [eighBackward(g, nil, out, isGradEnabled ? eigh(a).eigenvectors : vectors)]
         }

@@ -13,8 +13,8 @@ extension Tensor {
 
     /// A float-only unary op with its backward, written with differentiable ops.
     func unary<Fn: UnaryFunction>(_ f: Fn.Type, _ name: String, p: Double = 0, q: Double = 0, r: Double = 0,
-                                  _ backward: @escaping (_ g: Tensor, _ x: Tensor, _ out: Tensor) -> Tensor) -> Tensor {
-        unaryForward(f, p: p, q: q, r: r).recording(name, [self], saved: [self]) { [self] g, out in [backward(g, self, out)] }
+                                  _ backward: @escaping (_ g: Tensor, _ x: Tensor) -> Tensor) -> Tensor {
+        unaryForward(f, p: p, q: q, r: r).recording(name, [self], saved: [self]) { [self] g, _ in [backward(g, self)] }
     }
 
     /// `unary` for a gradient written in the output alone: the rule keeps the output, not the input.
@@ -42,47 +42,47 @@ extension Tensor {
     /// PyTorch: `torch.exp2`.
     public func exp2() -> Tensor { unaryOfOutput(UnaryFn.Exp2.self, "Exp2Backward0") { g, out in g * out * Foundation.log(2.0) } }
     /// PyTorch: `torch.log`.
-    public func log() -> Tensor { unary(UnaryFn.Log.self, "LogBackward0") { g, x, _ in g / x } }
+    public func log() -> Tensor { unary(UnaryFn.Log.self, "LogBackward0") { g, x in g / x } }
     /// PyTorch: `torch.log2`.
-    public func log2() -> Tensor { unary(UnaryFn.Log2.self, "Log2Backward0") { g, x, _ in g / (x * Foundation.log(2.0)) } }
+    public func log2() -> Tensor { unary(UnaryFn.Log2.self, "Log2Backward0") { g, x in g / (x * Foundation.log(2.0)) } }
     /// PyTorch: `torch.log10`.
-    public func log10() -> Tensor { unary(UnaryFn.Log10.self, "Log10Backward0") { g, x, _ in g / (x * Foundation.log(10.0)) } }
+    public func log10() -> Tensor { unary(UnaryFn.Log10.self, "Log10Backward0") { g, x in g / (x * Foundation.log(10.0)) } }
     /// PyTorch: `torch.log1p`.
-    public func log1p() -> Tensor { unary(UnaryFn.Log1p.self, "Log1PBackward0") { g, x, _ in g / (x + 1.0) } }
+    public func log1p() -> Tensor { unary(UnaryFn.Log1p.self, "Log1PBackward0") { g, x in g / (x + 1.0) } }
     /// PyTorch: `torch.expm1`.
     public func expm1() -> Tensor { unaryOfOutput(UnaryFn.Expm1.self, "Expm1Backward0") { g, out in g * (out + 1.0) } }
     /// PyTorch: `torch.sin`.
-    public func sin() -> Tensor { unary(UnaryFn.Sin.self, "SinBackward0") { g, x, _ in g * x.cos() } }
+    public func sin() -> Tensor { unary(UnaryFn.Sin.self, "SinBackward0") { g, x in g * x.cos() } }
     /// PyTorch: `torch.cos`.
-    public func cos() -> Tensor { unary(UnaryFn.Cos.self, "CosBackward0") { g, x, _ in -g * x.sin() } }
+    public func cos() -> Tensor { unary(UnaryFn.Cos.self, "CosBackward0") { g, x in -g * x.sin() } }
     /// PyTorch: `torch.tan`.
     public func tan() -> Tensor { unaryOfOutput(UnaryFn.Tan.self, "TanBackward0") { g, out in g * (1.0 + out * out) } }
     /// PyTorch: `torch.asin`.
-    public func asin() -> Tensor { unary(UnaryFn.Asin.self, "AsinBackward0") { g, x, _ in g * (1.0 - x * x).rsqrt() } }
+    public func asin() -> Tensor { unary(UnaryFn.Asin.self, "AsinBackward0") { g, x in g * (1.0 - x * x).rsqrt() } }
     /// PyTorch: `torch.acos`.
-    public func acos() -> Tensor { unary(UnaryFn.Acos.self, "AcosBackward0") { g, x, _ in -g * (1.0 - x * x).rsqrt() } }
+    public func acos() -> Tensor { unary(UnaryFn.Acos.self, "AcosBackward0") { g, x in -g * (1.0 - x * x).rsqrt() } }
     /// PyTorch: `torch.atan`.
-    public func atan() -> Tensor { unary(UnaryFn.Atan.self, "AtanBackward0") { g, x, _ in g / (1.0 + x * x) } }
+    public func atan() -> Tensor { unary(UnaryFn.Atan.self, "AtanBackward0") { g, x in g / (1.0 + x * x) } }
     /// PyTorch: `torch.sinh`.
-    public func sinh() -> Tensor { unary(UnaryFn.Sinh.self, "SinhBackward0") { g, x, _ in g * x.cosh() } }
+    public func sinh() -> Tensor { unary(UnaryFn.Sinh.self, "SinhBackward0") { g, x in g * x.cosh() } }
     /// PyTorch: `torch.cosh`.
-    public func cosh() -> Tensor { unary(UnaryFn.Cosh.self, "CoshBackward0") { g, x, _ in g * x.sinh() } }
+    public func cosh() -> Tensor { unary(UnaryFn.Cosh.self, "CoshBackward0") { g, x in g * x.sinh() } }
     /// PyTorch: `torch.tanh`.
     public func tanh() -> Tensor {
         Tensor.traced("Tanh", [.tensor(self)]) { unaryOfOutput(UnaryFn.Tanh.self, "TanhBackward0") { g, out in g * (1.0 - out * out) } }
     }
     /// PyTorch: `torch.asinh`.
-    public func asinh() -> Tensor { unary(UnaryFn.Asinh.self, "AsinhBackward0") { g, x, _ in g * (x * x + 1.0).rsqrt() } }
+    public func asinh() -> Tensor { unary(UnaryFn.Asinh.self, "AsinhBackward0") { g, x in g * (x * x + 1.0).rsqrt() } }
     /// PyTorch: `torch.acosh`.
-    public func acosh() -> Tensor { unary(UnaryFn.Acosh.self, "AcoshBackward0") { g, x, _ in g * (x * x - 1.0).rsqrt() } }
+    public func acosh() -> Tensor { unary(UnaryFn.Acosh.self, "AcoshBackward0") { g, x in g * (x * x - 1.0).rsqrt() } }
     /// PyTorch: `torch.atanh`.
-    public func atanh() -> Tensor { unary(UnaryFn.Atanh.self, "AtanhBackward0") { g, x, _ in g / (1.0 - x * x) } }
+    public func atanh() -> Tensor { unary(UnaryFn.Atanh.self, "AtanhBackward0") { g, x in g / (1.0 - x * x) } }
     /// PyTorch: `torch.sigmoid`.
     public func sigmoid() -> Tensor {
         Tensor.traced("Sigmoid", [.tensor(self)]) { unaryOfOutput(UnaryFn.Sigmoid.self, "SigmoidBackward0") { g, out in g.sigmoidBackward(out) } }
     }
     /// PyTorch: `torch.nn.functional.logsigmoid`.
-    public func logSigmoid() -> Tensor { unary(UnaryFn.LogSigmoid.self, "LogSigmoidBackward0") { g, x, _ in g * (-x).sigmoid() } }
+    public func logSigmoid() -> Tensor { unary(UnaryFn.LogSigmoid.self, "LogSigmoidBackward0") { g, x in g * (-x).sigmoid() } }
     /// PyTorch: `torch.relu`.
     public func relu() -> Tensor {
         Tensor.traced("Relu", [.tensor(self)]) {
@@ -93,7 +93,7 @@ extension Tensor {
     }
     /// PyTorch: `torch.nn.functional.leaky_relu`.
     public func leakyRelu(_ negativeSlope: Double = 0.01) -> Tensor {
-        unary(UnaryFn.LeakyRelu.self, "LeakyReluBackward0", p: negativeSlope) { g, x, _ in
+        unary(UnaryFn.LeakyRelu.self, "LeakyReluBackward0", p: negativeSlope) { g, x in
             g * Tensor.where(x .> 0.0, Tensor.onesLike(x), Tensor.fullLike(x, negativeSlope))
         }
     }
@@ -103,7 +103,7 @@ extension Tensor {
     /// `scale · (x > 0 ? x : alpha · (e^(inputScale · x) − 1))`, PyTorch's `elu` kernel behind ELU,
     /// SELU and CELU.
     func elu(alpha: Double, scale: Double, inputScale: Double, _ name: String) -> Tensor {
-        unary(UnaryFn.Elu.self, name, p: alpha, q: scale, r: inputScale) { g, x, _ in
+        unary(UnaryFn.Elu.self, name, p: alpha, q: scale, r: inputScale) { g, x in
             g * Tensor.where(x .> 0.0, Tensor.fullLike(x, scale), (alpha * scale * inputScale) * (inputScale * x).exp())
         }
     }
@@ -111,14 +111,14 @@ extension Tensor {
     public func gelu(approximate: String = "none") -> Tensor {
         check(approximate == "none" || approximate == "tanh", "approximate argument must be either none or tanh.")
         if approximate == "tanh" {
-            return unary(UnaryFn.GeluTanh.self, "GeluBackward0") { g, x, _ in
+            return unary(UnaryFn.GeluTanh.self, "GeluBackward0") { g, x in
                 let k = (2.0 / Double.pi).squareRoot()
                 let inner = k * (x + 0.044715 * x * x * x)
                 let t = inner.tanh()
                 return g * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * k * (1.0 + 3 * 0.044715 * x * x))
             }
         }
-        return unary(UnaryFn.Gelu.self, "GeluBackward0") { g, x, _ in
+        return unary(UnaryFn.Gelu.self, "GeluBackward0") { g, x in
             let cdf = 0.5 * (1.0 + (x * (1 / 2.0.squareRoot())).erf())
             let pdf = (-0.5 * x * x).exp() * (1 / (2 * Double.pi).squareRoot())
             return g * (cdf + x * pdf)
@@ -126,32 +126,32 @@ extension Tensor {
     }
     /// PyTorch: `torch.nn.functional.silu`.
     public func silu() -> Tensor {
-        unary(UnaryFn.Silu.self, "SiluBackward0") { g, x, _ in
+        unary(UnaryFn.Silu.self, "SiluBackward0") { g, x in
             let s = x.sigmoid()
             return g * s * (1.0 + x * (1.0 - s))
         }
     }
     /// PyTorch: `torch.nn.functional.softplus`.
     public func softplus(beta: Double = 1, threshold: Double = 20) -> Tensor {
-        unary(UnaryFn.Softplus.self, "SoftplusBackward0", p: beta, q: threshold) { g, x, _ in
+        unary(UnaryFn.Softplus.self, "SoftplusBackward0", p: beta, q: threshold) { g, x in
             g * Tensor.where(x * beta .> threshold, Tensor.onesLike(x), (x * beta).sigmoid())
         }
     }
     /// PyTorch: `torch.nn.functional.hardtanh`.
     public func hardtanh(minVal: Double = -1, maxVal: Double = 1) -> Tensor {
         Tensor.traced("Clip", [.tensor(self), .constant(Tensor(minVal, dtype: dtype)), .constant(Tensor(maxVal, dtype: dtype))]) {
-            unary(UnaryFn.Hardtanh.self, "HardtanhBackward0", p: minVal, q: maxVal) { g, x, _ in
+            unary(UnaryFn.Hardtanh.self, "HardtanhBackward0", p: minVal, q: maxVal) { g, x in
                 g.hardtanhBackward(x, minVal, maxVal)
             }
         }
     }
     /// PyTorch: `torch.erf`.
     public func erf() -> Tensor {
-        unary(UnaryFn.Erf.self, "ErfBackward0") { g, x, _ in g * (2 / Double.pi.squareRoot()) * (-(x * x)).exp() }
+        unary(UnaryFn.Erf.self, "ErfBackward0") { g, x in g * (2 / Double.pi.squareRoot()) * (-(x * x)).exp() }
     }
     /// PyTorch: `torch.erfc`.
     public func erfc() -> Tensor {
-        unary(UnaryFn.Erfc.self, "ErfcBackward0") { g, x, _ in g * (-2 / Double.pi.squareRoot()) * (-(x * x)).exp() }
+        unary(UnaryFn.Erfc.self, "ErfcBackward0") { g, x in g * (-2 / Double.pi.squareRoot()) * (-(x * x)).exp() }
     }
     /// PyTorch: `torch.reciprocal`.
     public func reciprocal() -> Tensor { unaryOfOutput(UnaryFn.Reciprocal.self, "ReciprocalBackward0") { g, out in -g * out * out } }
@@ -166,7 +166,7 @@ extension Tensor {
     public func rad2deg() -> Tensor { unaryOfOutput(UnaryFn.Rad2deg.self, "Rad2DegBackward0") { g, _ in g * (180 / Double.pi) } }
     /// The normalized sinc, `sin(πx) / (πx)`, 1 at 0. PyTorch: `torch.sinc`.
     public func sinc() -> Tensor {
-        unary(UnaryFn.Sinc.self, "SincBackward0") { g, x, _ in
+        unary(UnaryFn.Sinc.self, "SincBackward0") { g, x in
             // (cos(πx) − sinc(x)) / x, 0 at 0; the zeros are replaced before dividing so no NaN is formed.
             let zero = x .== 0.0
             let safe = Tensor.where(zero, Tensor.onesLike(x), x)
@@ -176,7 +176,7 @@ extension Tensor {
     /// `log(p / (1 − p))`, with the input clamped to `[eps, 1 − eps]` when `eps` is given.
     /// PyTorch: `torch.logit`.
     public func logit(eps: Double? = nil) -> Tensor {
-        unary(UnaryFn.Logit.self, "LogitBackward0", p: eps ?? 0, q: eps == nil ? 0 : 1) { g, x, _ in
+        unary(UnaryFn.Logit.self, "LogitBackward0", p: eps ?? 0, q: eps == nil ? 0 : 1) { g, x in
             let d = g / (x * (1.0 - x))
             guard let eps else { return d }
             return Tensor.where((x .< eps).logicalOr(x .> 1 - eps), Tensor.zerosLike(d), d)
