@@ -14,6 +14,15 @@ static inline __attribute__((always_inline)) double ember_sqrt_d(double x) { ret
 static inline __attribute__((always_inline)) ember_float8 ember_sqrt_f8(ember_float8 x) { return __builtin_elementwise_sqrt(x); }
 static inline __attribute__((always_inline)) ember_double4 ember_sqrt_d4(ember_double4 x) { return __builtin_elementwise_sqrt(x); }
 
+// `v` where `z > 0`, else 0: one compare and one blend. Swift's `replacing(with:where:)` on a
+// SIMD vector compiles into a loop over the lanes.
+static inline __attribute__((always_inline)) ember_float8 ember_keep_positive_f8(ember_float8 v, ember_float8 z) {
+    return z > 0 ? v : (ember_float8)0;
+}
+static inline __attribute__((always_inline)) ember_double4 ember_keep_positive_d4(ember_double4 v, ember_double4 z) {
+    return z > 0 ? v : (ember_double4)0;
+}
+
 // Flush-to-zero and denormals-are-zero for the calling thread (x86's MXCSR bits FTZ and DAZ):
 // `begin` sets them and returns the previous mode for `end` to restore. Elsewhere both do nothing.
 #if defined(__x86_64__)

@@ -15,9 +15,8 @@ public final class SyncBatchNorm: BatchNormLayer {
         synchronizesStatistics = true
     }
 
-    public override func forward(_ input: Tensor) -> Tensor {
+    override func checkRank(_ input: Tensor) {
         checkInput(input.dim >= 2 && input.dim <= 4, "expected at least 2D input (got \(input.dim)D input)")
-        return normalize(input)
     }
 
     /// Makes every batch-norm layer of `module` synchronize its statistics as `SyncBatchNorm`

@@ -1,6 +1,10 @@
 /// Batch normalization with fused kernels: one statistics pass, one normalize-and-scale pass, and
 /// a two-pass closed-form backward. When a graph of the gradient is wanted (double backward) the
 /// backward is written with differentiable ops instead. PyTorch: `NativeBatchNormBackward0`.
+///
+/// With `relu`, a ReLU on the output is done in the same passes, forward and backward, and the
+/// output's history is one node named as the ReLU's (`ReluBackward0`) whose inputs are the batch
+/// norm's: the batch norm's own output is never made.
 struct BatchNorm {
     let input: Tensor, weight: Tensor?, bias: Tensor?, eps: Double
 
@@ -11,7 +15,7 @@ struct BatchNorm {
         return s
     }
 
-    func run(training: Bool, runningMean: Tensor?, runningVar: Tensor?, momentum: Double) -> Tensor {
+    func run(training: Bool, runningMean: Tensor?, runningVar: Tensor?, momentum: Double, relu: Bool = false) -> Tensor {
         let x = input.converted(input.dtype == .float64 ? .float64 : .float32).contiguousRaw()
         let n = x.shape[0], s = x.numel / Swift.max(n * c, 1)
         var mean = [Double](repeating: 0, count: c), variance = [Double](repeating: 0, count: c)
@@ -37,19 +41,39 @@ struct BatchNorm {
         let b = bias?.toDoubles() ?? [Double](repeating: 0, count: c)
         let scale = (0..<c).map { w[$0] * invstd[$0] }, shift = (0..<c).map { b[$0] - mean[$0] * scale[$0] }
         let out = Tensor(uninitializedShape: x.shape, dtype: x.dtype)
+        let affine = Affine(scale: scale, shift: shift)
         if x.dtype == .float32 {
-            BatchNormKernels<Float>(n: n, c: c, s: s).affine(x.pointer(as: Float.self), scale: scale.map { Float($0) },
-                                                             shift: shift.map { Float($0) }, out.pointer(as: Float.self))
+            BatchNormKernels<Float>(n: n, c: c, s: s).affine(x.pointer(as: Float.self), scale: affine.scale(Float.self),
+                                                             shift: affine.shift(Float.self), out.pointer(as: Float.self), relu: relu)
         } else {
             BatchNormKernels<Double>(n: n, c: c, s: s).affine(x.pointer(as: Double.self), scale: scale, shift: shift,
-                                                              out.pointer(as: Double.self))
+                                                              out.pointer(as: Double.self), relu: relu)
         }
         let inputs = [input] + [weight, bias].compactMap { $0 }
-        return out.converted(input.dtype).recording("NativeBatchNormBackward0", inputs, saved: inputs) { g, _ in
+        return out.converted(input.dtype).recording(relu ? "ReluBackward0" : "NativeBatchNormBackward0", inputs, saved: inputs) { g, _ in
             if isGradEnabled {
-                return differentiableBackward(g, training: training, mean: mean, invstd: invstd)
+                let gy = relu ? g * noGrad { affine.positive(input.detach()) } : g
+                return differentiableBackward(gy, training: training, mean: mean, invstd: invstd)
             }
-            return fusedBackward(g, x: x, n: n, s: s, training: training, mean: mean, invstd: invstd, weight: w)
+            return fusedBackward(g, x: x, n: n, s: s, training: training, mean: mean, invstd: invstd, weight: w,
+                                 relu: relu ? affine : nil)
+        }
+    }
+
+    /// The forward's per-channel `y = x·scale + shift`, which a fused ReLU's backward computes again
+    /// to know where the output was positive.
+    struct Affine {
+        let scale: [Double], shift: [Double]
+
+        func scale<T: BinaryFloatingPoint>(_: T.Type) -> [T] { scale.map { T($0) } }
+        func shift<T: BinaryFloatingPoint>(_: T.Type) -> [T] { shift.map { T($0) } }
+
+        /// 1 where `x·scale + shift > 0`, else 0, in `x`'s dtype.
+        func positive(_ x: Tensor) -> Tensor {
+            var perChannel = [Int](repeating: 1, count: x.dim)
+            perChannel[1] = scale.count
+            let y = x * Tensor(scale, shape: perChannel, dtype: x.dtype) + Tensor(shift, shape: perChannel, dtype: x.dtype)
+            return (y .> 0.0).to(x.dtype)
         }
     }
 
@@ -62,7 +86,7 @@ struct BatchNorm {
     }
 
     private func fusedBackward(_ g: Tensor, x: Tensor, n: Int, s: Int, training: Bool, mean: [Double],
-                               invstd: [Double], weight: [Double]) -> [Tensor?] {
+                               invstd: [Double], weight: [Double], relu: Affine?) -> [Tensor?] {
         let gy = g.converted(x.dtype).contiguousRaw()
         let gx = Tensor(uninitializedShape: x.shape, dtype: x.dtype)
         let sumGy = Tensor(uninitializedShape: [c], dtype: x.dtype), sumGyXhat = Tensor(uninitializedShape: [c], dtype: x.dtype)
@@ -70,15 +94,18 @@ struct BatchNorm {
             if x.dtype == .float32 {
                 BatchNormKernels<Float>(n: n, c: c, s: s).backward(
                     x.pointer(as: Float.self), gy.pointer(as: Float.self), mean: mean, invstd: invstd, weight: weight.map { Float($0) },
-                    gx: gx.pointer(as: Float.self), sumGy: sumGy.pointer(as: Float.self), sumGyXhat: sumGyXhat.pointer(as: Float.self))
+                    gx: gx.pointer(as: Float.self), sumGy: sumGy.pointer(as: Float.self), sumGyXhat: sumGyXhat.pointer(as: Float.self),
+                    relu: relu.map { ($0.scale(Float.self), $0.shift(Float.self)) })
             } else {
                 BatchNormKernels<Double>(n: n, c: c, s: s).backward(
                     x.pointer(as: Double.self), gy.pointer(as: Double.self), mean: mean, invstd: invstd, weight: weight,
-                    gx: gx.pointer(as: Double.self), sumGy: sumGy.pointer(as: Double.self), sumGyXhat: sumGyXhat.pointer(as: Double.self))
+                    gx: gx.pointer(as: Double.self), sumGy: sumGy.pointer(as: Double.self), sumGyXhat: sumGyXhat.pointer(as: Double.self),
+                    relu: relu.map { ($0.scale, $0.shift) })
             }
             return assemble(gx.converted(input.dtype), sumGyXhat, sumGy)
         }
         // Evaluation: statistics are constants, so the input gradient is a per-channel scale.
+        let g = relu.map { g * $0.positive(x) } ?? g
         let dims = [0] + Array(2..<input.dim)
         let inv = Tensor(invstd, shape: perChannel, dtype: g.dtype)
         let xhat = (input.detach() - Tensor(mean, shape: perChannel, dtype: g.dtype)) * inv

@@ -7,6 +7,15 @@ extension F {
     public static func batchNorm(_ input: Tensor, runningMean: Tensor?, runningVar: Tensor?,
                                  weight: Tensor? = nil, bias: Tensor? = nil, training: Bool = false,
                                  momentum: Double = 0.1, eps: Double = 1e-5) -> Tensor {
+        batchNorm(input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
+                  training: training, momentum: momentum, eps: eps, relu: false)
+    }
+
+    /// `batchNorm`, with `relu` followed by a ReLU done in the same passes (training only: the
+    /// ONNX export records evaluation's batch norm and ReLU as two nodes).
+    static func batchNorm(_ input: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
+                          training: Bool, momentum: Double, eps: Double, relu: Bool) -> Tensor {
+        check(!relu || training, "batchNorm: a fused ReLU is for training mode")
         check(input.dim >= 2 && input.dim <= 4,
               "batch_norm: expected 2-D, 3-D or 4-D input (got \(input.dim)-D input)")
         let c = input.shape[1]
@@ -24,7 +33,7 @@ extension F {
         }
         func compute() -> Tensor {
             BatchNorm(input: input, weight: weight, bias: bias, eps: eps)
-                .run(training: training, runningMean: runningMean, runningVar: runningVar, momentum: momentum)
+                .run(training: training, runningMean: runningMean, runningVar: runningVar, momentum: momentum, relu: relu)
         }
         guard !training, let runningMean, let runningVar else {
             return Tensor.untraceable("batch norm in training mode, or without running statistics, has no ONNX export", compute)

@@ -74,14 +74,22 @@ struct BatchNormKernels<T: LaneScalar> {
         }
     }
 
-    /// `y = x * scale[c] + shift[c]`.
-    func affine(_ x: UnsafePointer<T>, scale: [T], shift: [T], _ y: UnsafeMutablePointer<T>) {
+    /// `y = x * scale[c] + shift[c]`, or with `relu` that clamped at zero as a ReLU does (NaN
+    /// stays NaN).
+    func affine(_ x: UnsafePointer<T>, scale: [T], shift: [T], _ y: UnsafeMutablePointer<T>, relu: Bool = false) {
         if columnWise {
             let a = perColumn(scale), b = perColumn(shift)
             parallelFor(n, costPerItem: columns) { rows in
                 for i in rows {
                     let xr = x + i * columns, yr = y + i * columns
-                    for j in 0..<columns { yr[j] = xr[j] * a[j] + b[j] }
+                    if relu {
+                        for j in 0..<columns {
+                            let v = xr[j] * a[j] + b[j]
+                            yr[j] = v <= 0 ? 0 : v
+                        }
+                    } else {
+                        for j in 0..<columns { yr[j] = xr[j] * a[j] + b[j] }
+                    }
                 }
             }
             return
@@ -91,17 +99,43 @@ struct BatchNormKernels<T: LaneScalar> {
                 let a = scale[ch], b = shift[ch]
                 planes(ch) { p in
                     let xp = x + p, yp = y + p
-                    for j in 0..<s { yp[j] = xp[j] * a + b }
+                    if relu {
+                        for j in 0..<s {
+                            let v = xp[j] * a + b
+                            yp[j] = v <= 0 ? 0 : v
+                        }
+                    } else {
+                        for j in 0..<s { yp[j] = xp[j] * a + b }
+                    }
                 }
             }
         }
     }
 
     /// Training-mode input gradient and per-channel sums `Σgy` and `Σgy·x̂` (the bias and weight
-    /// gradients): `gx = w·invstd/M · (M·gy − Σgy − x̂·Σgy·x̂)`.
+    /// gradients): `gx = w·invstd/M · (M·gy − Σgy − x̂·Σgy·x̂)`. With `relu` (the forward's scale
+    /// and shift), `gy` is the gradient of the ReLU that followed, kept where the forward's
+    /// `x·scale + shift` was positive: the ReLU's backward is done in the same passes.
     func backward(_ x: UnsafePointer<T>, _ gy: UnsafePointer<T>, mean: [Double], invstd: [Double], weight: [T],
-                  gx: UnsafeMutablePointer<T>, sumGy: UnsafeMutablePointer<T>, sumGyXhat: UnsafeMutablePointer<T>) {
+                  gx: UnsafeMutablePointer<T>, sumGy: UnsafeMutablePointer<T>, sumGyXhat: UnsafeMutablePointer<T>,
+                  relu: (scale: [T], shift: [T])? = nil) {
         let m = T(n * s)
+        if columnWise, let relu {
+            // Small planes: the ReLU's gradient first, into a buffer the plain backward reads.
+            let a = perColumn(relu.scale), b = perColumn(relu.shift)
+            let masked = UnsafeMutablePointer<T>.allocate(capacity: n * columns)
+            defer { masked.deallocate() }
+            parallelFor(n, costPerItem: columns) { rows in
+                for i in rows {
+                    let xr = x + i * columns, gr = gy + i * columns, mr = masked + i * columns
+                    for j in 0..<columns {
+                        let g = gr[j]  // loaded whatever the test: a conditional load would not vectorize
+                        mr[j] = xr[j] * a[j] + b[j] > 0 ? g : 0
+                    }
+                }
+            }
+            return backward(x, masked, mean: mean, invstd: invstd, weight: weight, gx: gx, sumGy: sumGy, sumGyXhat: sumGyXhat)
+        }
         if columnWise {
             let mu = perColumn(mean.map { T($0) })
             let sg = perChannel(columnSums(gy)), sgx = perChannel(columnSums(x, centeredBy: mu, times: gy))
@@ -122,8 +156,14 @@ struct BatchNormKernels<T: LaneScalar> {
                 var sg = 0.0, sgx = 0.0
                 planes(ch) { p in
                     let xp = UnsafeMutablePointer(mutating: x + p), gp = UnsafeMutablePointer(mutating: gy + p)
-                    sg += Double(planeSum(gp))
-                    sgx += Double(centeredPlaneSum(xp, mu, times: gp))
+                    if let relu {
+                        let sums = maskedPlaneSums(xp, gp, mu, relu.scale[ch], relu.shift[ch])
+                        sg += Double(sums.g)
+                        sgx += Double(sums.gx)
+                    } else {
+                        sg += Double(planeSum(gp))
+                        sgx += Double(centeredPlaneSum(xp, mu, times: gp))
+                    }
                 }
                 let sumG = T(sg), sumGX = T(sgx) * inv
                 sumGy[ch] = sumG
@@ -131,7 +171,16 @@ struct BatchNormKernels<T: LaneScalar> {
                 let k = weight[ch] * inv / m
                 planes(ch) { p in
                     let xp = x + p, gp = gy + p, out = gx + p
-                    for j in 0..<s { out[j] = k * (m * gp[j] - sumG - (xp[j] - mu) * inv * sumGX) }
+                    if let relu {
+                        let a = relu.scale[ch], b = relu.shift[ch]
+                        for j in 0..<s {
+                            let gv = gp[j], xv = xp[j]  // loaded unconditionally, so that the loop vectorizes
+                            let g = xv * a + b > 0 ? gv : 0
+                            out[j] = k * (m * g - sumG - (xv - mu) * inv * sumGX)
+                        }
+                    } else {
+                        for j in 0..<s { out[j] = k * (m * gp[j] - sumG - (xp[j] - mu) * inv * sumGX) }
+                    }
                 }
             }
         }
@@ -183,6 +232,34 @@ struct BatchNormKernels<T: LaneScalar> {
             j += 1
         }
         return total
+    }
+
+    /// `Σ g[j]` and `Σ g[j]·(x[j] − mu)` over one plane, `g` being `gy` kept where
+    /// `x·a + b > 0` (the gradient through a ReLU on the affine output).
+    @inline(__always)
+    private func maskedPlaneSums(_ x: UnsafeMutablePointer<T>, _ gy: UnsafeMutablePointer<T>, _ mu: T, _ a: T, _ b: T) -> (g: T, gx: T) {
+        var sums = Accumulators(), products = Accumulators()
+        let vm = T.Vector.splat(mu), va = T.Vector.splat(a), vb = T.Vector.splat(b), w = sums.width
+        var j = 0
+        @inline(__always) func lane(_ i: Int) -> (T.Vector, T.Vector) {
+            let xv = T.Vector.load(x, i)
+            let g = T.Vector.keeping(T.Vector.load(gy, i), wherePositive: xv * va + vb)
+            return (g, g * (xv - vm))
+        }
+        while j + 4 * w <= s {
+            let (g0, p0) = lane(j), (g1, p1) = lane(j + w), (g2, p2) = lane(j + 2 * w), (g3, p3) = lane(j + 3 * w)
+            sums.add(g0, g1, g2, g3)
+            products.add(p0, p1, p2, p3)
+            j += 4 * w
+        }
+        var g = sums.total, gx = products.total
+        while j < s {
+            let v = x[j] * a + b > 0 ? gy[j] : 0
+            g += v
+            gx += v * (x[j] - mu)
+            j += 1
+        }
+        return (g, gx)
     }
 
     /// Four vector accumulators: a single running sum would serialize on its additions.

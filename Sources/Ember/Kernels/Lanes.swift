@@ -18,6 +18,8 @@ protocol Lane {
     func total() -> Scalar
     /// The larger of each pair, as `torch.maximum` picks for non-NaN values.
     static func larger(_ a: Self, _ b: Self) -> Self
+    /// `v` where `z > 0`, else zero (a ReLU's gradient given its input `z`).
+    static func keeping(_ v: Self, wherePositive z: Self) -> Self
 }
 
 /// A parameter's element type together with the SIMD vector its kernels run on.
@@ -30,6 +32,7 @@ extension Lane where Self: BinaryFloatingPoint, Scalar == Self {
     @inline(__always) static func load(_ p: UnsafeMutablePointer<Scalar>, _ i: Int) -> Self { p[i] }
     @inline(__always) func store(_ p: UnsafeMutablePointer<Scalar>, _ i: Int) { p[i] = self }
     @inline(__always) static func larger(_ a: Self, _ b: Self) -> Self { a < b ? b : a }
+    @inline(__always) static func keeping(_ v: Self, wherePositive z: Self) -> Self { z > 0 ? v : 0 }
     @inline(__always) func total() -> Scalar { self }
 }
 
@@ -58,9 +61,11 @@ extension Double: LaneScalar {
 }
 extension SIMD8: Lane where Scalar == Float {
     @inline(__always) func sqrt() -> Self { ember_sqrt_f8(self) }
+    @inline(__always) static func keeping(_ v: Self, wherePositive z: Self) -> Self { ember_keep_positive_f8(v, z) }
 }
 extension SIMD4: Lane where Scalar == Double {
     @inline(__always) func sqrt() -> Self { ember_sqrt_d4(self) }
+    @inline(__always) static func keeping(_ v: Self, wherePositive z: Self) -> Self { ember_keep_positive_d4(v, z) }
 }
 
 /// An element-wise update over one parameter, written once for any lane.

@@ -52,9 +52,27 @@ public class BatchNormLayer: Module {
         if let bias { Init.zeros_(bias) }
     }
 
+    /// Checks that `input` has a rank this layer takes.
+    func checkRank(_ input: Tensor) {}
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        checkRank(input)
+        return normalize(input)
+    }
+
+    /// This layer called on `input`, then a ReLU: while training and with no forward hooks here,
+    /// both in one pass over the memory each way (the batch norm's own output is never made);
+    /// otherwise one after the other. `Sequential` calls it for a batch norm followed by a `ReLU`
+    /// without hooks.
+    func callThenReLU(_ input: Tensor) -> Tensor {
+        guard training && forwardHooks.isEmpty else { return self(input).relu() }
+        checkRank(input)
+        return normalize(input, relu: true)
+    }
+
     /// Normalizes `input` (already checked for rank) with batch or running statistics, updating
-    /// the running ones while training.
-    func normalize(_ input: Tensor) -> Tensor {
+    /// the running ones while training; with `relu` (training only), a ReLU follows.
+    func normalize(_ input: Tensor, relu: Bool = false) -> Tensor {
         checkInput(input.shape[1] == numFeatures,
                    "expected input with \(numFeatures) channels, got \(shapeString(input.shape))")
         var factor = momentum ?? 0
@@ -63,12 +81,13 @@ public class BatchNormLayer: Module {
             factor = momentum ?? 1 / Double(count.itemInt())
         }
         if synchronizesStatistics && training && Distributed.isInitialized && Distributed.worldSize > 1 {
-            return synchronizedNormalize(input, factor: trackRunningStats ? factor : 0)
+            let out = synchronizedNormalize(input, factor: trackRunningStats ? factor : 0)
+            return relu ? out.relu() : out
         }
         let useRunning = !training || trackRunningStats
         return F.batchNorm(input, runningMean: useRunning ? runningMean : nil, runningVar: useRunning ? runningVar : nil,
                            weight: weight, bias: bias, training: training || runningMean == nil,
-                           momentum: factor, eps: eps)
+                           momentum: factor, eps: eps, relu: relu)
     }
 
     public override var extraRepr: String {
@@ -86,9 +105,8 @@ public final class BatchNorm1d: BatchNormLayer {
                    trackRunningStats: trackRunningStats, dtype: dtype)
     }
 
-    public override func forward(_ input: Tensor) -> Tensor {
+    override func checkRank(_ input: Tensor) {
         checkInput(input.dim == 2 || input.dim == 3, "expected 2D or 3D input (got \(input.dim)D input)")
-        return normalize(input)
     }
 }
 
@@ -102,9 +120,8 @@ public final class BatchNorm2d: BatchNormLayer {
                    trackRunningStats: trackRunningStats, dtype: dtype)
     }
 
-    public override func forward(_ input: Tensor) -> Tensor {
+    override func checkRank(_ input: Tensor) {
         checkInput(input.dim == 4, "expected 4D input (got \(input.dim)D input)")
-        return normalize(input)
     }
 }
 

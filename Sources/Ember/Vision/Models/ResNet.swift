@@ -20,7 +20,7 @@ public final class Residual: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let y = bn2(conv2(F.relu(bn1(conv1(x)))))
+        let y = bn2(conv2(bn1.callThenReLU(conv1(x))))
         return F.relu(y + (conv3.map { $0(x) } ?? x))
     }
 }
