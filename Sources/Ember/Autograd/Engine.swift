@@ -62,7 +62,7 @@ enum Engine {
             }
             if let fn, needed?.contains(ObjectIdentifier(fn)) ?? true {
                 if wanted == nil && t.retainsGradFlag && t.gradFn === fn { t.accumulateGrad(copy g, createGraph: createGraph) }
-                if let sum = fn.pendingGrad { fn.pendingGrad = sum + g } else { fn.pendingGrad = g }
+                if let sum = fn.pendingGrad.take() { fn.pendingGrad = summed(sum, g, createGraph: createGraph) } else { fn.pendingGrad = g }
             } else if wanted == nil && t.requiresGradFlag {
                 t.accumulateGrad(g, createGraph: createGraph)
                 if fn == nil, t.postAccumulateGradHooks != nil { accumulated(t) }
@@ -137,6 +137,24 @@ enum Engine {
             }
         }
         return results
+    }
+
+    /// `a + b`, for two gradients reaching one node. Without a graph of the gradient, the sum is
+    /// made in place in whichever of the two nothing else holds (a fresh contiguous gradient, not a
+    /// view of another), instead of in new memory.
+    private static func summed(_ a: consuming Tensor, _ b: consuming Tensor, createGraph: Bool) -> Tensor {
+        var a = a, b = b
+        if !createGraph && a.shape == b.shape && a.dtype == b.dtype {
+            if writableAlone(&a) { noGrad { _ = a.add_(b) }; return a }
+            if writableAlone(&b) { noGrad { _ = b.add_(a) }; return b }
+        }
+        return a + b
+    }
+
+    /// Whether `t`, contiguous and outside any graph, is the only reference to itself and to its
+    /// memory, so that a write into it is seen by no one else.
+    private static func writableAlone(_ t: inout Tensor) -> Bool {
+        !t.requiresGradFlag && t.isContiguous && isKnownUniquelyReferenced(&t) && t.ownsStorageAlone
     }
 
     /// Queues `callback` to run when the backward walk running on this thread ends, after every
