@@ -48,6 +48,20 @@ import Testing
         again.forEach { LargeBlocks.release($0.pointer, size: $0.size) }
     }
 
+    /// Blocks cut from a larger kept one are whole memory and do not overlap.
+    @Test func blocksSplitFromALargerOneAreDisjoint() {
+        let big = LargeBlocks.allocate(9 << 20)
+        LargeBlocks.release(big.pointer, size: big.size)
+        let a = LargeBlocks.allocate(2 << 20), b = LargeBlocks.allocate(6 << 20)
+        let bytesA = a.pointer.assumingMemoryBound(to: UInt8.self), bytesB = b.pointer.assumingMemoryBound(to: UInt8.self)
+        bytesA.update(repeating: 1, count: a.size)
+        bytesB.update(repeating: 2, count: b.size)
+        #expect((0..<a.size).allSatisfy { bytesA[$0] == 1 })
+        #expect((0..<b.size).allSatisfy { bytesB[$0] == 2 })
+        LargeBlocks.release(a.pointer, size: a.size)
+        LargeBlocks.release(b.pointer, size: b.size)
+    }
+
     @Test func scratchBuffersOfEverySizeAreUsable() {
         for size in [1000, 3 << 20] {
             let b = ScratchPool.take(size)
