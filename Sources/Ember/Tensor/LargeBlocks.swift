@@ -8,16 +8,17 @@ import Foundation
 /// mmap threshold, ResNet-18's training held 1.1 GB for 0.6 GB of live tensors; through fresh
 /// mappings each time it held 0.7 GB but trained a quarter slower.)
 ///
-/// A request takes a kept block of its size or at most a sixteenth larger; else the first part of
-/// the smallest kept block at least 1 MiB larger, whose rest stays kept as a block of its own (a
-/// split costs no system call; without it, DenseNet's evaluation step made a block of moved pages
-/// 27 times a step, 900 `mremap`s, and ran a quarter slower). When there is none, the
-/// kept blocks' pages are moved (`mremap`, which moves page-table entries, not bytes) into a new
-/// mapping of the size asked, and only what they cannot cover is new memory. So memory freed by a
-/// backward pass in one set of sizes serves the next forward pass's other sizes, and the process
-/// never maps new pages while it holds free ones: its resident size stays at the most its live
-/// blocks ever needed. (Before, kept blocks of unmatched sizes sat beside the new ones: GoogLeNet's
-/// step held 235 MiB of them at its peak.)
+/// A request takes a kept block of its size or at most a sixteenth larger. When there is none and
+/// the blocks held (live and kept) would stay within the most that were ever live at once, it gets
+/// new memory. Past that, it takes the first part of the smallest kept block at least 1 MiB larger,
+/// whose rest stays kept as a block of its own (a split costs no system call); else the kept
+/// blocks' pages are moved (`mremap`, which moves page-table entries, not bytes) into a new mapping
+/// of the size asked, and only what they cannot cover is new memory. So memory freed by a backward
+/// pass in one set of sizes serves the next forward pass's other sizes, and the resident size
+/// stays at the most the live blocks ever needed. (Before the moves, kept blocks of unmatched sizes
+/// sat beside new ones: GoogLeNet's step held 235 MiB of them at its peak. Moving pages whenever
+/// any were kept, below that peak too, cut a step's blocks into ever other sizes: DenseNet's
+/// evaluation step moved pages 900 times, and its training and evaluation ran a fifth slower.)
 enum LargeBlocks {
     /// Storages of this many bytes or more come from here.
     static let threshold = 1 << 20
@@ -33,6 +34,8 @@ enum LargeBlocks {
     /// Freed blocks by size.
     nonisolated(unsafe) private static var free: [Int: [UnsafeMutableRawPointer]] = [:]
     nonisolated(unsafe) private static var freeBytes = 0
+    /// Bytes of blocks handed out and not given back, and the most there ever were.
+    nonisolated(unsafe) private static var liveBytes = 0, mostLiveBytes = 0
     /// The lengths of the mappings a block is made of, in address order, for blocks of more than
     /// one (`mremap` moves pages within one mapping only).
     nonisolated(unsafe) private static var pieces: [UnsafeMutableRawPointer: [Int]] = [:]
@@ -55,17 +58,23 @@ enum LargeBlocks {
         let wanted = blockSize(byteCount)
         lock.lock(); defer { lock.unlock() }
         if let size = free.keys.filter({ $0 >= wanted && $0 <= wanted + wanted / 16 }).min() {
+            handOut(size)
             return (take(size), size)
         }
-        if let size = free.keys.filter({ $0 >= wanted + threshold }).min() {
+        handOut(wanted)
+        // While what is held stays within the most that was ever live, new memory costs no more
+        // than the peak already did; past that, kept blocks are split or their pages moved.
+        let roomy = liveBytes + freeBytes <= mostLiveBytes
+        if !roomy, let size = free.keys.filter({ $0 >= wanted + threshold }).min() {
             let p = take(size)
             keep(p + wanted, splitting: p, size, at: wanted)
             return (p, wanted)
         }
         guard let p = mmap(nil, wanted, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+            liveBytes -= wanted
             return nil
         }
-        if freeBytes > 0 { recycle(into: p, wanted) }
+        if freeBytes > 0 && !roomy { recycle(into: p, wanted) }
         return (p, wanted)
     }
 
@@ -75,6 +84,7 @@ enum LargeBlocks {
     /// allocation past the limit miss (MobileNetV2 spent a quarter of its step in page faults).
     static func release(_ pointer: UnsafeMutableRawPointer, size: Int) {
         lock.lock(); defer { lock.unlock() }
+        liveBytes -= size
         guard freeBytes + size <= keptBytes else {
             munmap(pointer, size)
             pieces[pointer] = nil
@@ -82,6 +92,12 @@ enum LargeBlocks {
         }
         free[size, default: []].append(pointer)
         freeBytes += size
+    }
+
+    /// Counts `size` bytes handed out (under `lock`).
+    private static func handOut(_ size: Int) {
+        liveBytes += size
+        mostLiveBytes = Swift.max(mostLiveBytes, liveBytes)
     }
 
     /// A kept block of exactly `size` bytes, no longer kept (under `lock`).
