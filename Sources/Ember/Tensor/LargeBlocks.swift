@@ -67,7 +67,7 @@ enum LargeBlocks {
         let roomy = liveBytes + freeBytes <= mostLiveBytes
         if !roomy, let size = free.keys.filter({ $0 >= wanted + threshold }).min() {
             let p = take(size)
-            keep(p + wanted, splitting: p, size, at: wanted)
+            split(p, size, at: wanted)
             return (p, wanted)
         }
         guard let p = mmap(nil, wanted, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
@@ -90,7 +90,12 @@ enum LargeBlocks {
             pieces[pointer] = nil
             return
         }
-        free[size, default: []].append(pointer)
+        keep(pointer, size)
+    }
+
+    /// Keeps the free block at `p` of `size` bytes for the next request that fits (under `lock`).
+    private static func keep(_ p: UnsafeMutableRawPointer, _ size: Int) {
+        free[size, default: []].append(p)
         freeBytes += size
     }
 
@@ -109,9 +114,9 @@ enum LargeBlocks {
     }
 
     /// Splits the block at `p` of `size` bytes after its first `n` (no system call: a block is one
-    /// range of addresses, whatever mappings it is made of) and keeps the rest, at `rest`, as a
-    /// block of its own (under `lock`).
-    private static func keep(_ rest: UnsafeMutableRawPointer, splitting p: UnsafeMutableRawPointer, _ size: Int, at n: Int) {
+    /// range of addresses, whatever mappings it is made of) and keeps the rest as a block of its
+    /// own (under `lock`).
+    private static func split(_ p: UnsafeMutableRawPointer, _ size: Int, at n: Int) {
         var parts = pieces.removeValue(forKey: p) ?? [size], head: [Int] = [], covered = 0
         while covered < n {
             let part = parts.removeFirst()
@@ -120,9 +125,8 @@ enum LargeBlocks {
             covered += head.last!
         }
         if head.count > 1 { pieces[p] = head }
-        if parts.count > 1 { pieces[rest] = parts }
-        free[size - n, default: []].append(rest)
-        freeBytes += size - n
+        if parts.count > 1 { pieces[p + n] = parts }
+        keep(p + n, size - n)
     }
 
     /// Moves the pages of kept blocks, the largest first, over the new mapping `p` of `size`
@@ -142,8 +146,7 @@ enum LargeBlocks {
             }
             let rest = largest - moved
             if rest >= threshold {
-                free[rest, default: []].append(q + moved)
-                freeBytes += rest
+                keep(q + moved, rest)
                 if parts.count > 1 { pieces[q + moved] = parts }
             } else if rest > 0 {
                 munmap(q + moved, rest)
