@@ -15,6 +15,29 @@ enum Conv {
 
     /// `conv(x, w) + bias`. PyTorch: `ConvolutionBackward0`.
     static func forward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry) -> Tensor {
+        let out = output(x, w, bias, g)
+        let inputs = [x, w] + (bias.map { [$0] } ?? [])
+        return out.recording("ConvolutionBackward0", inputs, saved: [x, w]) { gOut, _ in
+            let gc = gOut.contiguous()
+            // The two passes share the output gradient's reorder only when both run the whole batch
+            // (in the dtype `data` computes in).
+            var computed = g
+            computed.dtype = computeDType(x)
+            let token = computed.inputGradientImages < g.n ? nil : gradientTokens.add(1, ordering: .relaxed).newValue
+            let wantBias = bias?.requiresGradFlag ?? false
+            let (gw, gb) = w.requiresGradFlag || wantBias ? weights(x, gc, g, wantBias: wantBias, token: token) : (nil, nil)
+            var grads: [Tensor?] = [x.requiresGradFlag ? data(gc, w, g, token: token).gradFor(x) : nil,
+                                    w.requiresGradFlag ? gw?.gradFor(w) : nil]
+            if let bias { grads.append(gb?.gradFor(bias)) }
+            return grads
+        }
+    }
+
+    /// `activation(conv(x, w) + bias)` in `x`'s dtype, with no history; the activation (none for
+    /// `forward`) is applied as oneDNN's blocked output is copied out (`ConvPlan.runForward`), else
+    /// in place afterwards.
+    static func output(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry,
+                       activation: ConvActivation? = nil) -> Tensor {
         let xc = compute(x), wc = compute(w)
         var geometry = g
         geometry.dtype = xc.dtype
@@ -36,23 +59,17 @@ enum Conv {
                                                    out.pointer(as: Float.self))
         case .oneDNNDirect, .oneDNNAuto, .oneDNNWinograd:
             let b = bias.map(compute) ?? Tensor.zeros([g.cout])
-            ConvPlan.plan(geometry).runForward(src: xc.pointer, weights: wc.pointer, bias: b.pointer, dst: out.pointer)
+            if ConvPlan.plan(geometry).runForward(src: xc.pointer, weights: wc.pointer, bias: b.pointer, dst: out.pointer,
+                                                  activation: activation) {
+                return out.converted(x.dtype)
+            }
         }
-        let inputs = [x, w] + (bias.map { [$0] } ?? [])
-        return out.converted(x.dtype).recording("ConvolutionBackward0", inputs, saved: [x, w]) { gOut, _ in
-            let gc = gOut.contiguous()
-            // The two passes share the output gradient's reorder only when both run the whole batch
-            // (in the dtype `data` computes in).
-            var computed = g
-            computed.dtype = computeDType(x)
-            let token = computed.inputGradientImages < g.n ? nil : gradientTokens.add(1, ordering: .relaxed).newValue
-            let wantBias = bias?.requiresGradFlag ?? false
-            let (gw, gb) = w.requiresGradFlag || wantBias ? weights(x, gc, g, wantBias: wantBias, token: token) : (nil, nil)
-            var grads: [Tensor?] = [x.requiresGradFlag ? data(gc, w, g, token: token).gradFor(x) : nil,
-                                    w.requiresGradFlag ? gw?.gradFor(w) : nil]
-            if let bias { grads.append(gb?.gradFor(bias)) }
-            return grads
+        switch activation {
+        case .relu: _ = out.relu_()
+        case .clamp(let lo, let hi): _ = out.clamp_(min: lo, max: hi)
+        case nil: break
         }
+        return out.converted(x.dtype)
     }
 
     /// The input gradient from `gOut` (shaped like the output) and the weights: a transposed convolution.

@@ -35,6 +35,11 @@ enum DNNL {
         desc(dims, dtype, dnnl_acdb)
     }
 
+    /// A float32 descriptor of 4-D `dims` in `nChw16c` (channels in blocks of sixteen).
+    static func blockedDesc(_ dims: [Int]) -> dnnl_memory_desc_t {
+        desc(dims, .float32, dnnl_aBcd16b)
+    }
+
     /// A descriptor letting the primitive choose its preferred (blocked) layout.
     static func anyDesc(_ dims: [Int], _ dtype: DType) -> dnnl_memory_desc_t {
         desc(dims, dtype, dnnl_format_tag_any)

@@ -61,12 +61,21 @@ open class Sequential: Module {
 
     /// Runs the modules in order. A batch norm followed by a `ReLU`, neither with forward hooks,
     /// runs as one fused op while training (`BatchNormLayer.callThenReLU`): the same values and
-    /// gradients, one pass over the memory fewer each way.
+    /// gradients, one pass over the memory fewer each way. A `Conv2d` followed by a batch norm (and
+    /// a `ReLU` or `Hardtanh`) runs through `Conv2d.callThenNorm`: in evaluation, one convolution.
     open override func forward(_ input: Tensor) -> Tensor {
+        let count = registeredModules.count
         var x = input, i = 0
-        while i < registeredModules.count {
+        while i < count {
             let module = registeredModules[i].module
-            if let norm = module as? BatchNormLayer, i + 1 < registeredModules.count,
+            if let conv = module as? Conv2d, i + 1 < count, let norm = registeredModules[i + 1].module as? BatchNormLayer {
+                let next = i + 2 < count ? registeredModules[i + 2].module : nil
+                let activation = next.flatMap { ConvActivation($0) == nil ? nil : $0 }
+                x = conv.callThenNorm(x, norm, activation)
+                i += activation == nil ? 2 : 3
+                continue
+            }
+            if let norm = module as? BatchNormLayer, i + 1 < count,
                let relu = registeredModules[i + 1].module as? ReLU, relu.forwardHooks.isEmpty {
                 x = norm.callThenReLU(x)
                 i += 2

@@ -44,3 +44,19 @@ struct ConvGeometry: Hashable {
         return cin < 16 && groups == 1 ? DNNL.channelsLastDesc(dims, dtype) : DNNL.anyDesc(dims, dtype)
     }
 }
+
+/// An activation a convolution's forward applies to its output (`Conv.output`).
+enum ConvActivation: Hashable {
+    /// PyTorch: `relu`.
+    case relu
+    /// Clamps to `[min, max]`. PyTorch: `hardtanh` (`relu6`: `[0, 6]`).
+    case clamp(min: Double, max: Double)
+
+    /// The float32 bounds of the clamp it is.
+    var bounds: (lo: Float, hi: Float) {
+        switch self {
+        case .relu: (0, .infinity)
+        case .clamp(let lo, let hi): (Float(lo), Float(hi))
+        }
+    }
+}

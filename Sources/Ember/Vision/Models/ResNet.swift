@@ -20,7 +20,8 @@ public final class Residual: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let y = bn2(conv2(bn1.callThenReLU(conv1(x))))
+        let h = conv1.foldingNorm(x, bn1, .relu) ?? bn1.callThenReLU(conv1(x))
+        let y = conv2.foldingNorm(h, bn2, nil) ?? bn2(conv2(h))
         return F.relu(y + (conv3.map { $0(x) } ?? x))
     }
 }

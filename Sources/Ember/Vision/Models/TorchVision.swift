@@ -56,7 +56,7 @@ public enum TorchVision {
         }
 
         public override func forward(_ x: Tensor) -> Tensor {
-            let out = bn2(conv2(relu(bn1(conv1(x)))))
+            let out = conv2.callThenNorm(conv1.callThenNorm(x, bn1, relu), bn2, nil)
             return relu(out + (downsample.map { $0(x) } ?? x))
         }
     }
@@ -88,9 +88,7 @@ public enum TorchVision {
         }
 
         public override func forward(_ x: Tensor) -> Tensor {
-            var out = relu(bn1(conv1(x)))
-            out = relu(bn2(conv2(out)))
-            out = bn3(conv3(out))
+            let out = conv3.callThenNorm(conv2.callThenNorm(conv1.callThenNorm(x, bn1, relu), bn2, relu), bn3, nil)
             return relu(out + (downsample.map { $0(x) } ?? x))
         }
     }
@@ -139,7 +137,7 @@ public enum TorchVision {
         }
 
         public override func forward(_ x: Tensor) -> Tensor {
-            var y = maxpool(relu(bn1(conv1(x))))
+            var y = maxpool(conv1.callThenNorm(x, bn1, relu))
             y = layer4(layer3(layer2(layer1(y))))
             return fc(avgpool(y).flatten(startDim: 1))
         }
