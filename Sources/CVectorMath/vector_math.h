@@ -6,6 +6,7 @@
 
 typedef float ember_float8 __attribute__((ext_vector_type(8)));
 typedef double ember_double4 __attribute__((ext_vector_type(4)));
+typedef int ember_int8 __attribute__((ext_vector_type(8)));
 
 // IEEE square roots, one instruction each. Swift's squareRoot() calls libm's sqrt (for errno) once
 // per element on Linux, also for SIMD vectors.
@@ -21,6 +22,21 @@ static inline __attribute__((always_inline)) ember_float8 ember_keep_positive_f8
 }
 static inline __attribute__((always_inline)) ember_double4 ember_keep_positive_d4(ember_double4 v, ember_double4 z) {
     return z > 0 ? v : (ember_double4)0;
+}
+
+// Max pooling's test for eight windows: the lanes where tap `v` beats `best`, being greater or
+// NaN (so a later NaN wins, as in PyTorch's kernels); all bits set where it does.
+static inline __attribute__((always_inline)) ember_int8 ember_max_wins_f8(ember_float8 v, ember_float8 best) {
+    return (v > best) | (v != v);
+}
+
+// `a` where `mask` is set, else `b`: one blend each. Swift's `replacing(with:where:)` compiles into
+// a loop over the lanes.
+static inline __attribute__((always_inline)) ember_float8 ember_select_f8(ember_int8 mask, ember_float8 a, ember_float8 b) {
+    return mask ? a : b;
+}
+static inline __attribute__((always_inline)) ember_int8 ember_select_i8(ember_int8 mask, ember_int8 a, ember_int8 b) {
+    return mask ? a : b;
 }
 
 // Eight rows of eight floats at `src` (rows `src_stride` floats apart) written transposed as eight

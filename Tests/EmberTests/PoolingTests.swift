@@ -219,6 +219,34 @@ let randomPoolConfigs: [PoolConfig] = {
         }
     }
 
+    /// The float32 kernel for stride 1 (a scratch plane padded with -inf) picks the winners
+    /// float64's general loop picks: small maps down to 1×1, even and odd kernels, ties (small
+    /// integers), NaN and -inf among the values.
+    @Test(arguments: [([2, 3, 6, 6], 3, 1), ([1, 2, 3, 3], 3, 1), ([1, 1, 1, 1], 3, 1), ([2, 2, 2, 5], 2, 1),
+                      ([1, 2, 12, 12], 5, 2), ([1, 2, 7, 13], 2, 0), ([2, 1, 9, 17], 3, 0)])
+    func unitStrideMaxPoolingMatchesTheGeneralLoop(_ shape: [Int], _ k: Int, _ p: Int) {
+        let x = Tensor.randint(-3, 3, shape, generator: Generator(seed: 9)).to(.float32)
+        noGrad {
+            x[0, 0, 0, 0] = Tensor(Float.nan)
+            if shape[2] > 2 && shape[3] > 2 {
+                x[0, 0, 1, 2] = Tensor(Float.nan)
+                x[0, shape[1] - 1, 2, 1] = Tensor(-Float.infinity)
+            }
+        }
+        for ceil in [false, true] {
+            let (a, ia) = F.maxPool2dWithIndices(x, kernelSize: [k, k], stride: [1, 1], padding: [p, p], ceilMode: ceil)
+            let (b, ib) = F.maxPool2dWithIndices(x.to(.float64), kernelSize: [k, k], stride: [1, 1], padding: [p, p],
+                                                 ceilMode: ceil)
+            #expect(a.shape == b.shape)
+            #expect(ia.toInts() == ib.toInts())
+            #expect(a.toDoubles().map { $0.isNaN ? 1e300 : $0 } == b.toDoubles().map { $0.isNaN ? 1e300 : $0 })
+        }
+        let (a, ia) = F.maxPool2dWithIndices(x, kernelSize: [k, 1], stride: [1, 1], padding: [p, 0])
+        let (b, ib) = F.maxPool2dWithIndices(x.to(.float64), kernelSize: [k, 1], stride: [1, 1], padding: [p, 0])
+        #expect(ia.toInts() == ib.toInts())
+        #expect(a.toDoubles().map { $0.isNaN ? 1e300 : $0 } == b.toDoubles().map { $0.isNaN ? 1e300 : $0 })
+    }
+
     @Test func gradcheckMaxPool() {
         expectGradcheck("maxPool2d", [gcInput([1, 2, 5, 6])]) {
             F.maxPool2d($0[0], kernelSize: [3, 2], stride: [2, 1], padding: [1], dilation: [1, 2], ceilMode: true)

@@ -1,40 +1,45 @@
 import CDNNL
 import CVectorMath
 
-/// Float32 activations in oneDNN's channel-blocked layout `nChw16c` (`aBcd16b`: channels in blocks
-/// of sixteen, the sixteen of one pixel adjacent, the last block padded) copied into plain NCHW,
+/// Float32 activations in oneDNN's channel-blocked layouts `nChw16c` and `nChw8c` (`aBcd16b`,
+/// `aBcd8b`: channels in blocks of sixteen or eight, those of one pixel adjacent, the last block
+/// padded; oneDNN picks the first with AVX-512, the second with AVX2) copied into plain NCHW,
 /// each value clamped on the way: the reorder after a convolution with its activation done in
 /// the same pass. oneDNN's own eltwise post-ops would do it inside the convolution, but they turn
 /// NaN into the bound (a `max` instruction), where PyTorch's `relu` and `hardtanh` keep it.
 struct ChannelBlockKernels {
-    /// Images, channels and pixels per channel of the plain tensor.
-    let n: Int, c: Int, pixels: Int
+    /// Images, channels and pixels per channel of the plain tensor, and channels per block of
+    /// the blocked one (16 or 8).
+    let n: Int, c: Int, pixels: Int, block: Int
 
-    /// Whether oneDNN's `layout` of an `(n, c, h, w)` float32 tensor is `nChw16c`.
-    static func isBlocked16(_ layout: dnnl_memory_desc_t, _ dims: [Int]) -> Bool {
-        var chosen = layout, blocked = DNNL.blockedDesc(dims)
-        return dnnl_memory_desc_equal(&chosen, &blocked) != 0
+    /// The channels per block when oneDNN's `layout` of an `(n, c, h, w)` float32 tensor is
+    /// `nChw16c` or `nChw8c`; nil for any other layout.
+    static func block(of layout: dnnl_memory_desc_t, _ dims: [Int]) -> Int? {
+        [16, 8].first { block in
+            var chosen = layout, blocked = DNNL.blockedDesc(dims, block: block)
+            return dnnl_memory_desc_equal(&chosen, &blocked) != 0
+        }
     }
 
-    /// `dst` (plain) from `src` (`nChw16c`), each value clamped to `[lo, hi]`, NaN kept.
+    /// `dst` (plain) from `src` (blocked), each value clamped to `[lo, hi]`, NaN kept.
     func unblock(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, lo: Float, hi: Float) {
-        let blocks = (c + 15) / 16, hw = pixels
-        parallelFor(n * blocks, costPerItem: 16 * hw) { range in
+        let size = block, blocks = (c + size - 1) / size, hw = pixels
+        parallelFor(n * blocks, costPerItem: size * hw) { range in
             for item in range {
-                let image = item / blocks, block = item % blocks
-                let s = src + item * 16 * hw, d = dst + (image * c + block * 16) * hw
-                let channels = Swift.min(16, c - block * 16)
+                let image = item / blocks, b = item % blocks
+                let s = src + item * size * hw, d = dst + (image * c + b * size) * hw
+                let channels = Swift.min(size, c - b * size)
                 var p = 0
                 if channels % 8 == 0 {
                     while p + 8 <= hw {
-                        for half in 0..<channels / 8 {
-                            ember_transpose8_clamp(s + p * 16 + half * 8, 16, d + half * 8 * hw + p, hw, lo, hi)
+                        for eight in 0..<channels / 8 {
+                            ember_transpose8_clamp(s + p * size + eight * 8, size, d + eight * 8 * hw + p, hw, lo, hi)
                         }
                         p += 8
                     }
                 }
                 for q in p..<hw {
-                    for k in 0..<channels { d[k * hw + q] = Self.clamp(s[q * 16 + k], lo, hi) }
+                    for k in 0..<channels { d[k * hw + q] = Self.clamp(s[q * size + k], lo, hi) }
                 }
             }
         }

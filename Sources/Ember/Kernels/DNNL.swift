@@ -35,9 +35,10 @@ enum DNNL {
         desc(dims, dtype, dnnl_acdb)
     }
 
-    /// A float32 descriptor of 4-D `dims` in `nChw16c` (channels in blocks of sixteen).
-    static func blockedDesc(_ dims: [Int]) -> dnnl_memory_desc_t {
-        desc(dims, .float32, dnnl_aBcd16b)
+    /// A float32 descriptor of 4-D `dims` in `nChw16c` or `nChw8c` (channels in blocks of
+    /// `block`, 16 or 8).
+    static func blockedDesc(_ dims: [Int], block: Int) -> dnnl_memory_desc_t {
+        desc(dims, .float32, block == 16 ? dnnl_aBcd16b : dnnl_aBcd8b)
     }
 
     /// A descriptor letting the primitive choose its preferred (blocked) layout.

@@ -148,9 +148,9 @@ final class ConvPlan: @unchecked Sendable {
     }
 
     /// `dst = activation(conv(src, weights) + bias)` on plain buffers; true when done. A float32
-    /// `nChw16c` output is copied into `dst` by `ChannelBlockKernels` (measured faster than
-    /// oneDNN's reorder), with the activation on the way; otherwise the activation is left to
-    /// the caller and the result is false.
+    /// `nChw16c` or `nChw8c` output is copied into `dst` by `ChannelBlockKernels` (measured faster
+    /// than oneDNN's reorder for both), with the activation on the way; otherwise the activation
+    /// is left to the caller and the result is false.
     @discardableResult
     func runForward(src: UnsafeMutableRawPointer, weights: UnsafeMutableRawPointer, bias: UnsafeMutableRawPointer,
                     dst: UnsafeMutableRawPointer, activation: ConvActivation? = nil) -> Bool {
@@ -165,12 +165,12 @@ final class ConvPlan: @unchecked Sendable {
                                 (DNNL_ARG_BIAS, DNNL.plainDesc([geometry.cout], geometry.dtype), bias),
                                 (DNNL_ARG_DST, f.dst.chosen, d), scratchpadArg(f.scratchpad, slot: 10)])
         let g = geometry
-        guard g.dtype == .float32, ChannelBlockKernels.isBlocked16(f.dst.chosen, g.dstDims) else {
+        guard g.dtype == .float32, let block = ChannelBlockKernels.block(of: f.dst.chosen, g.dstDims) else {
             finish(f.dst, d, dst, stream)
             return activation == nil
         }
         let (lo, hi) = activation?.bounds ?? (-.infinity, .infinity)
-        ChannelBlockKernels(n: g.n, c: g.cout, pixels: g.outH * g.outW)
+        ChannelBlockKernels(n: g.n, c: g.cout, pixels: g.outH * g.outW, block: block)
             .unblock(d.assumingMemoryBound(to: Float.self), dst.assumingMemoryBound(to: Float.self), lo: lo, hi: hi)
         return true
     }
