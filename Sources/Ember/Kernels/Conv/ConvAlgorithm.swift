@@ -65,6 +65,11 @@ extension ConvGeometry {
             if pixels <= 36 && cin % 8 == 0 && cout % 8 == 0 && (padL + padR).allSatisfy({ $0 <= 2 }) {
                 return .winograd2x2
             }
+            // Larger maps where oneDNN has no Winograd kernel (AVX2 processors): against its
+            // direct kernel (AlexNet's conv3, ResNet-18's stages 1–3, GoogLeNet's 3×3 branches).
+            if !Self.oneDNNHasWinograd && cin % 8 == 0 && cout % 8 == 0 && (padL + padR).allSatisfy({ $0 <= 2 }) {
+                return .winograd2x2
+            }
         }
 
         // 3×3 with ≥ 32 channels on ≥ 6×6 inputs: oneDNN's `auto` picks its Winograd, measured
