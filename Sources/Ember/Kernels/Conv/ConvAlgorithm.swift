@@ -61,13 +61,11 @@ extension ConvGeometry {
             if pixels <= 16 { return .smallMap }
             // 17–36 output pixels (stage 3, 6×6 × 256) with channels in multiples of 8 and padding
             // ≤ 2: F(2×2, 3×3) tiles a 6×6 map exactly where oneDNN's F(4×4) covers it with 8×8;
-            // forward 8.8 ms against oneDNN's 9.2 + 2–3 ms of reorders (PyTorch 11–12 ms).
-            if pixels <= 36 && cin % 8 == 0 && cout % 8 == 0 && (padL + padR).allSatisfy({ $0 <= 2 }) {
-                return .winograd2x2
-            }
-            // Larger maps where oneDNN has no Winograd kernel (AVX2 processors): against its
-            // direct kernel (AlexNet's conv3, ResNet-18's stages 1–3, GoogLeNet's 3×3 branches).
-            if !Self.oneDNNHasWinograd && cin % 8 == 0 && cout % 8 == 0 && (padL + padR).allSatisfy({ $0 <= 2 }) {
+            // forward 8.8 ms against oneDNN's 9.2 + 2–3 ms of reorders (PyTorch 11–12 ms). Larger
+            // maps too where oneDNN has no Winograd kernel (AVX2 processors), against its direct
+            // one (AlexNet's conv3, ResNet-18's stages 1–3, GoogLeNet's 3×3 branches).
+            if (pixels <= 36 || !Self.oneDNNHasWinograd) && cin % 8 == 0 && cout % 8 == 0
+                && (padL + padR).allSatisfy({ $0 <= 2 }) {
                 return .winograd2x2
             }
         }
