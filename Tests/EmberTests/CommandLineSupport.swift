@@ -88,9 +88,14 @@ final class MPIJob {
     let process = Process()
     let started = Date()
     private let logPath = NSTemporaryDirectory() + "ember-mpi-\(UUID().uuidString).log"
+    /// Open MPI's session directory, this job's alone: jobs running at once under the shared
+    /// `/tmp/ompi.HOST.UID` race (one ending removes it while another makes its own inside:
+    /// "A call to mkdir was unable to create the desired directory", and the job fails).
+    private let sessionPath = NSTemporaryDirectory() + "ember-mpi-\(UUID().uuidString)"
 
     init(ranks: Int?, _ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         FileManager.default.createFile(atPath: logPath, contents: nil)
+        try FileManager.default.createDirectory(atPath: sessionPath, withIntermediateDirectories: true)
         if let ranks {
             process.executableURL = URL(fileURLWithPath: mpirunPath!)
             process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", executable] + arguments
@@ -104,6 +109,7 @@ final class MPIJob {
         // scripts/lsan.supp.
         base["OMPI_MCA_mca_base_component_disable_dlclose"] = "1"
         if let lsan = base["LSAN_OPTIONS"] { base["LSAN_OPTIONS"] = lsan + ":fast_unwind_on_malloc=0" }
+        base["OMPI_MCA_orte_tmpdir_base"] = sessionPath
         process.environment = base.merging(["OMP_NUM_THREADS": "1", "SWIFT_BACKTRACE": "enable=no"]) { $1 }.merging(environment) { $1 }
         // One handle for both streams, so that they share its offset.
         let log = FileHandle(forWritingAtPath: logPath)
@@ -112,7 +118,10 @@ final class MPIJob {
         try process.run()
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: logPath) }
+    deinit {
+        try? FileManager.default.removeItem(atPath: logPath)
+        try? FileManager.default.removeItem(atPath: sessionPath)
+    }
 
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
