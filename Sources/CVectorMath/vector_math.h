@@ -30,6 +30,14 @@ static inline __attribute__((always_inline)) ember_int8 ember_max_wins_f8(ember_
     return (v > best) | (v != v);
 }
 
+// The even lanes of the sixteen floats at `p` (p[0], p[2], …, p[14]): max pooling's taps at stride 2.
+typedef float ember_float16 __attribute__((ext_vector_type(16)));
+static inline __attribute__((always_inline)) ember_float8 ember_even_f8(const float *p) {
+    ember_float16 v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return __builtin_shufflevector(v, v, 0, 2, 4, 6, 8, 10, 12, 14);
+}
+
 // `a` where `mask` is set, else `b`: one blend each. Swift's `replacing(with:where:)` compiles into
 // a loop over the lanes.
 static inline __attribute__((always_inline)) ember_float8 ember_select_f8(ember_int8 mask, ember_float8 a, ember_float8 b) {

@@ -219,12 +219,13 @@ let randomPoolConfigs: [PoolConfig] = {
         }
     }
 
-    /// The float32 kernel for stride 1 (a scratch plane padded with -inf) picks the winners
-    /// float64's general loop picks: small maps down to 1×1, even and odd kernels, ties (small
-    /// integers), NaN and -inf among the values.
+    /// The float32 kernel for column strides 1 and 2 (a scratch plane padded with -inf) picks the
+    /// winners float64's general loop picks: small maps down to 1×1, even and odd kernels, row
+    /// strides up to 3, ties (small integers), NaN and -inf among the values.
     @Test(arguments: [([2, 3, 6, 6], 3, 1), ([1, 2, 3, 3], 3, 1), ([1, 1, 1, 1], 3, 1), ([2, 2, 2, 5], 2, 1),
-                      ([1, 2, 12, 12], 5, 2), ([1, 2, 7, 13], 2, 0), ([2, 1, 9, 17], 3, 0)])
-    func unitStrideMaxPoolingMatchesTheGeneralLoop(_ shape: [Int], _ k: Int, _ p: Int) {
+                      ([1, 2, 12, 12], 5, 2), ([1, 2, 7, 13], 2, 0), ([2, 1, 9, 17], 3, 0), ([1, 2, 48, 48], 3, 1),
+                      ([1, 1, 20, 35], 3, 1)])
+    func paddedMaxPoolingMatchesTheGeneralLoop(_ shape: [Int], _ k: Int, _ p: Int) {
         let x = Tensor.randint(-3, 3, shape, generator: Generator(seed: 9)).to(.float32)
         noGrad {
             x[0, 0, 0, 0] = Tensor(Float.nan)
@@ -233,18 +234,21 @@ let randomPoolConfigs: [PoolConfig] = {
                 x[0, shape[1] - 1, 2, 1] = Tensor(-Float.infinity)
             }
         }
-        for ceil in [false, true] {
-            let (a, ia) = F.maxPool2dWithIndices(x, kernelSize: [k, k], stride: [1, 1], padding: [p, p], ceilMode: ceil)
-            let (b, ib) = F.maxPool2dWithIndices(x.to(.float64), kernelSize: [k, k], stride: [1, 1], padding: [p, p],
+        func expectSame(kernel: [Int], stride: [Int], padding: [Int], ceil: Bool = false) {
+            let (a, ia) = F.maxPool2dWithIndices(x, kernelSize: kernel, stride: stride, padding: padding, ceilMode: ceil)
+            let (b, ib) = F.maxPool2dWithIndices(x.to(.float64), kernelSize: kernel, stride: stride, padding: padding,
                                                  ceilMode: ceil)
-            #expect(a.shape == b.shape)
-            #expect(ia.toInts() == ib.toInts())
+            #expect(a.shape == b.shape, "kernel \(kernel) stride \(stride) padding \(padding) ceil \(ceil)")
+            #expect(ia.toInts() == ib.toInts(), "kernel \(kernel) stride \(stride) padding \(padding) ceil \(ceil)")
             #expect(a.toDoubles().map { $0.isNaN ? 1e300 : $0 } == b.toDoubles().map { $0.isNaN ? 1e300 : $0 })
         }
-        let (a, ia) = F.maxPool2dWithIndices(x, kernelSize: [k, 1], stride: [1, 1], padding: [p, 0])
-        let (b, ib) = F.maxPool2dWithIndices(x.to(.float64), kernelSize: [k, 1], stride: [1, 1], padding: [p, 0])
-        #expect(ia.toInts() == ib.toInts())
-        #expect(a.toDoubles().map { $0.isNaN ? 1e300 : $0 } == b.toDoubles().map { $0.isNaN ? 1e300 : $0 })
+        for (sh, sw) in [(1, 1), (2, 2), (3, 2), (1, 2)] {
+            for ceil in [false, true] {
+                expectSame(kernel: [k, k], stride: [sh, sw], padding: [p, p], ceil: ceil)
+            }
+        }
+        expectSame(kernel: [k, 1], stride: [1, 1], padding: [p, 0])
+        expectSame(kernel: [1, k], stride: [2, 2], padding: [0, p])
     }
 
     @Test func gradcheckMaxPool() {

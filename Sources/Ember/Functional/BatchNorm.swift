@@ -104,8 +104,9 @@ struct BatchNorm {
             }
             return assemble(gx.converted(input.dtype), sumGyXhat, sumGy)
         }
-        // Evaluation (never fused with a ReLU): statistics are constants, so the input gradient
-        // is a per-channel scale.
+        // Evaluation: statistics are constants, so the input gradient is a per-channel scale (of
+        // the gradient where the output was positive, with a ReLU).
+        let g = relu.map { g * $0.positive(input.detach()) } ?? g
         let dims = [0] + Array(2..<input.dim)
         let inv = Tensor(invstd, shape: perChannel, dtype: g.dtype)
         let xhat = (input.detach() - Tensor(mean, shape: perChannel, dtype: g.dtype)) * inv

@@ -11,11 +11,11 @@ extension F {
                   training: training, momentum: momentum, eps: eps, relu: false)
     }
 
-    /// `batchNorm`, with `relu` followed by a ReLU done in the same passes (training only: the
-    /// ONNX export records evaluation's batch norm and ReLU as two nodes).
+    /// `batchNorm`, with `relu` followed by a ReLU done in the same passes (not while an ONNX
+    /// export traces evaluation's batch norm, which it records as its own node).
     static func batchNorm(_ input: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
                           training: Bool, momentum: Double, eps: Double, relu: Bool) -> Tensor {
-        check(!relu || training, "batchNorm: a fused ReLU is for training mode")
+        check(!relu || training || ThreadState.current.onnxTracer == nil, "batchNorm: a fused ReLU is not traced")
         check(input.dim >= 2 && input.dim <= 4,
               "batch_norm: expected 2-D, 3-D or 4-D input (got \(input.dim)-D input)")
         let c = input.shape[1]

@@ -6,9 +6,9 @@ struct PoolWindows {
     let start: [Int]
     let end: [Int]
     let step: Int
-    /// The padding of a sliding pooling at stride 1 without dilation (window `o` is
-    /// `o - padding ..< o - padding + kernel`, clipped); nil otherwise.
-    let unitStridePadding: Int?
+    /// The stride and padding of a sliding pooling without dilation (window `o` is
+    /// `o·stride - padding ..< o·stride - padding + kernel`, clipped); nil otherwise.
+    let undilated: (stride: Int, padding: Int)?
 
     /// Number of output positions.
     var count: Int { start.count }
@@ -26,7 +26,7 @@ struct PoolWindows {
         self.start = start
         self.end = end
         step = dilation
-        unitStridePadding = stride == 1 && dilation == 1 ? padding : nil
+        undilated = dilation == 1 ? (stride, padding) : nil
     }
 
     /// Windows of adaptive pooling: `floor(o * input / output) ..< ceil((o + 1) * input / output)`.
@@ -34,7 +34,7 @@ struct PoolWindows {
         start = (0..<output).map { $0 * input / output }
         end = (0..<output).map { (($0 + 1) * input + output - 1) / output }
         step = 1
-        unitStridePadding = nil
+        undilated = nil
     }
 
     /// Number of taps of window `o`.
@@ -83,10 +83,10 @@ func maxPoolKernel(_ x: Tensor, _ geo: PoolGeometry, out: Tensor, indices: Tenso
 private func maxPoolKernel<I: FixedWidthInteger>(_ x: Tensor, _ geo: PoolGeometry, out: Tensor, _ pi: UnsafeMutablePointer<I>) {
     if x.dtype == .float32 && geo.isPairwise {
         maxPool2x2(x.pointer(as: Float.self), geo, out.pointer(as: Float.self), pi)
-    } else if x.dtype == .float32 && geo.rows.unitStridePadding != nil && geo.cols.unitStridePadding != nil {
-        maxPoolUnitStride(x.pointer(as: Float.self), geo, out.pointer(as: Float.self), pi)
+    } else if x.dtype == .float32, geo.rows.undilated != nil, let cols = geo.cols.undilated, cols.stride <= 2 {
+        maxPoolPadded(x.pointer(as: Float.self), geo, out.pointer(as: Float.self), pi)
     } else if x.dtype == .float32 {
-        maxPoolEightColumns(x.pointer(as: Float.self), geo, out.pointer(as: Float.self), pi)
+        maxPool(x.pointer(as: Float.self), geo, out.pointer(as: Float.self), pi)
     } else {
         maxPool(x.pointer(as: Double.self), geo, out.pointer(as: Double.self), pi)
     }
@@ -126,132 +126,67 @@ private func maxPool<T: BinaryFloatingPoint, I: FixedWidthInteger>(_ px: UnsafeM
     }
 }
 
-/// `maxPool` for float32 with eight output columns at a time wherever their windows lie inside
-/// the input's width at stride 1 or 2 (GoogLeNet's 3×3 poolings at stride 1 and 2, ResNet's
-/// and AlexNet's at stride 2), the general loop elsewhere: the same taps in the same order, so
-/// the same winner, NaN included. The general loop alone was a quarter of GoogLeNet's training step.
-private func maxPoolEightColumns<I: FixedWidthInteger>(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
-                                                       _ po: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<I>) {
-    let width = geo.width, inPlane = geo.inPlane, outPlane = geo.outPlane
-    let rows = geo.rows, cols = geo.cols, ocols = cols.count
-    guard cols.step == 1, ocols >= 8, inPlane < Int(Int32.max) else { return maxPool(px, geo, po, indices) }
-    // Chunks of eight columns whose windows are whole and evenly spaced by 1 or 2, and whose
-    // loads (eight or sixteen floats from a window's first column) stay inside the row.
-    let taps = (0..<ocols).map { cols.end[$0] - cols.start[$0] }.max()!
-    // Found from the left, so that a clipped first window (padding) shifts the chunks by one.
-    var chunks: [(ow: Int, stride: Int)] = []
-    var ow = 0
-    while ow + 8 <= ocols {
-        let s = cols.start[ow + 1] - cols.start[ow]
-        let regular = (s == 1 || s == 2) && cols.start[ow] + taps - 1 + (s == 1 ? 8 : 16) <= width
-            && (ow..<ow + 8).allSatisfy { cols.start[$0] == cols.start[ow] + ($0 - ow) * s && cols.end[$0] - cols.start[$0] == taps }
-        if regular { chunks.append((ow, s)) }
-        ow += regular ? 8 : 1
-    }
-    let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
-    parallelFor(geo.planes, costPerItem: geo.costPerPlane) { range in
-        for p in range {
-            let xp = px + p * inPlane, op = po + p * outPlane, ip = indices + p * outPlane
-            for oh in 0..<rows.count {
-                let h0 = rows.start[oh], h1 = rows.end[oh]
-                var next = 0  // the first column not yet written
-                /// The general loop over columns `from..<to` of this row.
-                func scalar(_ from: Int, _ to: Int) {
-                    for ow in from..<to {
-                        let w0 = cols.start[ow], w1 = cols.end[ow]
-                        var best = -Float.infinity, at = h0 * width + w0
-                        var h = h0
-                        while h < h1 {
-                            for w in w0..<w1 {
-                                let v = xp[h * width + w], greater = v > best, nan = v.isNaN, wins = greater || nan
-                                best = wins ? v : best
-                                at = wins ? h * width + w : at
-                            }
-                            h += rows.step
-                        }
-                        op[oh * ocols + ow] = best
-                        ip[oh * ocols + ow] = I(truncatingIfNeeded: at)
-                    }
-                }
-                for (ow, s) in chunks {
-                    scalar(next, ow)
-                    let w0 = cols.start[ow]
-                    var best = SIMD8<Float>(repeating: -.infinity), at = SIMD8<Int32>(repeating: Int32(h0 * width + w0)) &+ lanes &* Int32(s)
-                    var h = h0
-                    while h < h1 {
-                        for k in 0..<taps {
-                            let first = h * width + w0 + k
-                            let v = s == 1 ? UnsafeRawPointer(xp + first).loadUnaligned(as: SIMD8<Float>.self)
-                                : UnsafeRawPointer(xp + first).loadUnaligned(as: SIMD16<Float>.self).evenHalf
-                            let wins = ember_max_wins_f8(v, best)
-                            best = ember_select_f8(wins, v, best)
-                            at = ember_select_i8(wins, SIMD8<Int32>(repeating: Int32(first)) &+ lanes &* Int32(s), at)
-                        }
-                        h += rows.step
-                    }
-                    for k in 0..<8 {
-                        op[oh * ocols + ow + k] = best[k]
-                        ip[oh * ocols + ow + k] = I(truncatingIfNeeded: at[k])
-                    }
-                    next = ow + 8
-                }
-                scalar(next, ocols)
-            }
-        }
-    }
-}
-
-/// `maxPool` for float32 at stride 1 without dilation (GoogLeNet's 3×3 poolings with padding 1,
-/// on maps down to 3×3): each plane is copied into a scratch plane padded with -inf, then each
-/// output row is done eight columns at a time over the window's taps in order, so the same winner,
-/// NaN included (a padding tap, -inf, never wins: the first tap inside the input is where each
-/// window starts). The general loop on the 12×12, 6×6 and 3×3 maps was 7% of GoogLeNet's training step.
-private func maxPoolUnitStride<I: FixedWidthInteger>(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
-                                                     _ po: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<I>) {
+/// `maxPool` for float32 without dilation, at a column stride of 1 or 2 (GoogLeNet's 3×3 poolings
+/// at stride 1 and 2, ResNet's, DenseNet's and AlexNet's at stride 2): each plane is copied into a
+/// scratch plane padded with -inf, then each output row is done eight columns at a time over the
+/// window's taps in order (sixteen floats loaded and their even lanes kept at stride 2), so the
+/// same winner, NaN included (a padding tap, -inf, never wins: the first tap inside the input is
+/// where each window starts). Windows clipped by the padding need no scalar loop: that loop, on
+/// the edges of DenseNet's 48×48 stem pooling, was a third of its columns and most of its time.
+private func maxPoolPadded<I: FixedWidthInteger>(_ px: UnsafeMutablePointer<Float>, _ geo: PoolGeometry,
+                                                 _ po: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<I>) {
     let width = geo.width, height = geo.height, inPlane = geo.inPlane, outPlane = geo.outPlane
     let rows = geo.rows, cols = geo.cols, ocols = cols.count, orows = rows.count
-    let padTop = rows.unitStridePadding!, padLeft = cols.unitStridePadding!
+    let (rowStride, padTop) = rows.undilated!, (colStride, padLeft) = cols.undilated!
     guard inPlane < Int(Int32.max), orows > 0, ocols > 0 else { return maxPool(px, geo, po, indices) }
-    // Taps per window that can reach the input: window o covers o - pad ..< o - pad + kernel,
-    // clipped at the end to the input (taps past it are padding and are left out).
-    let kernelH = (0..<orows).map { rows.end[$0] - ($0 - padTop) }.max()!
-    let kernelW = (0..<ocols).map { cols.end[$0] - ($0 - padLeft) }.max()!
-    // The scratch plane: rows -padTop ..< orows - padTop + kernelH, columns from -padLeft, wide
-    // enough for eight-column loads from every chunk's first column plus the kernel.
-    let chunks = (ocols + 7) / 8, stride = chunks * 8 + kernelW - 1, scratchRows = orows + kernelH - 1
-    // Each chunk's lanes' first columns, and the first of them inside the input (where each
-    // window's index starts, as in the general loop).
-    let firstCols = (0..<chunks).map { c in SIMD8<Int32>((0..<8).map { lane in Int32(c * 8 + lane - padLeft) }) }
+    // Taps per window that can reach the input: window o covers o·stride - pad ..< o·stride - pad
+    // + kernel, clipped at the end to the input (taps past it are padding and are left out).
+    let kernelH = (0..<orows).map { rows.end[$0] - ($0 * rowStride - padTop) }.max()!
+    let kernelW = (0..<ocols).map { cols.end[$0] - ($0 * colStride - padLeft) }.max()!
+    // The scratch plane: rows from -padTop, as many as the last window reaches, columns from
+    // -padLeft, wide enough for the loads of every chunk's taps (8 or 16 floats from each).
+    let chunks = (ocols + 7) / 8, stride = chunks * 8 * colStride + kernelW - 1
+    let scratchRows = (orows - 1) * rowStride + kernelH
+    let copiedRows = Swift.min(height, scratchRows - padTop), copiedCols = Swift.min(width, stride - padLeft)
+    // Each chunk's lanes' first columns, the first of them inside the input (where each window's
+    // index starts, as in the general loop), and each output row's first row inside the input.
+    let firstCols = (0..<chunks).map { c in SIMD8<Int32>((0..<8).map { lane in Int32((c * 8 + lane) * colStride - padLeft) }) }
     let firstInside = firstCols.map { cols in SIMD8<Int32>((0..<8).map { lane in Swift.max(cols[lane], 0) }) }
+    let firstRows = (0..<orows).map { Int32(rows.start[$0] * width) }
     parallelFor(geo.planes, costPerItem: geo.costPerPlane) { range in
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchRows * stride)
         defer { scratch.deallocate() }
         scratch.initialize(repeating: -.infinity, count: scratchRows * stride)
-        for p in range {
-            let xp = px + p * inPlane, op = po + p * outPlane, ip = indices + p * outPlane
-            for h in 0..<height {
-                (scratch + (h + padTop) * stride + padLeft).update(from: xp + h * width, count: width)
-            }
-            for oh in 0..<orows {
-                let h0 = rows.start[oh]
-                for chunk in 0..<chunks {
-                    let ow = chunk * 8
-                    let firstCol = firstCols[chunk]
-                    var best = SIMD8<Float>(repeating: -.infinity)
-                    var at = SIMD8<Int32>(repeating: Int32(h0 * width)) &+ firstInside[chunk]
-                    for i in 0..<kernelH {
-                        let row = oh + i  // in the scratch plane
-                        let inputRow = Int32((row - padTop) * width)
-                        for j in 0..<kernelW {
-                            let v = UnsafeRawPointer(scratch + row * stride + ow + j).loadUnaligned(as: SIMD8<Float>.self)
-                            let wins = ember_max_wins_f8(v, best)
-                            best = ember_select_f8(wins, v, best)
-                            at = ember_select_i8(wins, SIMD8<Int32>(repeating: inputRow + Int32(j)) &+ firstCol, at)
+        firstCols.withUnsafeBufferPointer { firstCols in
+            firstInside.withUnsafeBufferPointer { firstInside in
+                firstRows.withUnsafeBufferPointer { firstRows in
+                    for p in range {
+                        let xp = px + p * inPlane, op = po + p * outPlane, ip = indices + p * outPlane
+                        for h in 0..<copiedRows {
+                            (scratch + (h + padTop) * stride + padLeft).update(from: xp + h * width, count: copiedCols)
                         }
-                    }
-                    for k in 0..<Swift.min(8, ocols - ow) {
-                        op[oh * ocols + ow + k] = best[k]
-                        ip[oh * ocols + ow + k] = I(truncatingIfNeeded: at[k])
+                        for oh in 0..<orows {
+                            for chunk in 0..<chunks {
+                                let ow = chunk * 8, firstCol = firstCols[chunk]
+                                var best = SIMD8<Float>(repeating: -.infinity)
+                                var at = SIMD8<Int32>(repeating: firstRows[oh]) &+ firstInside[chunk]
+                                for i in 0..<kernelH {
+                                    let row = oh * rowStride + i  // in the scratch plane
+                                    let inputRow = Int32((row - padTop) * width), taps = scratch + row * stride + ow * colStride
+                                    for j in 0..<kernelW {
+                                        let v = colStride == 1 ? UnsafeRawPointer(taps + j).loadUnaligned(as: SIMD8<Float>.self)
+                                            : ember_even_f8(taps + j)
+                                        let wins = ember_max_wins_f8(v, best)
+                                        best = ember_select_f8(wins, v, best)
+                                        at = ember_select_i8(wins, SIMD8<Int32>(repeating: inputRow + Int32(j)) &+ firstCol, at)
+                                    }
+                                }
+                                for k in 0..<Swift.min(8, ocols - ow) {
+                                    op[oh * ocols + ow + k] = best[k]
+                                    ip[oh * ocols + ow + k] = I(truncatingIfNeeded: at[k])
+                                }
+                            }
+                        }
                     }
                 }
             }

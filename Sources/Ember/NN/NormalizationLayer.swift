@@ -60,18 +60,18 @@ public class BatchNormLayer: Module {
         return normalize(input)
     }
 
-    /// This layer called on `input`, then a ReLU: while training and with no forward hooks here,
-    /// both in one pass over the memory each way (the batch norm's own output is never made);
-    /// otherwise one after the other. `Sequential` calls it for a batch norm followed by a `ReLU`
-    /// without hooks.
+    /// This layer called on `input`, then a ReLU: with no forward hooks here and no ONNX export
+    /// tracing (it records the two as two nodes), both in one pass over the memory each way (the
+    /// batch norm's own output is never made); otherwise one after the other. `Sequential` calls
+    /// it for a batch norm followed by a `ReLU` without hooks.
     func callThenReLU(_ input: Tensor) -> Tensor {
-        guard training && forwardHooks.isEmpty else { return self(input).relu() }
+        guard forwardHooks.isEmpty && (training || ThreadState.current.onnxTracer == nil) else { return self(input).relu() }
         checkRank(input)
         return normalize(input, relu: true)
     }
 
     /// Normalizes `input` (already checked for rank) with batch or running statistics, updating
-    /// the running ones while training; with `relu` (training only), a ReLU follows.
+    /// the running ones while training; with `relu`, a ReLU follows.
     func normalize(_ input: Tensor, relu: Bool = false) -> Tensor {
         checkInput(input.shape[1] == numFeatures,
                    "expected input with \(numFeatures) channels, got \(shapeString(input.shape))")
