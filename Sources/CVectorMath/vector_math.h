@@ -47,13 +47,8 @@ static inline __attribute__((always_inline)) ember_int8 ember_select_i8(ember_in
     return mask ? a : b;
 }
 
-// Eight rows of eight floats at `src` (rows `src_stride` floats apart) written transposed as eight
-// rows at `dst` (`dst_stride` apart), each value clamped to [lo, hi] with NaN kept (a comparison
-// with NaN is false). Unaligned loads and stores; twenty-four shuffles.
-static inline __attribute__((always_inline)) void ember_transpose8_clamp(const float *src, long src_stride, float *dst,
-                                                                         long dst_stride, float lo, float hi) {
-    ember_float8 r[8];
-    for (int i = 0; i < 8; i++) __builtin_memcpy(&r[i], src + i * src_stride, sizeof(ember_float8));
+// The 8×8 transpose of rows `r`: `c[j]` holds every row's element `j`. Twenty-four shuffles.
+static inline __attribute__((always_inline)) void ember_transpose8(const ember_float8 r[8], ember_float8 c[8]) {
     ember_float8 t0 = __builtin_shufflevector(r[0], r[1], 0, 8, 1, 9, 4, 12, 5, 13);
     ember_float8 t1 = __builtin_shufflevector(r[0], r[1], 2, 10, 3, 11, 6, 14, 7, 15);
     ember_float8 t2 = __builtin_shufflevector(r[2], r[3], 0, 8, 1, 9, 4, 12, 5, 13);
@@ -70,18 +65,50 @@ static inline __attribute__((always_inline)) void ember_transpose8_clamp(const f
     ember_float8 u5 = __builtin_shufflevector(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);
     ember_float8 u6 = __builtin_shufflevector(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13);
     ember_float8 u7 = __builtin_shufflevector(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);
-    ember_float8 c[8] = {
-        __builtin_shufflevector(u0, u4, 0, 1, 2, 3, 8, 9, 10, 11), __builtin_shufflevector(u1, u5, 0, 1, 2, 3, 8, 9, 10, 11),
-        __builtin_shufflevector(u2, u6, 0, 1, 2, 3, 8, 9, 10, 11), __builtin_shufflevector(u3, u7, 0, 1, 2, 3, 8, 9, 10, 11),
-        __builtin_shufflevector(u0, u4, 4, 5, 6, 7, 12, 13, 14, 15), __builtin_shufflevector(u1, u5, 4, 5, 6, 7, 12, 13, 14, 15),
-        __builtin_shufflevector(u2, u6, 4, 5, 6, 7, 12, 13, 14, 15), __builtin_shufflevector(u3, u7, 4, 5, 6, 7, 12, 13, 14, 15),
-    };
+    c[0] = __builtin_shufflevector(u0, u4, 0, 1, 2, 3, 8, 9, 10, 11);
+    c[1] = __builtin_shufflevector(u1, u5, 0, 1, 2, 3, 8, 9, 10, 11);
+    c[2] = __builtin_shufflevector(u2, u6, 0, 1, 2, 3, 8, 9, 10, 11);
+    c[3] = __builtin_shufflevector(u3, u7, 0, 1, 2, 3, 8, 9, 10, 11);
+    c[4] = __builtin_shufflevector(u0, u4, 4, 5, 6, 7, 12, 13, 14, 15);
+    c[5] = __builtin_shufflevector(u1, u5, 4, 5, 6, 7, 12, 13, 14, 15);
+    c[6] = __builtin_shufflevector(u2, u6, 4, 5, 6, 7, 12, 13, 14, 15);
+    c[7] = __builtin_shufflevector(u3, u7, 4, 5, 6, 7, 12, 13, 14, 15);
+}
+
+// Eight rows of eight floats at `src` (rows `src_stride` floats apart) written transposed as eight
+// rows at `dst` (`dst_stride` apart), each value clamped to [lo, hi] with NaN kept (a comparison
+// with NaN is false). Unaligned loads and stores.
+static inline __attribute__((always_inline)) void ember_transpose8_clamp(const float *src, long src_stride, float *dst,
+                                                                         long dst_stride, float lo, float hi) {
+    ember_float8 r[8], c[8];
+    for (int i = 0; i < 8; i++) __builtin_memcpy(&r[i], src + i * src_stride, sizeof(ember_float8));
+    ember_transpose8(r, c);
     for (int i = 0; i < 8; i++) {
         ember_float8 v = c[i];
         v = v < lo ? (ember_float8)lo : v;
         v = v > hi ? (ember_float8)hi : v;
         __builtin_memcpy(dst + i * dst_stride, &v, sizeof(ember_float8));
     }
+}
+
+// Eight rows of eight floats at `src` (rows `src_stride` floats apart), row `i` mapped by
+// `max(x·scale[i] + shift[i], 0)` with NaN kept (a batch norm in evaluation and a ReLU, rounded
+// as `BatchNormKernels.affine` rounds: a product, then a sum, never one fused multiply-add),
+// written transposed as eight rows at `dst` (`dst_stride` apart). Unaligned loads and stores.
+static inline __attribute__((always_inline)) void ember_transpose8_affine_relu(const float *src, long src_stride, float *dst,
+                                                                               long dst_stride, const float *scale,
+                                                                               const float *shift) {
+#pragma STDC FP_CONTRACT OFF
+    ember_float8 r[8], c[8];
+    for (int i = 0; i < 8; i++) {
+        ember_float8 v;
+        __builtin_memcpy(&v, src + i * src_stride, sizeof(ember_float8));
+        v = v * scale[i];
+        v = v + shift[i];
+        r[i] = v <= 0 ? (ember_float8)0 : v;
+    }
+    ember_transpose8(r, c);
+    for (int i = 0; i < 8; i++) __builtin_memcpy(dst + i * dst_stride, &c[i], sizeof(ember_float8));
 }
 
 // Flush-to-zero and denormals-are-zero for the calling thread (x86's MXCSR bits FTZ and DAZ):

@@ -60,9 +60,11 @@ open class Sequential: Module {
     }
 
     /// Runs the modules in order. A batch norm followed by a `ReLU`, neither with forward hooks,
-    /// runs as one fused op while training (`BatchNormLayer.callThenReLU`): the same values and
-    /// gradients, one pass over the memory fewer each way. A `Conv2d` followed by a batch norm (and
-    /// a `ReLU` or `Hardtanh`) runs through `Conv2d.callThenNorm`: in evaluation, one convolution.
+    /// runs as one fused op (`BatchNormLayer.callThenReLU`): the same values and gradients, one
+    /// pass over the memory fewer each way; in evaluation without gradients, with a `Conv2d` after
+    /// them, the three run as one pass and one convolution (`Conv2d.afterNormReLU`). A `Conv2d`
+    /// followed by a batch norm (and a `ReLU` or `Hardtanh`) runs through `Conv2d.callThenNorm`: in
+    /// evaluation, one convolution.
     open override func forward(_ input: Tensor) -> Tensor {
         let count = registeredModules.count
         var x = input, i = 0
@@ -77,8 +79,13 @@ open class Sequential: Module {
             }
             if let norm = module as? BatchNormLayer, i + 1 < count,
                let relu = registeredModules[i + 1].module as? ReLU, relu.forwardHooks.isEmpty {
-                x = norm.callThenReLU(x)
-                i += 2
+                if i + 2 < count, let conv = registeredModules[i + 2].module as? Conv2d, let y = conv.afterNormReLU(x, norm) {
+                    x = y
+                    i += 3
+                } else {
+                    x = norm.callThenReLU(x)
+                    i += 2
+                }
             } else {
                 x = module(x)
                 i += 1

@@ -159,11 +159,9 @@ final class ConvPlan: @unchecked Sendable {
         defer { endRun() }
         _ = ensureForward()
         let f = forward!, stream = ThreadState.current.dnnlStream
-        let s = chosen(f.src, src, slot: 0, stream), w = chosen(f.weights, weights, slot: 1, stream)
+        let s = chosen(f.src, src, slot: 0, stream)
         let d = output(f.dst, dst, slot: 2)
-        stream.execute("conv forward", f.prim, [(DNNL_ARG_SRC, f.src.chosen, s), (DNNL_ARG_WEIGHTS, f.weights.chosen, w),
-                                (DNNL_ARG_BIAS, DNNL.plainDesc([geometry.cout], geometry.dtype), bias),
-                                (DNNL_ARG_DST, f.dst.chosen, d), scratchpadArg(f.scratchpad, slot: 10)])
+        executeForward(src: s, weights: weights, bias: bias, dst: d, stream)
         let g = geometry
         guard g.dtype == .float32, let block = ChannelBlockKernels.block(of: f.dst.chosen, g.dstDims) else {
             finish(f.dst, d, dst, stream)
@@ -173,6 +171,37 @@ final class ConvPlan: @unchecked Sendable {
         ChannelBlockKernels(n: g.n, c: g.cout, pixels: g.outH * g.outW, block: block)
             .unblock(d.assumingMemoryBound(to: Float.self), dst.assumingMemoryBound(to: Float.self), lo: lo, hi: hi)
         return true
+    }
+
+    /// `dst = conv(src) + bias` for a float32 primitive that reads and writes `nChw16c` or
+    /// `nChw8c`: `fill` writes the source straight into the primitive's layout (given the buffer
+    /// and the channels per block, the padding channels to be zeroed), and the output is copied
+    /// into plain `dst`, whose images lie `dstImageStride` floats apart (a slice of a larger
+    /// tensor's channels). False, with nothing run, for a primitive with other layouts.
+    func runForward(fillingSource fill: (UnsafeMutablePointer<Float>, Int) -> Void, weights: UnsafeMutableRawPointer,
+                    bias: UnsafeMutableRawPointer, dst: UnsafeMutablePointer<Float>, dstImageStride: Int) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        reorderedDiffDst = nil
+        defer { endRun() }
+        _ = ensureForward()
+        let f = forward!, g = geometry
+        guard g.dtype == .float32, let srcBlock = ChannelBlockKernels.block(of: f.src.chosen, g.srcDims),
+              let dstBlock = ChannelBlockKernels.block(of: f.dst.chosen, g.dstDims) else { return false }
+        let s = buffer(0, f.src.size), d = buffer(2, f.dst.size)
+        fill(s.assumingMemoryBound(to: Float.self), srcBlock)
+        executeForward(src: s, weights: weights, bias: bias, dst: d, ThreadState.current.dnnlStream)
+        ChannelBlockKernels(n: g.n, c: g.cout, pixels: g.outH * g.outW, block: dstBlock, imageStride: dstImageStride)
+            .unblock(d.assumingMemoryBound(to: Float.self), dst, lo: -.infinity, hi: .infinity)
+        return true
+    }
+
+    /// Runs the forward primitive on `src` and `dst` in its layouts, the weights reordered to it.
+    private func executeForward(src: UnsafeMutableRawPointer, weights: UnsafeMutableRawPointer, bias: UnsafeMutableRawPointer,
+                                dst: UnsafeMutableRawPointer, _ stream: DNNLStream) {
+        let f = forward!, w = chosen(f.weights, weights, slot: 1, stream)
+        stream.execute("conv forward", f.prim, [(DNNL_ARG_SRC, f.src.chosen, src), (DNNL_ARG_WEIGHTS, f.weights.chosen, w),
+                                (DNNL_ARG_BIAS, DNNL.plainDesc([geometry.cout], geometry.dtype), bias),
+                                (DNNL_ARG_DST, f.dst.chosen, dst), scratchpadArg(f.scratchpad, slot: 10)])
     }
 
     /// `diffSrc` = gradient of the input from `diffDst` and the weights, on plain buffers.

@@ -14,8 +14,45 @@ public final class DenseBlock: Module {
         super.init()
     }
 
+    /// Each layer's output concatenated to its input in turn. In evaluation without gradients the
+    /// block's output is one tensor that each layer reads the channels so far from and writes its
+    /// own after, as one fused op (`Conv2d.afterNormReLU`): no concatenation copies are made.
     public override func forward(_ input: Tensor) -> Tensor {
-        net.reduce(input) { x, layer in Tensor.cat([x, layer(x)], dim: 1) }
+        var x = input, first = 0
+        if let (out, layers, channels) = concatenatedInPlace(input) {
+            if layers == net.count { return out }
+            (x, first) = (out.narrow(1, 0, channels).contiguous(), layers)
+        }
+        return net[first...].reduce(x) { x, layer in Tensor.cat([x, layer(x)], dim: 1) }
+    }
+
+    /// The block's output allocated once, `input` copied into its first channels and the layers
+    /// run into it as long as each is a hook-free batch norm, ReLU and convolution that
+    /// `Conv2d.afterNormReLU` runs fused: the tensor, the layers done and the channels written.
+    /// Nil when the first layer cannot run so.
+    private func concatenatedInPlace(_ input: Tensor) -> (out: Tensor, layers: Int, channels: Int)? {
+        guard input.dim == 4, input.dtype == .float32, input.numel > 0, !isGradEnabled || !input.requiresGrad else { return nil }
+        var layers: [(norm: BatchNormLayer, conv: Conv2d)] = []
+        var total = input.shape[1]
+        for layer in net {
+            guard type(of: layer) == Sequential.self, let seq = layer as? Sequential, seq.forwardHooks.isEmpty, seq.count == 3,
+                  let norm = seq[0] as? BatchNormLayer, let relu = seq[1] as? ReLU, relu.forwardHooks.isEmpty,
+                  let conv = seq[2] as? Conv2d, conv.inChannels == total
+            else { return nil }
+            layers.append((norm, conv))
+            total += conv.outChannels
+        }
+        let out = Tensor(uninitializedShape: [input.shape[0], total, input.shape[2], input.shape[3]], dtype: .float32)
+        var channels = input.shape[1]
+        noGrad { _ = out.narrow(1, 0, channels).copy_(input) }
+        for (i, (norm, conv)) in layers.enumerated() {
+            let target = out.narrow(1, channels, conv.outChannels)
+            guard conv.afterNormReLU(out.narrow(1, 0, channels), norm, into: target) != nil else {
+                return i == 0 ? nil : (out, i, channels)
+            }
+            channels += conv.outChannels
+        }
+        return (out, layers.count, channels)
     }
 }
 
