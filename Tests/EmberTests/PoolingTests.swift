@@ -201,8 +201,8 @@ let randomPoolConfigs: [PoolConfig] = {
         #expect(close(grad.toDoubles(), want.gradInput))
     }
 
-    /// The float32 kernel (a padded scratch plane, eight columns at a time) picks the winners float64's general loop picks,
-    /// with NaN (the last NaN of a window wins) and -inf among the values.
+    /// The float32 kernel (a padded scratch plane, eight columns at a time) picks the winners
+    /// float64's general loop picks, with NaN (the last NaN of a window wins) and -inf among the values.
     @Test func wideMaxPoolingMatchesTheGeneralLoopWithNaN() {
         let x = Tensor.randn([2, 3, 11, 35], generator: Generator(seed: 5))
         noGrad {
