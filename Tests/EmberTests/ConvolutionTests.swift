@@ -122,6 +122,34 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
         #expect((inRuns - whole).abs().max().item() <= 1e-4 * Swift.max(1, whole.abs().max().item()))
     }
 
+    /// `Winograd2x2Conv` in runs of images (a batch whose transformed tiles would pass 32 MiB:
+    /// VGG-11's 56 × 56 × 64 layer at batch 32 runs in four) gives what one pass over the batch
+    /// gives (up to the products' rounding), weight and bias gradients summed over the runs.
+    @Test func winogradInRunsOfImagesMatchesOnePass() {
+        let g = ConvGeometry(n: 5, cin: 8, h: 7, w: 9, cout: 16, kh: 3, kw: 3, stride: [1, 1], padL: [1, 1], padR: [1, 1],
+                             dilation: [1, 1], groups: 1, dtype: .float32)
+        let vgg = ConvGeometry(n: 32, cin: 64, h: 56, w: 56, cout: 64, kh: 3, kw: 3, stride: [1, 1], padL: [1, 1], padR: [1, 1],
+                               dilation: [1, 1], groups: 1, dtype: .float32)
+        #expect(Winograd2x2Conv.imagesPerPass(vgg) == 8)
+        #expect(Winograd2x2Conv.imagesPerPass(g) == 5)
+        manualSeed(4)
+        let x = Tensor.randn(g.srcDims), w = Tensor.randn(g.weightDims) * 0.05, b = Tensor.randn([g.cout])
+        let gOut = Tensor.randn(g.dstDims)
+        let plan = Winograd2x2Conv.plan(g)
+        func passes(_ images: Int) -> [Tensor] {
+            let y = Tensor(uninitializedShape: g.dstDims, dtype: .float32), gx = Tensor(uninitializedShape: g.srcDims, dtype: .float32)
+            let gw = Tensor(uninitializedShape: g.weightDims, dtype: .float32), gb = Tensor(uninitializedShape: [g.cout], dtype: .float32)
+            plan.forward(x.pointer(as: Float.self), w.pointer(as: Float.self), b.pointer(as: Float.self), y.pointer(as: Float.self),
+                         imagesPerPass: images)
+            plan.backwardData(gOut.pointer(as: Float.self), w.pointer(as: Float.self), gx.pointer(as: Float.self), imagesPerPass: images)
+            plan.backwardWeights(x.pointer(as: Float.self), gOut.pointer(as: Float.self), gw.pointer(as: Float.self),
+                                 gb.pointer(as: Float.self), imagesPerPass: images)
+            return [y, gx, gw, gb]
+        }
+        let whole = passes(5), inRuns = passes(2)
+        for (a, b) in zip(inRuns, whole) { #expect(a.allclose(b, rtol: 1e-4, atol: 1e-4)) }
+    }
+
     @Test func gradcheckConv2dAllArguments() {
         let gen = Generator(seed: 1)
         let x = Tensor.randn([2, 4, 5, 6], dtype: .float64, generator: gen).requiresGrad_()

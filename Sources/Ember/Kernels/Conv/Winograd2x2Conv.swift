@@ -281,17 +281,56 @@ final class Winograd2x2Conv: OwnConvKernel, @unchecked Sendable {
         }
     }
 
-    /// `conv(src, weights) + bias` from and to plain NCHW buffers.
+    /// The images one pass transforms: its transformed inputs and products (16 floats per tile
+    /// and channel, each) are kept to 32 MiB apiece, a larger batch split into runs of equal size
+    /// (the last one smaller). The whole batch at once held 200 MB of them for VGG-11's 56 × 56 × 64
+    /// layer at batch 32.
+    static func imagesPerPass(_ g: ConvGeometry) -> Int {
+        let tiles = max(((g.outH + 1) / 2) * ((g.outW + 1) / 2), ((g.h + 1) / 2) * ((g.w + 1) / 2))
+        let perImage = tiles * max(g.cin, g.cout) * 16 * MemoryLayout<Float>.stride
+        let most = max(1, (32 << 20) / max(perImage, 1)), runs = max(1, (g.n + most - 1) / most)
+        return (g.n + runs - 1) / runs
+    }
+
+    /// `body(first, run)` for each run of at most `images` images, with the plan of its geometry:
+    /// false (nothing done) when the batch fits one pass.
+    private func inRuns(of images: Int, _ body: (_ first: Int, _ run: Winograd2x2Conv) -> Void) -> Bool {
+        guard images < geometry.n else { return false }
+        geometry.forEachRun(of: images) { first, run in body(first, Self.plan(run)) }
+        return true
+    }
+
+    private var srcImage: Int { geometry.cin * geometry.h * geometry.w }
+    private var dstImage: Int { geometry.cout * geometry.outH * geometry.outW }
+
     func forward(_ src: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
                  _ dst: UnsafeMutablePointer<Float>) {
+        forward(src, weights, bias, dst, imagesPerPass: Self.imagesPerPass(geometry))
+    }
+
+    /// `conv(src, weights) + bias` from and to plain NCHW buffers, `imagesPerPass` images at a time.
+    func forward(_ src: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+                 _ dst: UnsafeMutablePointer<Float>, imagesPerPass images: Int) {
+        let (srcImage, dstImage) = (srcImage, dstImage)
+        if inRuns(of: images, { first, run in run.forward(src + first * srcImage, weights, bias, dst + first * dstImage) }) { return }
         lock.lock(); defer { lock.unlock() }
         withPassBuffers { convolve(src, weights, inputMajorTaps, forwardTiling, turned: false, bias, dst) }
     }
 
-    /// The input gradient from `diffDst` and the weights, plain NCHW buffers (each pass
-    /// transforms the output gradient itself, so `token` goes unused).
     func backwardData(_ diffDst: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ diffSrc: UnsafeMutablePointer<Float>,
                       token _: Int?) {
+        backwardData(diffDst, weights, diffSrc, imagesPerPass: Self.imagesPerPass(geometry))
+    }
+
+    /// The input gradient from `diffDst` and the weights, plain NCHW buffers, `imagesPerPass`
+    /// images at a time (each pass transforms the output gradient itself, so the protocol's
+    /// `token` goes unused).
+    func backwardData(_ diffDst: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ diffSrc: UnsafeMutablePointer<Float>,
+                      imagesPerPass images: Int) {
+        let (srcImage, dstImage) = (srcImage, dstImage)
+        if inRuns(of: images, { first, run in run.backwardData(diffDst + first * dstImage, weights, diffSrc + first * srcImage, token: nil) }) {
+            return
+        }
         lock.lock(); defer { lock.unlock() }
         withPassBuffers { convolve(diffDst, weights, outputMajorTaps, dataTiling, turned: true, nil, diffSrc) }
     }
@@ -307,10 +346,32 @@ final class Winograd2x2Conv: OwnConvKernel, @unchecked Sendable {
         transformOutput(t, bias, dst)
     }
 
-    /// The weight gradient (and the bias gradient when `diffBias` is given) from the input and
-    /// `diffDst`, plain NCHW buffers (`token` unused, as for `backwardData`).
     func backwardWeights(_ src: UnsafePointer<Float>, _ diffDst: UnsafePointer<Float>, _ diffWeights: UnsafeMutablePointer<Float>,
                          _ diffBias: UnsafeMutablePointer<Float>?, token _: Int?) {
+        backwardWeights(src, diffDst, diffWeights, diffBias, imagesPerPass: Self.imagesPerPass(geometry))
+    }
+
+    /// The weight gradient (and the bias gradient when `diffBias` is given) from the input and
+    /// `diffDst`, plain NCHW buffers, `imagesPerPass` images at a time: runs after the first add
+    /// their gradients to the first's (`token` unused, as for `backwardData`).
+    func backwardWeights(_ src: UnsafePointer<Float>, _ diffDst: UnsafePointer<Float>, _ diffWeights: UnsafeMutablePointer<Float>,
+                         _ diffBias: UnsafeMutablePointer<Float>?, imagesPerPass images: Int) {
+        let (srcImage, dstImage, cout) = (srcImage, dstImage, geometry.cout), weightCount = cout * geometry.cin * 9
+        let split = inRuns(of: images) { first, run in
+            guard first > 0 else { return run.backwardWeights(src, diffDst, diffWeights, diffBias, token: nil) }
+            let w = allocateFloats(weightCount), b = allocateFloats(cout)
+            defer { w.deallocate(); b.deallocate() }
+            run.backwardWeights(src + first * srcImage, diffDst + first * dstImage, w, diffBias == nil ? nil : b, token: nil)
+            for i in 0..<weightCount { diffWeights[i] += w[i] }
+            if let diffBias { for i in 0..<cout { diffBias[i] += b[i] } }
+        }
+        if split { return }
+        wholeBatchWeights(src, diffDst, diffWeights, diffBias)
+    }
+
+    /// `backwardWeights` over the whole batch in one pass.
+    private func wholeBatchWeights(_ src: UnsafePointer<Float>, _ diffDst: UnsafePointer<Float>, _ diffWeights: UnsafeMutablePointer<Float>,
+                                   _ diffBias: UnsafeMutablePointer<Float>?) {
         lock.lock(); defer { lock.unlock() }
         let g = geometry, t = forwardTiling
         withPassBuffers {
