@@ -110,6 +110,24 @@ import Testing
         }
     }
 
+    /// Operands whose rows are contiguous but not the whole tensor (a channel slice, as autograd
+    /// adds a concatenation's gradient to another): each operand order, against contiguous copies.
+    @Test func channelSliceBinaryRows() {
+        let big = Tensor.randn([2, 5, 4, 3], generator: Generator(seed: 8)), other = Tensor.randn([2, 3, 4, 3], generator: Generator(seed: 9))
+        let slice = big.narrow(1, 1, 3)
+        #expect(!slice.isContiguous)
+        let ops: [(String, (Tensor, Tensor) -> Tensor)] = [("+", { $0 + $1 }), ("-", { $0 - $1 }), ("/", { $0 / $1 })]
+        for (name, op) in ops {
+            for dtype in [DType.float32, .float64] {
+                let (s, o) = (slice.to(dtype), other.to(dtype))
+                #expect(op(s, o).equal(op(s.contiguous(), o)), "slice \(name) tensor, \(dtype)")
+                #expect(op(o, s).equal(op(o, s.contiguous())), "tensor \(name) slice, \(dtype)")
+                #expect(op(s, big.to(dtype).narrow(1, 2, 3)).equal(op(s.contiguous(), big.to(dtype).narrow(1, 2, 3).contiguous())),
+                        "slice \(name) slice, \(dtype)")
+            }
+        }
+    }
+
     @Test func sigmoidAndMaximumGradients() {
         expectSameAsFloat64([3, 50], "sigmoid") { $0.sigmoid() }
         expectSameAsFloat64([3, 50], "maximum with zero") { $0.maximum(Tensor.zeros([1], dtype: $0.dtype)) }
