@@ -42,7 +42,7 @@ extension Conv2d {
     /// `activation(norm(self(input)))`, the activation any module or nil: one convolution where
     /// `foldingNorm` applies (followed by the activation unless it is a hook-free `ReLU` or
     /// `Hardtanh`); otherwise the modules one after another, with the batch norm and a hook-free
-    /// `ReLU` fused while training (`BatchNormLayer.callThenReLU`).
+    /// `ReLU` fused (`BatchNormLayer.callThenReLU`).
     func callThenNorm(_ input: Tensor, _ norm: BatchNormLayer, _ activation: Module?) -> Tensor {
         let fused = activation.flatMap { ConvActivation($0) }
         if let y = foldingNorm(input, norm, fused) { return fused == nil ? activation.map { $0(y) } ?? y : y }

@@ -42,6 +42,9 @@ public final class DenseBlock: Module {
             layers.append((norm, conv))
             total += conv.outChannels
         }
+        // What `afterNormReLU` would refuse for every layer, checked before allocating.
+        guard !layers.contains(where: { $0.norm.training }),
+              !isGradEnabled || !net.parameters().contains(where: { $0.requiresGrad }) else { return nil }
         let out = Tensor(uninitializedShape: [input.shape[0], total, input.shape[2], input.shape[3]], dtype: .float32)
         var channels = input.shape[1]
         noGrad { _ = out.narrow(1, 0, channels).copy_(input) }
