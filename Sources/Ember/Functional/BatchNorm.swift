@@ -36,17 +36,14 @@ struct BatchNorm {
             mean = runningMean!.toDoubles()
             variance = runningVar!.toDoubles()
         }
-        let invstd = variance.map { 1 / ($0 + eps).squareRoot() }
         let w = weight?.toDoubles() ?? [Double](repeating: 1, count: c)
-        let b = bias?.toDoubles() ?? [Double](repeating: 0, count: c)
-        let scale = (0..<c).map { w[$0] * invstd[$0] }, shift = (0..<c).map { b[$0] - mean[$0] * scale[$0] }
+        let (invstd, affine) = Self.affine(mean: mean, variance: variance, weight: w, bias: bias?.toDoubles(), eps: eps)
         let out = Tensor(uninitializedShape: x.shape, dtype: x.dtype)
-        let affine = Affine(scale: scale, shift: shift)
         if x.dtype == .float32 {
             BatchNormKernels<Float>(n: n, c: c, s: s).affine(x.pointer(as: Float.self), scale: affine.scale(Float.self),
                                                              shift: affine.shift(Float.self), out.pointer(as: Float.self), relu: relu)
         } else {
-            BatchNormKernels<Double>(n: n, c: c, s: s).affine(x.pointer(as: Double.self), scale: scale, shift: shift,
+            BatchNormKernels<Double>(n: n, c: c, s: s).affine(x.pointer(as: Double.self), scale: affine.scale, shift: affine.shift,
                                                               out.pointer(as: Double.self), relu: relu)
         }
         let inputs = [input] + [weight, bias].compactMap { $0 }
@@ -58,6 +55,18 @@ struct BatchNorm {
             return fusedBackward(g, x: x, n: n, s: s, training: training, mean: mean, invstd: invstd, weight: w,
                                  relu: relu ? affine : nil)
         }
+    }
+
+    /// `1 / √(variance + eps)` per channel, and normalizing by `mean` and `variance` then scaling
+    /// by `weight` and shifting by `bias` (zeros when nil) as one affine map: `scale = weight ·
+    /// invstd`, `shift = bias − mean · scale`. `Conv2d.afterNormReLU` computes evaluation's the
+    /// same way, so its fused pass rounds as this one does.
+    static func affine(mean: [Double], variance: [Double], weight: [Double], bias: [Double]?,
+                       eps: Double) -> (invstd: [Double], Affine) {
+        let invstd = variance.map { 1 / ($0 + eps).squareRoot() }
+        let scale = (0..<mean.count).map { weight[$0] * invstd[$0] }
+        let shift = (0..<mean.count).map { (bias?[$0] ?? 0) - mean[$0] * scale[$0] }
+        return (invstd, Affine(scale: scale, shift: shift))
     }
 
     /// The forward's per-channel `y = x·scale + shift`, which a fused ReLU's backward computes again

@@ -33,16 +33,11 @@ extension Conv2d {
         let out = target ?? Tensor(uninitializedShape: g.dstDims, dtype: .float32)
         guard out.shape == g.dstDims, out.dtype == .float32, Self.hasChannelPlanes(out) else { return nil }
 
-        // The batch norm's per-channel scale and shift, computed as `BatchNorm.run` computes them.
-        let c = inChannels, m = mean.toDoubles(), v = variance.toDoubles()
-        let gamma = norm.weight?.toDoubles() ?? [Double](repeating: 1, count: c)
-        let beta = norm.bias?.toDoubles() ?? [Double](repeating: 0, count: c)
-        var scale = [Float](repeating: 0, count: c), shift = scale
-        for k in 0..<c {
-            let s = gamma[k] * (1 / (v[k] + norm.eps).squareRoot())
-            scale[k] = Float(s)
-            shift[k] = Float(beta[k] - m[k] * s)
-        }
+        let c = inChannels
+        let (_, affine) = BatchNorm.affine(mean: mean.toDoubles(), variance: variance.toDoubles(),
+                                           weight: norm.weight?.toDoubles() ?? [Double](repeating: 1, count: c),
+                                           bias: norm.bias?.toDoubles(), eps: norm.eps)
+        let (scale, shift) = (affine.scale(Float.self), affine.shift(Float.self))
         let w = weight.contiguous(), b = bias?.contiguous() ?? Tensor.zeros([outChannels])
         let src = input.pointer(as: Float.self), pixels = g.h * g.w, imageStride = input.strides[0]
         let done = ConvPlan.plan(g).runForward(fillingSource: { blocked, block in
