@@ -13,13 +13,9 @@ extension Conv2d {
     /// The folding is PyTorch's `torch.fx` fusion for inference (`fuse_conv_bn_eval`), done as the
     /// layers are called.
     func foldingNorm(_ input: Tensor, _ norm: BatchNormLayer, _ activation: ConvActivation?) -> Tensor? {
-        guard !norm.training, !(norm is BatchNorm1d), let mean = norm.runningMean, let variance = norm.runningVar,
-              forwardHooks.isEmpty, norm.forwardHooks.isEmpty, ThreadState.current.onnxTracer == nil,
-              paddingMode == "zeros", input.dim == 4, input.shape[1] == inChannels, norm.numFeatures == outChannels,
+        guard let (mean, variance) = runningStatisticsForFusing(input, norm), norm.numFeatures == outChannels,
               input.dtype == weight.dtype, input.dtype == .float32 || input.dtype == .float64
         else { return nil }
-        let involved = [input, weight, bias, norm.weight, norm.bias]
-        guard !isGradEnabled || !involved.contains(where: { $0?.requiresGrad ?? false }) else { return nil }
 
         let c = outChannels, m = mean.toDoubles(), v = variance.toDoubles()
         let gamma = norm.weight?.toDoubles() ?? [Double](repeating: 1, count: c)
@@ -39,6 +35,21 @@ extension Conv2d {
 }
 
 extension Conv2d {
+    /// The batch norm's running statistics when this layer and `norm` (before or after it) may run
+    /// as one op on `input`, what `foldingNorm` and `afterNormReLU` share: the norm evaluating with
+    /// running statistics (2-D or 3-D), neither layer with forward hooks, no ONNX export tracing,
+    /// zero padding, 4-D input with this layer's input channels, and no gradient being recorded
+    /// (autograd off, or nothing involved requires one). Nil otherwise.
+    func runningStatisticsForFusing(_ input: Tensor, _ norm: BatchNormLayer) -> (mean: Tensor, variance: Tensor)? {
+        guard !norm.training, !(norm is BatchNorm1d), let mean = norm.runningMean, let variance = norm.runningVar,
+              forwardHooks.isEmpty, norm.forwardHooks.isEmpty, ThreadState.current.onnxTracer == nil,
+              paddingMode == "zeros", input.dim == 4, input.shape[1] == inChannels
+        else { return nil }
+        let involved = [input, weight, bias, norm.weight, norm.bias]
+        guard !isGradEnabled || !involved.contains(where: { $0?.requiresGrad ?? false }) else { return nil }
+        return (mean, variance)
+    }
+
     /// `activation(norm(self(input)))`, the activation any module or nil: one convolution where
     /// `foldingNorm` applies (followed by the activation unless it is a hook-free `ReLU` or
     /// `Hardtanh`); otherwise the modules one after another, with the batch norm and a hook-free

@@ -17,13 +17,9 @@ extension Conv2d {
     /// DenseNet's layers and transitions (batch norm, ReLU, convolution) were, in evaluation, a
     /// batch-norm pass, oneDNN's reorder of its output and a concatenation copy per layer.
     func afterNormReLU(_ input: Tensor, _ norm: BatchNormLayer, into target: Tensor? = nil) -> Tensor? {
-        guard !norm.training, !(norm is BatchNorm1d), let mean = norm.runningMean, let variance = norm.runningVar,
-              forwardHooks.isEmpty, norm.forwardHooks.isEmpty, ThreadState.current.onnxTracer == nil,
-              paddingMode == "zeros", groups == 1, input.dim == 4, input.numel > 0, input.shape[1] == inChannels, norm.numFeatures == inChannels,
-              input.dtype == .float32, weight.dtype == .float32, Self.hasChannelPlanes(input)
+        guard let (mean, variance) = runningStatisticsForFusing(input, norm), groups == 1, input.numel > 0,
+              norm.numFeatures == inChannels, input.dtype == .float32, weight.dtype == .float32, Self.hasChannelPlanes(input)
         else { return nil }
-        let involved = [input, weight, bias, norm.weight, norm.bias]
-        guard !isGradEnabled || !involved.contains(where: { $0?.requiresGrad ?? false }) else { return nil }
         let g = F.convGeometry(input, weight, bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
                                op: "conv2d")
         switch g.algorithm(for: .forward) {
