@@ -47,7 +47,14 @@ private func flatRun(_ module: RNNBase, _ x: Tensor, _ h0: Tensor, _ c0: Tensor)
         expectKernelsMatchComposed(kind, hidden: 70, bias: true, steps: 20, batch: 14)
     }
 
-    private func expectKernelsMatchComposed(_ kind: String, hidden: Int, bias: Bool, steps: Int, batch: Int) {
+    /// Without an initial state (zeros that need no gradient) the kernels skip the first step's
+    /// product and its share of `dW_hh`: one step (where `dW_hh` is all zero) and nine, both directions.
+    @Test(arguments: ["rnn_tanh", "gru", "lstm"], [1, 9])
+    func matchesTheComposedLayerFromZeroState(_ kind: String, _ steps: Int) {
+        expectKernelsMatchComposed(kind, hidden: 20, bias: true, steps: steps, batch: 3, zeroState: true)
+    }
+
+    private func expectKernelsMatchComposed(_ kind: String, hidden: Int, bias: Bool, steps: Int, batch: Int, zeroState: Bool = false) {
         let single = layer(kind, hidden: hidden, bias: bias), double = layer(kind, hidden: hidden, bias: bias).to(.float64)
         let g = Generator(seed: 11)
         let x = Tensor.randn([steps, batch, 5], generator: g), h0 = Tensor.randn([4, batch, hidden], generator: g)
@@ -56,11 +63,12 @@ private func flatRun(_ module: RNNBase, _ x: Tensor, _ h0: Tensor, _ c0: Tensor)
         var grads: [[Tensor]] = []
         var outputs: [Tensor] = []
         for (module, dtype) in [(single, DType.float32), (double, .float64)] {
-            let inputs = [x, h0, c0].map { $0.to(dtype).detach().requiresGrad_() }
+            let inputs = [x.to(dtype).detach().requiresGrad_()]
+                + [h0, c0].map { zeroState ? Tensor.zeros($0.shape, dtype: dtype) : $0.to(dtype).detach().requiresGrad_() }
             let out = flatRun(module, inputs[0], inputs[1], inputs[2])
             (out * w.to(dtype)).sum().backward()
             outputs.append(out)
-            grads.append(inputs.prefix(kind == "lstm" ? 3 : 2).map { $0.grad! } + module.parameters().map { $0.grad! })
+            grads.append(inputs.prefix(zeroState ? 1 : kind == "lstm" ? 3 : 2).map { $0.grad! } + module.parameters().map { $0.grad! })
         }
         #expect(maxDifference(outputs[0], outputs[1]) < 1e-5, "\(kind) outputs")
         for (i, (a, b)) in zip(grads[0], grads[1]).enumerated() {

@@ -77,4 +77,33 @@ import Testing
             F.oneHotLinear(Tensor([3, 0, 3, 6, 1, 3], shape: [2, 3], dtype: .int64), t[0]) * t[0].sum()
         }.check()
     }
+
+    /// A one-hot float input (the book's `F.one_hot(X.T, V).float()`) runs the first layer's input
+    /// projection as column picks: outputs, states and every parameter's gradient equal the dense
+    /// product's (taken when the input needs its own gradient); a non-finite `W_ih` keeps the
+    /// product, whose zeros times infinity give NaN in the other tokens' rows as PyTorch's do.
+    @Test func oneHotFloatInputIsTheProduct() {
+        let tokens = Tensor.randint(0, 6, [5, 3], generator: Generator(seed: 8))
+        let x = F.oneHot(tokens, numClasses: 6).to(.float32)
+        #expect(F.oneHotClasses(x)?.toInts() == tokens.toInts())
+        #expect(F.oneHotClasses(x * 2) == nil && F.oneHotClasses(Tensor.zeros([2, 6])) == nil)
+        var runs: [([Double], [[Double]])] = []
+        for needsInputGradient in [false, true] {
+            let lstm = withOwnGenerator(seed: 4) { LSTM(6, 7, numLayers: 2, bidirectional: true) }
+            let input = needsInputGradient ? x.detach().requiresGrad_() : x
+            let (out, (h, c)) = lstm(input)
+            (out.sum() + (h * h).sum() + c.sum()).backward()
+            runs.append((Tensor.cat([out.reshape([-1]), h.reshape([-1]), c.reshape([-1])]).toDoubles(),
+                         lstm.parameters().map { $0.grad!.toDoubles() }))
+        }
+        #expect(zip(runs[0].0, runs[1].0).allSatisfy { Swift.abs($0 - $1) < 1e-6 })
+        for (a, b) in zip(runs[0].1, runs[1].1) { #expect(zip(a, b).allSatisfy { Swift.abs($0 - $1) < 1e-5 }) }
+        let lstm = LSTM(6, 7)
+        let wIh = lstm.namedParameters().first { $0.0 == "weight_ih_l0" }!.1
+        noGrad { wIh[0, 5].fill_(.infinity) }
+        let (out, _) = lstm(x)
+        let firstUnit = out.select(0, 0).select(-1, 0).toDoubles(), firstTokens = tokens.select(0, 0).toInts()
+        #expect(zip(firstUnit, firstTokens).allSatisfy { $1 == 5 || $0.isNaN })
+        #expect(out.select(0, 4).isnan().all().item() != 0)
+    }
 }

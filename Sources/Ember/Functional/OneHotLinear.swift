@@ -25,4 +25,27 @@ extension F {
             return [dw]
         }
     }
+
+    /// The class of each row of `x` along its last dimension (int64, `x.shape` without it) when `x`
+    /// is a float one-hot tensor, every row a single 1 among zeros (the book's character models feed
+    /// `F.one_hot(X.T, V).float()`); nil for any other tensor.
+    static func oneHotClasses(_ x: Tensor) -> Tensor? {
+        guard x.dtype == .float32 || x.dtype == .float64, x.dim >= 1, let classes = x.shape.last, classes > 0 else { return nil }
+        let dense = x.contiguous(), rows = x.numel / classes
+        func scan<T: BinaryFloatingPoint>(_: T.Type) -> [Int]? {
+            let p = dense.pointer(as: T.self)
+            var picked = [Int](repeating: 0, count: rows)
+            for r in 0..<rows {
+                var ones = 0, zeros = 0
+                for c in 0..<classes {
+                    let v = p[r * classes + c]
+                    if v == 1 { ones += 1; picked[r] = c } else if v == 0 { zeros += 1 }
+                }
+                guard ones == 1, zeros == classes - 1 else { return nil }
+            }
+            return picked
+        }
+        guard let picked = x.dtype == .float32 ? scan(Float.self) : scan(Double.self) else { return nil }
+        return Tensor(picked, shape: Array(x.shape.dropLast()), dtype: .int64)
+    }
 }

@@ -120,35 +120,57 @@ func scatterKernel(_ x: Tensor, _ index: Tensor, _ src: Tensor, dim: Int, accumu
 
 /// Columns of a contiguous `rows × columns` float matrix `w` picked by index, moved to and from
 /// rows: `gather` writes `out[r, :] = w[:, picked[r]]`, `scatterAdd` does `w[:, picked[r]] += g[r, :]`
-/// (repeated picks accumulate). Both walk `w` sixteen rows at a time, so each pick reads or
-/// writes one cache line of the result and sixteen rows of `w` that stay in cache; the blocks of
-/// rows are split across threads (each owns its rows of `w`).
+/// (repeated picks accumulate, in the order of the picks). Both go through `w`'s transpose, so that
+/// each pick is a contiguous row copied or added eight lanes at a time (reading the columns in
+/// place was a strided scalar access per element).
 struct ColumnKernels {
     let rows: Int, columns: Int
     let picked: [Int]
 
     func gather(_ w: Tensor, into out: Tensor) {
-        if w.dtype == .float32 { run(Float.self, w, out, add: false) } else { run(Double.self, w, out, add: false) }
+        if w.dtype == .float32 { gather(Float.self, w, out) } else { gather(Double.self, w, out) }
     }
 
     func scatterAdd(_ g: Tensor, into w: Tensor) {
-        if w.dtype == .float32 { run(Float.self, w, g, add: true) } else { run(Double.self, w, g, add: true) }
+        if w.dtype == .float32 { scatterAdd(Float.self, g, w) } else { scatterAdd(Double.self, g, w) }
     }
 
-    /// Copies between `w` and the row-major `(picked.count, rows)` matrix `m`, or adds `m` into `w`.
-    private func run<T: BinaryFloatingPoint>(_: T.Type, _ w: Tensor, _ m: Tensor, add: Bool) {
-        let pw = w.pointer(as: T.self), pm = m.pointer(as: T.self), block = 16, (rows, columns) = (rows, columns)
+    private func gather<T: BinaryFloatingPoint>(_: T.Type, _ w: Tensor, _ out: Tensor) {
+        let (rows, columns) = (rows, columns), pw = w.pointer(as: T.self), po = out.pointer(as: T.self)
+        let transposed = UnsafeMutablePointer<T>.allocate(capacity: rows * columns)
+        defer { transposed.deallocate() }
+        parallelFor(rows, costPerItem: columns) { range in
+            for j in range {
+                for c in 0..<columns { transposed[c * rows + j] = pw[j * columns + c] }
+            }
+        }
+        picked.withUnsafeBufferPointer { picked in
+            parallelFor(picked.count, costPerItem: rows) { range in
+                for r in range { (po + r * rows).update(from: transposed + picked[r] * rows, count: rows) }
+            }
+        }
+    }
+
+    private func scatterAdd<T: BinaryFloatingPoint>(_: T.Type, _ g: Tensor, _ w: Tensor) {
+        let (rows, columns) = (rows, columns), pg = g.pointer(as: T.self), pw = w.pointer(as: T.self)
+        let sums = UnsafeMutablePointer<T>.allocate(capacity: rows * columns)
+        defer { sums.deallocate() }
+        sums.initialize(repeating: 0, count: rows * columns)
+        let block = 256
         picked.withUnsafeBufferPointer { picked in
             parallelFor((rows + block - 1) / block, costPerItem: picked.count * block) { blocks in
                 for b in blocks {
-                    let first = b * block, last = Swift.min(first + block, rows)
+                    let first = b * block, count = Swift.min(block, rows - first)
                     for (r, column) in picked.enumerated() {
-                        let row = pm + r * rows
-                        for j in first..<last {
-                            if add { pw[j * columns + column] += row[j] } else { row[j] = pw[j * columns + column] }
-                        }
+                        let from = pg + r * rows + first, to = sums + column * rows + first
+                        for j in 0..<count { to[j] += from[j] }
                     }
                 }
+            }
+        }
+        parallelFor(rows, costPerItem: columns) { range in
+            for j in range {
+                for c in 0..<columns { pw[j * columns + c] += sums[c * rows + j] }
             }
         }
     }

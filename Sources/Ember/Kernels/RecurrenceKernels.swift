@@ -27,6 +27,9 @@ struct RecurrenceKernels {
     let steps: Int, batch: Int, hidden: Int
     /// Whether the steps run from the last to the first.
     let reverse: Bool
+    /// Whether the initial state is zero (no state given): the first step's product with `W_hh`
+    /// and its share of the weight gradient are zero, and are skipped.
+    let zeroInitialState: Bool
 
     /// Gates per hidden unit.
     var gates: Int { switch cell { case .lstm: 4; case .gru: 3; case .tanh, .relu: 1 } }
@@ -35,6 +38,8 @@ struct RecurrenceKernels {
     func outputRow(_ t: Int) -> Int { reverse ? t : t + 1 }
     /// The row of `y` the initial state goes in.
     var initialRow: Int { reverse ? steps : 0 }
+    /// The step that reads the initial state.
+    private var firstStep: Int { reverse ? steps - 1 : 0 }
     /// The rows of `y`: the states, and an LSTM's last cell state.
     var rows: Int { steps + (cell == .lstm ? 2 : 1) }
     /// Floats per step of what forward keeps for backward (`saved`): the activated gates, then an
@@ -66,8 +71,19 @@ struct RecurrenceKernels {
     private func packed(_ w: UnsafePointer<Float>, transposed: Bool) -> UnsafeMutablePointer<Float> {
         let g = gates * hidden, (k, n) = transposed ? (hidden, g) : (g, hidden)
         let out = UnsafeMutablePointer<Float>.allocate(capacity: k * padded(n))
-        ember_pack_panels(k, n, w, transposed ? 1 : hidden, transposed ? hidden : 1, out)
+        RecurrenceKernels.pack(k, n, w, rowStride: transposed ? 1 : hidden, columnStride: transposed ? hidden : 1, into: out)
         return out
+    }
+
+    /// `ember_pack_panels` with the panels split across the kernel threads.
+    private static func pack(_ k: Int, _ n: Int, _ b: UnsafePointer<Float>, rowStride: Int, columnStride: Int,
+                             into out: UnsafeMutablePointer<Float>) {
+        let panel = Int(EMBER_PANEL), panels = (n + panel - 1) / panel
+        parallelFor(panels, costPerItem: k * panel) { range in
+            let first = range.lowerBound * panel
+            ember_pack_panels(k, Swift.min(n, range.upperBound * panel) - first, b + first * columnStride, rowStride, columnStride,
+                              out + first * k)
+        }
     }
 
     /// Runs the steps: `y` holds the initial state in `initialRow`, `cells` (an LSTM's,
@@ -84,8 +100,12 @@ struct RecurrenceKernels {
                 let previous = y + previousRow(t) * state, next = y + outputRow(t) * state
                 let x = xProj + t * batch * g, keep = saved.map { $0 + t * savedPerStep }
                 // The rows' `h W_hhᵀ`, `[rows, gates·hidden]` (row stride `width`), gate after gate.
-                ember_packed_gemm(rows.count, width / Int(EMBER_PANEL), hidden, previous + rows.lowerBound * hidden, hidden, 1, w,
-                                  hh + rows.lowerBound * width, width, work)
+                if zeroInitialState && t == firstStep {
+                    (hh + rows.lowerBound * width).update(repeating: 0, count: rows.count * width)
+                } else {
+                    ember_packed_gemm(rows.count, width / Int(EMBER_PANEL), hidden, previous + rows.lowerBound * hidden, hidden, 1, w,
+                                      hh + rows.lowerBound * width, width, work)
+                }
                 for b in rows {
                     let o = b * hidden, xb = x + b * g, hb = hh + b * width
                     switch cell {
@@ -144,10 +164,10 @@ struct RecurrenceKernels {
 
     /// Gradients from `gy`, the gradient of `y` (`rows` rows; its initial-state row is ignored),
     /// with the states and `saved` of `forward`: `dxProj` (`[steps, batch, gates·hidden]`), `dh0`
-    /// and an LSTM's `dc0` (`[batch, hidden]`), `dwHh` (`[gates·hidden, hidden]`) and `dbHh`.
+    /// (when wanted) and an LSTM's `dc0` (`[batch, hidden]`), `dwHh` (`[gates·hidden, hidden]`) and `dbHh`.
     func backward(gy: UnsafePointer<Float>, wHh: UnsafePointer<Float>, y: UnsafePointer<Float>,
                   cells: UnsafePointer<Float>?, saved: UnsafePointer<Float>?,
-                  dxProj: UnsafeMutablePointer<Float>, dh0: UnsafeMutablePointer<Float>, dc0: UnsafeMutablePointer<Float>?,
+                  dxProj: UnsafeMutablePointer<Float>, dh0: UnsafeMutablePointer<Float>?, dc0: UnsafeMutablePointer<Float>?,
                   dwHh: UnsafeMutablePointer<Float>, dbHh: UnsafeMutablePointer<Float>) {
         let g = gates * hidden, state = batch * hidden, width = padded(hidden)
         // The gradient of the hidden projection `h W_hhᵀ + b_hh` per step: a GRU's differs from
@@ -188,30 +208,40 @@ struct RecurrenceKernels {
                         gruBackStep(d, y + previousRow(t) * state + o, keep! + gb, keep! + state * 3 + o, dx + gb, dh + gb)
                     }
                 }
-                ember_packed_gemm(rows.count, width / Int(EMBER_PANEL), g, dh + rows.lowerBound * g, g, 1, w,
-                                  through + rows.lowerBound * width, width, work)
+                if t != firstStep || dh0 != nil {
+                    ember_packed_gemm(rows.count, width / Int(EMBER_PANEL), g, dh + rows.lowerBound * g, g, 1, w,
+                                      through + rows.lowerBound * width, width, work)
+                }
             }
         }
-        for b in 0..<batch {
-            for j in 0..<hidden { dh0[b * hidden + j] = through[b * width + j] + (cell == .gru ? dState[b * hidden + j] : 0) }
+        if let dh0 {
+            for b in 0..<batch {
+                for j in 0..<hidden { dh0[b * hidden + j] = through[b * width + j] + (cell == .gru ? dState[b * hidden + j] : 0) }
+            }
         }
-        weightGradient(dHidden, y + (reverse ? state : 0), into: dwHh)
+        // The states read are contiguous in `y`; without an initial state the step that reads it
+        // (the first block of either, the last in reverse) adds nothing.
+        let skipped = zeroInitialState ? batch : 0
+        weightGradient(dHidden + (reverse ? 0 : skipped * g), y + (reverse ? state : skipped * hidden),
+                       samples: steps * batch - skipped, into: dwHh)
         columnSums(dHidden, rows: steps * batch, columns: g, into: dbHh)
     }
 
-    /// `dW_hh = Σ_t dHiddenₜᵀ hₜ₋₁` over all steps at once (the states read, `states`, are
-    /// contiguous in `y`): the states packed as the right operand, the gradient's transpose read as
-    /// the left, `W_hh`'s rows split across the kernel threads. oneDNN's matmul took this product,
-    /// with its transposed left operand, at a third of the packed kernel's speed.
-    private func weightGradient(_ dHidden: UnsafePointer<Float>, _ states: UnsafePointer<Float>, into dw: UnsafeMutablePointer<Float>) {
-        let g = gates * hidden, samples = steps * batch, width = padded(hidden)
+    /// `dW_hh = Σ dHiddenᵀ h` over `samples` rows of both at once: the states packed as the right
+    /// operand, the gradient's transpose read as the left, `W_hh`'s rows split across the kernel
+    /// threads. oneDNN's matmul took this product, with its transposed left operand, at a third of
+    /// the packed kernel's speed.
+    private func weightGradient(_ dHidden: UnsafePointer<Float>, _ states: UnsafePointer<Float>, samples: Int,
+                                into dw: UnsafeMutablePointer<Float>) {
+        let g = gates * hidden, width = padded(hidden)
+        guard samples > 0 else { return dw.update(repeating: 0, count: g * hidden) }
         let packed = UnsafeMutablePointer<Float>.allocate(capacity: samples * width)
         let out = width == hidden ? dw : UnsafeMutablePointer<Float>.allocate(capacity: g * width)
         defer {
             packed.deallocate()
             if out != dw { out.deallocate() }
         }
-        ember_pack_panels(samples, hidden, states, hidden, 1, packed)
+        RecurrenceKernels.pack(samples, hidden, states, rowStride: hidden, columnStride: 1, into: packed)
         let threads = Swift.max(1, Swift.min(Threads.count, g / 6)), work = Int(EMBER_PACKED_GEMM_WORKSPACE)
         let workspace = UnsafeMutablePointer<Float>.allocate(capacity: threads * work)
         defer { workspace.deallocate() }
@@ -287,14 +317,18 @@ struct RecurrenceKernels {
 /// Eight-float vectors along a row whose length need not be a multiple of eight: the tail is read
 /// into and written from a partly filled vector, so every element goes through the same code.
 private enum Lanes {
-    /// Calls `body(j, n)` for each vector of the row: its first index and how many of its lanes are in the row.
+    /// Calls `body(j, n)` for each vector of the row: its first index and how many of its lanes are
+    /// in the row. The whole vectors and the tail are separate calls, so that the whole vectors'
+    /// copy of `body` has `n` = 8 as a constant (before, every load and store of it kept the tail's
+    /// lane-by-lane path beside the vector one).
     @inline(__always)
     static func each(_ count: Int, _ body: (Int, Int) -> Void) {
         var j = 0
-        while j < count {
-            body(j, Swift.min(8, count - j))
+        while j + 8 <= count {
+            body(j, 8)
             j += 8
         }
+        if j < count { body(j, count - j) }
     }
 
     @inline(__always)

@@ -15,14 +15,20 @@ struct FusedRecurrence {
 
     func run(composed: @escaping () -> (Tensor, Tensor, Tensor?)) -> (Tensor, Tensor, Tensor?) {
         let steps = xProj.shape[0], batch = xProj.shape[1], hidden = wHh.shape[1], state = batch * hidden
-        let k = RecurrenceKernels(cell: cell, steps: steps, batch: batch, hidden: hidden, reverse: reverse)
         check(([h0, wHh] + (c0.map { [$0] } ?? []) + (bHh.map { [$0] } ?? [])).allSatisfy { $0.dtype == .float32 },
               "the recurrence kernels take float32 states and weights")
+        let initial = h0.contiguousRaw()
+        let zeroInitialState = withExtendedLifetime(initial) {
+            let p = initial.pointer(as: Float.self)
+            return (0..<state).allSatisfy { p[$0] == 0 }
+        }
+        let k = RecurrenceKernels(cell: cell, steps: steps, batch: batch, hidden: hidden, reverse: reverse,
+                                  zeroInitialState: zeroInitialState)
         let x = xProj.contiguousRaw(), w = wHh.contiguousRaw()
         let b = bHh?.contiguousRaw() ?? Tensor(uninitializedShape: [k.gates * hidden], dtype: .float32)
         if bHh == nil { b.fillRaw(0) }
         let y = Tensor(uninitializedShape: [k.rows, batch, hidden], dtype: .float32)
-        (y.pointer(as: Float.self) + k.initialRow * state).update(from: h0.contiguousRaw().pointer(as: Float.self), count: state)
+        (y.pointer(as: Float.self) + k.initialRow * state).update(from: initial.pointer(as: Float.self), count: state)
         let cells = c0.map { c0 in
             let cells = Tensor(uninitializedShape: [steps + 1, batch, hidden], dtype: .float32)
             (cells.pointer(as: Float.self) + k.initialRow * state).update(from: c0.contiguousRaw().pointer(as: Float.self), count: state)
@@ -40,14 +46,15 @@ struct FusedRecurrence {
         y.recording("RnnLayerBackward0", inputs, saved: inputs, savesOutput: true) { g, out in
             if isGradEnabled { return differentiated(composed, g, inputs) }
             let gy = g.converted(.float32).contiguousRaw()
-            let dxProj = Tensor(uninitializedShape: x.shape, dtype: .float32), dh0 = Tensor(uninitializedShape: [batch, hidden], dtype: .float32)
+            let dxProj = Tensor(uninitializedShape: x.shape, dtype: .float32)
+            let dh0 = h0.requiresGrad ? Tensor(uninitializedShape: [batch, hidden], dtype: .float32) : nil
             let dc0 = cells.map { _ in Tensor(uninitializedShape: [batch, hidden], dtype: .float32) }
             let dw = Tensor(uninitializedShape: w.shape, dtype: .float32), db = Tensor(uninitializedShape: b.shape, dtype: .float32)
             k.backward(gy: gy.pointer(as: Float.self), wHh: w.pointer(as: Float.self), y: out.pointer(as: Float.self),
                        cells: cells?.pointer(as: Float.self), saved: saved?.pointer(as: Float.self),
-                       dxProj: dxProj.pointer(as: Float.self), dh0: dh0.pointer(as: Float.self), dc0: dc0?.pointer(as: Float.self),
+                       dxProj: dxProj.pointer(as: Float.self), dh0: dh0?.pointer(as: Float.self), dc0: dc0?.pointer(as: Float.self),
                        dwHh: dw.pointer(as: Float.self), dbHh: db.pointer(as: Float.self))
-            return [dxProj, dh0] + (dc0.map { [$0] } ?? []) + [dw] + (bHh == nil ? [] : [db])
+            return [dxProj, dh0] + (dc0.map { [$0] } ?? []) + [dw] + (bHh == nil ? [] : [db]) as [Tensor?]
         }
         let output = y.narrow(0, reverse ? 0 : 1, steps)
         return (output, y.select(0, last), cells == nil ? nil : y.select(0, steps + 1))

@@ -106,9 +106,19 @@ public class RNNBase: Module {
         let x = unbatched ? input.unsqueeze(1) : batchFirst ? input.transpose(0, 1) : input
         check(x.shape[0] > 0, "Expected sequence length to be larger than 0 in RNN")
         let (h, c) = initialStates(h0, c0, unbatched: unbatched, batch: x.shape[1], dtype: input.dtype)
-        let (out, hN, cN) = runLayers(x, batchSizes: nil, h, c)
+        let (out, hN, cN) = oneHotTokens(x).map { runLayers($0, batchSizes: nil, h, c, tokens: true) }
+            ?? runLayers(x, batchSizes: nil, h, c)
         let output = unbatched ? out.squeeze(1) : batchFirst ? out.transpose(0, 1) : out
         return (output, unbatched ? hN.squeeze(1) : hN, unbatched ? cN?.squeeze(1) : cN)
+    }
+
+    /// The classes of `x` `(L, N, in)` when it is a one-hot float input that needs no gradient and
+    /// the first layer's `W_ih` are finite, so that picking `W_ih`'s columns (`run(oneHot:)`) gives
+    /// the product's values (a zero times an infinite weight would make it NaN); nil otherwise.
+    private func oneHotTokens(_ x: Tensor) -> Tensor? {
+        guard !x.requiresGrad,
+              (0..<directions).allSatisfy({ weights[$0].ih.tensor!.isfinite().all().item() != 0 }) else { return nil }
+        return F.oneHotClasses(x)
     }
 
     /// `run` for int64 `tokens` `(L, N)` one-hot over `inputSize` classes, without the one-hot
