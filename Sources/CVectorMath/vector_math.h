@@ -111,6 +111,54 @@ static inline __attribute__((always_inline)) void ember_transpose8_affine_relu(c
     for (int i = 0; i < 8; i++) __builtin_memcpy(dst + i * dst_stride, &c[i], sizeof(ember_float8));
 }
 
+// `e^x`, `1 / (1 + e^-x)` and `tanh x` on eight lanes: the bodies of Ember's VectorMath (see there
+// for the method and the accuracy). In C so that they compile into their callers as one block of
+// 256-bit code: the Swift versions were left as calls by the optimizer inside the recurrent
+// layers' gate kernels, with each SIMD8 passed and returned as two 128-bit halves.
+static inline __attribute__((always_inline)) ember_float8 ember_exp_f8(ember_float8 x) {
+#pragma STDC FP_CONTRACT OFF
+    ember_float8 xc = x < -104 ? (ember_float8)-104 : x;
+    xc = x > 89 ? (ember_float8)89 : xc;
+    // Adding 1.5·2^23 rounds to an integer and leaves it in the low bits of the float.
+    const ember_float8 magic = 12582912.0f;
+    ember_float8 t = xc * 1.4426950408889634f + magic;
+    ember_float8 n = t - magic;
+    ember_float8 r = xc - n * 0.693359375f + n * 2.1219444e-4f;
+    ember_float8 p = 1.98756915e-4f;
+    p = __builtin_elementwise_fma(p, r, (ember_float8)1.3981999507e-3f);
+    p = __builtin_elementwise_fma(p, r, (ember_float8)8.3334519073e-3f);
+    p = __builtin_elementwise_fma(p, r, (ember_float8)4.1665795894e-2f);
+    p = __builtin_elementwise_fma(p, r, (ember_float8)1.6666665459e-1f);
+    p = __builtin_elementwise_fma(p, r, (ember_float8)5.0000001201e-1f);
+    ember_float8 y = __builtin_elementwise_fma(p, r * r, r) + 1;
+    ember_int8 k = __builtin_bit_cast(ember_int8, t) - 0x4B400000;
+    ember_int8 k1 = k >> 1, k2 = k - k1;
+    ember_float8 result = y * __builtin_bit_cast(ember_float8, (k1 + 127) << 23) * __builtin_bit_cast(ember_float8, (k2 + 127) << 23);
+    result = x > 88.722839f ? (ember_float8)__builtin_inff() : result;
+    return x != x ? x : result;
+}
+
+static inline __attribute__((always_inline)) ember_float8 ember_sigmoid_f8(ember_float8 x) {
+#pragma STDC FP_CONTRACT OFF
+    return 1 / (1 + ember_exp_f8(-x));
+}
+
+static inline __attribute__((always_inline)) ember_float8 ember_tanh_f8(ember_float8 x) {
+#pragma STDC FP_CONTRACT OFF
+    ember_float8 z = x * x;
+    ember_float8 p = -5.70498872745e-3f;
+    p = __builtin_elementwise_fma(p, z, (ember_float8)2.06390887954e-2f);
+    p = __builtin_elementwise_fma(p, z, (ember_float8)-5.37397155531e-2f);
+    p = __builtin_elementwise_fma(p, z, (ember_float8)1.33314422036e-1f);
+    p = __builtin_elementwise_fma(p, z, (ember_float8)-3.33332819422e-1f);
+    ember_float8 small = __builtin_elementwise_fma(p * z, x, x);
+    ember_float8 a = x < 0 ? -x : x;
+    ember_float8 large = 1 - 2 / (ember_exp_f8(a + a) + 1);
+    large = x < 0 ? -large : large;
+    ember_float8 result = a < 0.625f ? small : large;
+    return x != x ? x : result;
+}
+
 // Flush-to-zero and denormals-are-zero for the calling thread (x86's MXCSR bits FTZ and DAZ):
 // `begin` sets them and returns the previous mode for `end` to restore. Elsewhere both do nothing.
 #if defined(__x86_64__)
