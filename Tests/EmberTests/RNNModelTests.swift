@@ -73,6 +73,22 @@ import Testing
         #expect(fast.shape == [2, 3, 5] && fast.toDoubles() == product.toDoubles())
         #expect(zip(fastGrad, w.grad!.toDoubles()).allSatisfy { Swift.abs($0 - $1) < 1e-6 })
         expectGradcheck("oneHotLinear", [gcInput([5, 7], seed: 2)]) { t in F.oneHotLinear(tokens, t[0]) }
+        // With a bias, added in the same pass: the values and both gradients of `linear` with a bias.
+        let bias = Tensor.randn([5], generator: Generator(seed: 5)).requiresGrad_()
+        w.grad = nil
+        let biased = F.oneHotLinear(tokens, w, bias)
+        (biased * g).sum().backward()
+        let (fastWeight, fastBias) = (w.grad!.toDoubles(), bias.grad!.toDoubles())
+        w.grad = nil
+        bias.grad = nil
+        let dense = F.linear(F.oneHot(tokens, numClasses: 7).to(.float32), w, bias)
+        (dense * g).sum().backward()
+        #expect(biased.toDoubles() == dense.toDoubles())
+        #expect(zip(fastWeight, w.grad!.toDoubles()).allSatisfy { Swift.abs($0 - $1) < 1e-6 })
+        #expect(zip(fastBias, bias.grad!.toDoubles()).allSatisfy { Swift.abs($0 - $1) < 1e-6 })
+        expectGradcheck("oneHotLinear with bias", [gcInput([5, 7], seed: 2), gcInput([5], seed: 3)]) { t in
+            F.oneHotLinear(tokens, t[0], t[1])
+        }
         doubleBackwardCase("oneHotLinear", outShape: [2, 3, 5], { [gcInput([5, 7], seed: 2)] }) { t in
             F.oneHotLinear(Tensor([3, 0, 3, 6, 1, 3], shape: [2, 3], dtype: .int64), t[0]) * t[0].sum()
         }.check()

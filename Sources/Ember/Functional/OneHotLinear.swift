@@ -1,28 +1,34 @@
 extension F {
-    /// `linear(one_hot(tokens, V).to(weight.dtype), weight)` for int64 `tokens` and a float
+    /// `linear(one_hot(tokens, V).to(weight.dtype), weight, bias)` for int64 `tokens` and a float
     /// `weight` `(out, V)`, without the one-hot tensor: row `r` of the result (shape `tokens.shape +
-    /// [out]`) is column `tokens[r]` of `weight`, and the weight's gradient adds each row of the
-    /// output's gradient into the column its token picked. The same values as the product, at a
-    /// cost of `tokens.numel · out` instead of `V` times that: a character model's input layer.
-    static func oneHotLinear(_ tokens: Tensor, _ weight: Tensor) -> Tensor {
+    /// [out]`) is column `tokens[r]` of `weight` plus `bias`, in one pass, and the weight's gradient
+    /// adds each row of the output's gradient into the column its token picked. The same values as
+    /// the product, at a cost of `tokens.numel · out` instead of `V` times that: a character model's
+    /// input layer.
+    static func oneHotLinear(_ tokens: Tensor, _ weight: Tensor, _ bias: Tensor? = nil) -> Tensor {
         check(tokens.dtype == .int64, "one_hot is only applicable to index tensor of type LongTensor.")
         check(weight.dim == 2 && (weight.dtype == .float32 || weight.dtype == .float64),
               "oneHotLinear: expected a 2-D float32 or float64 weight, got \(weight.dtype) \(shapeString(weight.shape))")
         let (rows, classes) = (weight.shape[0], weight.shape[1])
+        if let bias {
+            check(bias.shape == [rows] && bias.dtype == weight.dtype,
+                  "oneHotLinear: expected a bias of shape (\(rows),) and dtype \(weight.dtype), got \(bias.dtype) \(shapeString(bias.shape))")
+        }
         let picked = tokens.toInts()
         check(picked.allSatisfy { $0 >= 0 }, "Class values must be non-negative.")
         check(picked.allSatisfy { $0 < classes }, "Class values must be smaller than num_classes.")
-        let w = weight.contiguousRaw()
+        let w = weight.contiguousRaw(), b = bias?.contiguousRaw()
         let out = Tensor(uninitializedShape: tokens.shape + [rows], dtype: weight.dtype)
-        ColumnKernels(rows: rows, columns: classes, picked: picked).gather(w, into: out)
-        return out.recording("MmBackward0", [weight]) { g, _ in
+        ColumnKernels(rows: rows, columns: classes, picked: picked).gather(w, adding: b, into: out)
+        return out.recording(bias == nil ? "MmBackward0" : "AddmmBackward0", [weight] + (bias.map { [$0] } ?? [])) { g, _ in
+            let biasGradient = bias.map { _ in [g.reshape([-1, rows]).sum(dim: 0)] } ?? []
             if isGradEnabled {
                 let oneHot = F.oneHot(tokens.reshape([-1]), numClasses: classes).to(g.dtype)
-                return [g.reshape([-1, rows]).t().matmul(oneHot)]
+                return [g.reshape([-1, rows]).t().matmul(oneHot)] + biasGradient
             }
             let dw = Tensor.zeros([rows, classes], dtype: weight.dtype)
             ColumnKernels(rows: rows, columns: classes, picked: picked).scatterAdd(g.converted(weight.dtype).contiguousRaw(), into: dw)
-            return [dw]
+            return [dw] + biasGradient
         }
     }
 

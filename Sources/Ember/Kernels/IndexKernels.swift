@@ -127,16 +127,18 @@ struct ColumnKernels {
     let rows: Int, columns: Int
     let picked: [Int]
 
-    func gather(_ w: Tensor, into out: Tensor) {
-        if w.dtype == .float32 { gather(Float.self, w, out) } else { gather(Double.self, w, out) }
+    /// `out[r, :] = w[:, picked[r]]`, plus `bias` (contiguous, `rows` long, `w`'s dtype) when given.
+    func gather(_ w: Tensor, adding bias: Tensor? = nil, into out: Tensor) {
+        if w.dtype == .float32 { gather(Float.self, w, bias, out) } else { gather(Double.self, w, bias, out) }
     }
 
     func scatterAdd(_ g: Tensor, into w: Tensor) {
         if w.dtype == .float32 { scatterAdd(Float.self, g, w) } else { scatterAdd(Double.self, g, w) }
     }
 
-    private func gather<T: BinaryFloatingPoint>(_: T.Type, _ w: Tensor, _ out: Tensor) {
+    private func gather<T: BinaryFloatingPoint>(_: T.Type, _ w: Tensor, _ bias: Tensor?, _ out: Tensor) {
         let (rows, columns) = (rows, columns), pw = w.pointer(as: T.self), po = out.pointer(as: T.self)
+        let pb = bias?.pointer(as: T.self)
         let transposed = UnsafeMutablePointer<T>.allocate(capacity: rows * columns)
         defer { transposed.deallocate() }
         parallelFor(rows, costPerItem: columns) { range in
@@ -146,7 +148,14 @@ struct ColumnKernels {
         }
         picked.withUnsafeBufferPointer { picked in
             parallelFor(picked.count, costPerItem: rows) { range in
-                for r in range { (po + r * rows).update(from: transposed + picked[r] * rows, count: rows) }
+                for r in range {
+                    let row = po + r * rows, column = transposed + picked[r] * rows
+                    if let pb {
+                        for j in 0..<rows { row[j] = column[j] + pb[j] }
+                    } else {
+                        row.update(from: column, count: rows)
+                    }
+                }
             }
         }
     }

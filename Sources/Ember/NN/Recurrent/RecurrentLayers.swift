@@ -206,7 +206,7 @@ public class RNNBase: Module {
     private func runDirection(_ x: Tensor, _ batchSizes: [Int]?, _ h0: Tensor, _ c0: Tensor?, _ w: Weights,
                               reverse: Bool, tokens: Bool) -> (Tensor, Tensor, Tensor?) {
         let xProj = !tokens ? F.linear(x, w.ih.tensor!, w.biasIh?.tensor)
-            : w.biasIh.map { F.oneHotLinear(x, w.ih.tensor!) + $0.tensor! } ?? F.oneHotLinear(x, w.ih.tensor!)
+            : F.oneHotLinear(x, w.ih.tensor!, w.biasIh?.tensor)
         let wHh = w.hh.tensor!, bHh = w.biasHh?.tensor, wHr = w.hr?.tensor
         let composed = { self.steps(xProj, batchSizes, h0, c0, wHh, bHh, wHr, reverse: reverse) }
         guard batchSizes == nil, h0.shape[0] > 0, FusedRecurrence.runs(xProj.dtype, projected: wHr != nil) else { return composed() }
