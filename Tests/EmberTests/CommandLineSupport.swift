@@ -110,6 +110,10 @@ final class MPIJob {
         base["OMPI_MCA_mca_base_component_disable_dlclose"] = "1"
         if let lsan = base["LSAN_OPTIONS"] { base["LSAN_OPTIONS"] = lsan + ":fast_unwind_on_malloc=0" }
         base["OMPI_MCA_orte_tmpdir_base"] = sessionPath
+        // No Open MPI handler for a rank's crash signals: its backtrace printer calls malloc, and
+        // after a heap corruption (seen once in a rank stopped by Ctrl-C) it deadlocked, with
+        // mpirun waiting on that rank and ignoring SIGTERM: the suite hung instead of failing.
+        base["OMPI_MCA_opal_signal"] = ""
         process.environment = base.merging(["OMP_NUM_THREADS": "1", "SWIFT_BACKTRACE": "enable=no"]) { $1 }.merging(environment) { $1 }
         // One handle for both streams, so that they share its offset.
         let log = FileHandle(forWritingAtPath: logPath)
@@ -129,6 +133,9 @@ final class MPIJob {
     func finish(timeout: Double = 300) -> (status: Int32, output: String, seconds: Double) {
         while process.isRunning && Date().timeIntervalSince(started) < timeout { usleep(20_000) }
         if process.isRunning { process.terminate() }
+        let stopped = Date()
+        while process.isRunning && Date().timeIntervalSince(stopped) < 10 { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         return (process.terminationStatus, output, Date().timeIntervalSince(started))
     }
