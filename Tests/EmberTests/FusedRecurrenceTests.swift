@@ -104,6 +104,27 @@ private func flatRun(_ module: RNNBase, _ x: Tensor, _ h0: Tensor, _ c0: Tensor)
         let worst = zip(results[0], results[1]).reduce(0) { Swift.max($0, Swift.abs($1.0 - $1.1)) }
         #expect(worst < 1e-3, "\(kind): \(worst)")
     }
+
+    /// A one-hot input's first layer reads `W_ih`'s columns in the kernels (its projection is no
+    /// node of its own): first and second derivatives of every parameter equal the float64 layer's,
+    /// composed from the one-hot product.
+    @Test(arguments: ["rnn_tanh", "gru", "lstm"])
+    func oneHotInputsMatchTheComposedLayer(_ kind: String) {
+        let x = F.oneHot(Tensor.randint(0, 5, [6, 3], generator: Generator(seed: 4)), numClasses: 5)
+        var results: [[Double]] = []
+        for dtype in [DType.float32, .float64] {
+            let module = layer(kind, hidden: 9).to(dtype)
+            let h0 = Tensor.zeros([4, 3, 9], dtype: dtype), c0 = Tensor.zeros([4, 3, 9], dtype: dtype)
+            let out = flatRun(module, x.to(dtype), h0, c0)
+            if dtype == .float32 { #expect(graphNames(out).contains("RnnLayerBackward0")) }
+            let grads = autograd.grad((out * out).sum(), module.parameters(), createGraph: true)
+            let firsts = grads.flatMap { $0!.toDoubles() }
+            grads.map { ($0! * $0!).sum() }.reduce(Tensor(0.0, dtype: dtype), +).backward()
+            results.append(firsts + module.parameters().flatMap { $0.grad!.toDoubles() })
+        }
+        let worst = zip(results[0], results[1]).reduce(0) { Swift.max($0, Swift.abs($1.0 - $1.1) / Swift.max(1, Swift.abs($1.1))) }
+        #expect(worst < 1e-4, "\(kind): \(worst)")
+    }
 }
 
 /// The names of every node in `t`'s graph.

@@ -6,7 +6,6 @@ extension F {
     /// the product, at a cost of `tokens.numel · out` instead of `V` times that: a character model's
     /// input layer.
     static func oneHotLinear(_ tokens: Tensor, _ weight: Tensor, _ bias: Tensor? = nil) -> Tensor {
-        check(tokens.dtype == .int64, "one_hot is only applicable to index tensor of type LongTensor.")
         check(weight.dim == 2 && (weight.dtype == .float32 || weight.dtype == .float64),
               "oneHotLinear: expected a 2-D float32 or float64 weight, got \(weight.dtype) \(shapeString(weight.shape))")
         let (rows, classes) = (weight.shape[0], weight.shape[1])
@@ -14,9 +13,7 @@ extension F {
             check(bias.shape == [rows] && bias.dtype == weight.dtype,
                   "oneHotLinear: expected a bias of shape (\(rows),) and dtype \(weight.dtype), got \(bias.dtype) \(shapeString(bias.shape))")
         }
-        let picked = tokens.toInts()
-        check(picked.allSatisfy { $0 >= 0 }, "Class values must be non-negative.")
-        check(picked.allSatisfy { $0 < classes }, "Class values must be smaller than num_classes.")
+        let picked = oneHotPicks(tokens, classes: classes)
         let w = weight.contiguousRaw(), b = bias?.contiguousRaw()
         let out = Tensor(uninitializedShape: tokens.shape + [rows], dtype: weight.dtype)
         ColumnKernels(rows: rows, columns: classes, picked: picked).gather(w, adding: b, into: out)
@@ -30,6 +27,15 @@ extension F {
             ColumnKernels(rows: rows, columns: classes, picked: picked).scatterAdd(g.converted(weight.dtype).contiguousRaw(), into: dw)
             return [dw] + biasGradient
         }
+    }
+
+    /// The values of int64 `tokens`, checked as `one_hot(tokens, classes)` checks them.
+    static func oneHotPicks(_ tokens: Tensor, classes: Int) -> [Int] {
+        check(tokens.dtype == .int64, "one_hot is only applicable to index tensor of type LongTensor.")
+        let picked = tokens.toInts()
+        check(picked.allSatisfy { $0 >= 0 }, "Class values must be non-negative.")
+        check(picked.allSatisfy { $0 < classes }, "Class values must be smaller than num_classes.")
+        return picked
     }
 
     /// The class of each row of `x` along its last dimension (int64, `x.shape` without it) when `x`

@@ -2,7 +2,8 @@ import CVectorMath
 
 /// One direction of one recurrent layer over a whole padded sequence in float32, given the
 /// input's projection for every step (`xProj = x W_ihᵀ + b_ih`, `[steps, batch, gates·hidden]`,
-/// one matrix product made by the caller). Backward runs the steps in reverse and takes the
+/// one matrix product made by the caller), or for a one-hot input the tokens, whose projections
+/// are rows of `W_ihᵀ + b_ih` read as the steps run (`Projection`). Backward runs the steps in reverse and takes the
 /// weight gradient over all steps in one product afterwards, the scheme of cuDNN's and oneDNN's
 /// RNN primitives.
 ///
@@ -46,20 +47,39 @@ struct RecurrenceKernels {
     /// LSTM's `tanh(c_t)` or a GRU's `h W_hnᵀ + b_hn`.
     var savedPerStep: Int { batch * hidden * (cell == .lstm ? 5 : cell == .gru ? 4 : 0) }
 
+    /// Where the steps read the input's projection `x W_ihᵀ + b_ih` from.
+    enum Projection {
+        /// `[steps, batch, gates·hidden]`, made by the caller.
+        case rows(UnsafePointer<Float>)
+        /// A one-hot input: step `t`'s row `b` is row `tokens[t · batch + b]` of `table`
+        /// (`W_ihᵀ + b_ih`, `[classes, gates·hidden]`), which stays in cache where the rows of a
+        /// whole sequence's projection (4.4 MiB in the LSTM benchmark) came from memory.
+        case picked(table: UnsafePointer<Float>, tokens: UnsafePointer<Int>)
+    }
+
+    /// Step `t`'s projection for batch row `b`.
+    @inline(__always)
+    private func projection(_ p: Projection, _ t: Int, _ b: Int) -> UnsafePointer<Float> {
+        switch p {
+        case .rows(let x): x + (t * batch + b) * gates * hidden
+        case .picked(let table, let tokens): table + tokens[t * batch + b] * gates * hidden
+        }
+    }
+
     /// The batch rows of each part: one part per kernel thread.
     private var parts: [Range<Int>] {
         let count = Swift.max(1, Swift.min(Threads.count, batch))
         return (0..<count).map { k in batch * k / count..<batch * (k + 1) / count }
     }
 
-    /// Runs `body` on each part's rows with the part's workspace for `ember_packed_gemm`, the parts
-    /// in parallel.
-    private func eachPart(_ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+    /// Runs `body` on each part's index and rows with the part's workspace for `ember_packed_gemm`,
+    /// the parts in parallel.
+    private func eachPart(_ body: (Int, Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
         let parts = parts, work = Int(EMBER_PACKED_GEMM_WORKSPACE)
         let workspace = UnsafeMutablePointer<Float>.allocate(capacity: parts.count * work)
         defer { workspace.deallocate() }
         parallelFor(parts.count, costPerItem: 1 << 20) { chunk in
-            for k in chunk { body(parts[k], workspace + k * work) }
+            for k in chunk { body(k, parts[k], workspace + k * work) }
         }
     }
 
@@ -90,15 +110,15 @@ struct RecurrenceKernels {
     /// `[steps + 1, batch, hidden]` in `y`'s row order) the initial cell state there; both get every
     /// step's states, and `saved` (`steps · savedPerStep` floats) what backward reads. `bHh` is the
     /// hidden bias (zeros when the layer has none).
-    func forward(xProj: UnsafePointer<Float>, wHh: UnsafePointer<Float>, bHh: UnsafePointer<Float>,
+    func forward(_ input: Projection, wHh: UnsafePointer<Float>, bHh: UnsafePointer<Float>,
                  y: UnsafeMutablePointer<Float>, cells: UnsafeMutablePointer<Float>?, saved: UnsafeMutablePointer<Float>?) {
         let g = gates * hidden, state = batch * hidden, width = padded(g)
         let w = packed(wHh, transposed: true), hh = UnsafeMutablePointer<Float>.allocate(capacity: batch * width)
         defer { w.deallocate(); hh.deallocate() }
-        eachPart { rows, work in
+        eachPart { _, rows, work in
             for t in order {
                 let previous = y + previousRow(t) * state, next = y + outputRow(t) * state
-                let x = xProj + t * batch * g, keep = saved.map { $0 + t * savedPerStep }
+                let keep = saved.map { $0 + t * savedPerStep }
                 // The rows' `h W_hhᵀ`, `[rows, gates·hidden]` (row stride `width`), gate after gate.
                 if zeroInitialState && t == firstStep {
                     (hh + rows.lowerBound * width).update(repeating: 0, count: rows.count * width)
@@ -107,7 +127,7 @@ struct RecurrenceKernels {
                                       hh + rows.lowerBound * width, width, work)
                 }
                 for b in rows {
-                    let o = b * hidden, xb = x + b * g, hb = hh + b * width
+                    let o = b * hidden, xb = projection(input, t, b), hb = hh + b * width
                     switch cell {
                     case .tanh, .relu:
                         Lanes.each(hidden) { j, n in
@@ -162,14 +182,32 @@ struct RecurrenceKernels {
         }
     }
 
+    /// Where `backward` writes the gradients of the input's projection (`Projection.picked`'s
+    /// `W_ih` and `b_ih` in place of the projection's own, which the caller would otherwise turn
+    /// into them with two more passes over it).
+    struct PickedGradients {
+        let tokens: UnsafePointer<Int>, classes: Int
+        /// `dW_ihᵀ`, `[classes, gates·hidden]`, and `db_ih`.
+        let dwIhT: UnsafeMutablePointer<Float>, dbIh: UnsafeMutablePointer<Float>
+    }
+
     /// Gradients from `gy`, the gradient of `y` (`rows` rows; its initial-state row is ignored),
     /// with the states and `saved` of `forward`: `dxProj` (`[steps, batch, gates·hidden]`), `dh0`
-    /// (when wanted) and an LSTM's `dc0` (`[batch, hidden]`), `dwHh` (`[gates·hidden, hidden]`) and `dbHh`.
+    /// (when wanted) and an LSTM's `dc0` (`[batch, hidden]`), `dwHh` (`[gates·hidden, hidden]`),
+    /// `dbHh`, and for a one-hot input `picked`'s. The bias gradients and `dW_ih` are summed by
+    /// each thread over its rows as they are made, in cache, rather than in passes over `dxProj`.
     func backward(gy: UnsafePointer<Float>, wHh: UnsafePointer<Float>, y: UnsafePointer<Float>,
                   cells: UnsafePointer<Float>?, saved: UnsafePointer<Float>?,
                   dxProj: UnsafeMutablePointer<Float>, dh0: UnsafeMutablePointer<Float>?, dc0: UnsafeMutablePointer<Float>?,
-                  dwHh: UnsafeMutablePointer<Float>, dbHh: UnsafeMutablePointer<Float>) {
+                  dwHh: UnsafeMutablePointer<Float>, dbHh: UnsafeMutablePointer<Float>, picked: PickedGradients?) {
         let g = gates * hidden, state = batch * hidden, width = padded(hidden)
+        // Each part's sums: `Σ dxProj` (`db_ih`, and `db_hh` but for a GRU), a GRU's `Σ dHidden`,
+        // then `dW_ihᵀ` of a one-hot input.
+        let hiddenSums = cell == .gru ? g : 0, tableSums = (picked?.classes ?? 0) * g
+        let partSize = g + hiddenSums + tableSums, partCount = parts.count
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: partCount * partSize)
+        defer { sums.deallocate() }
+        sums.initialize(repeating: 0, count: partCount * partSize)
         // The gradient of the hidden projection `h W_hhᵀ + b_hh` per step: a GRU's differs from
         // its input projection's in the new gate (`r ⊙ dn`); the others' is the same.
         let dHidden = cell == .gru ? UnsafeMutablePointer<Float>.allocate(capacity: steps * batch * g) : dxProj
@@ -184,7 +222,8 @@ struct RecurrenceKernels {
         through.initialize(repeating: 0, count: batch * width)
         dState.initialize(repeating: 0, count: state)
         if let dc0 { dc0.update(from: gy + (steps + 1) * state, count: state) }
-        eachPart { rows, work in
+        eachPart { part, rows, work in
+            let mine = sums + part * partSize
             for t in order.reversed() {
                 let gOut = gy + outputRow(t) * state, keep = saved.map { $0 + t * savedPerStep }
                 let dx = dxProj + t * batch * g, dh = dHidden + t * batch * g
@@ -207,6 +246,9 @@ struct RecurrenceKernels {
                     case .gru:
                         gruBackStep(d, y + previousRow(t) * state + o, keep! + gb, keep! + state * 3 + o, dx + gb, dh + gb)
                     }
+                    RecurrenceKernels.add(dx + gb, g, into: mine)
+                    if cell == .gru { RecurrenceKernels.add(dh + gb, g, into: mine + g) }
+                    if let picked { RecurrenceKernels.add(dx + gb, g, into: mine + g + hiddenSums + picked.tokens[t * batch + b] * g) }
                 }
                 if t != firstStep || dh0 != nil {
                     ember_packed_gemm(rows.count, width / Int(EMBER_PANEL), g, dh + rows.lowerBound * g, g, 1, w,
@@ -224,7 +266,20 @@ struct RecurrenceKernels {
         let skipped = zeroInitialState ? batch : 0
         weightGradient(dHidden + (reverse ? 0 : skipped * g), y + (reverse ? state : skipped * hidden),
                        samples: steps * batch - skipped, into: dwHh)
-        columnSums(dHidden, rows: steps * batch, columns: g, into: dbHh)
+        func total(_ offset: Int, _ count: Int, into out: UnsafeMutablePointer<Float>) {
+            out.update(from: sums + offset, count: count)
+            for part in 1..<partCount { RecurrenceKernels.add(sums + part * partSize + offset, count, into: out) }
+        }
+        total(cell == .gru ? g : 0, g, into: dbHh)
+        if let picked {
+            total(0, g, into: picked.dbIh)
+            total(g + hiddenSums, tableSums, into: picked.dwIhT)
+        }
+    }
+
+    /// `out[0..<n] += x[0..<n]`.
+    private static func add(_ x: UnsafePointer<Float>, _ n: Int, into out: UnsafeMutablePointer<Float>) {
+        Lanes.each(n) { j, k in Lanes.store(Lanes.load(out + j, k) + Lanes.load(x + j, k), out + j, k) }
     }
 
     /// `dW_hh = Σ dHiddenᵀ h` over `samples` rows of both at once: the states packed as the right
@@ -295,21 +350,6 @@ struct RecurrenceKernels {
             func store(_ v: SIMD8<Float>, _ k: Int) { Lanes.store(v, dHidden + k * gs + j, n) }
             store(dr, 0); store(dz, 1); store(dn * r, 2)
             Lanes.store(d * z, dh + j, n)
-        }
-    }
-
-    /// `out[c] = Σ_r m[r, c]` over a row-major `rows × columns` matrix, columns split across threads.
-    private func columnSums(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>) {
-        let block = 64
-        parallelFor((columns + block - 1) / block, costPerItem: rows * block) { blocks in
-            for blk in blocks {
-                let start = blk * block, end = Swift.min(start + block, columns)
-                (out + start).update(repeating: 0, count: end - start)
-                for r in 0..<rows {
-                    let row = m + r * columns
-                    for c in start..<end { out[c] += row[c] }
-                }
-            }
         }
     }
 }

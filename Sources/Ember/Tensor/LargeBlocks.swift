@@ -29,12 +29,13 @@ enum LargeBlocks {
     /// process may have 65,530 (the kernel merges neighbouring ones: 20 steps of GoogLeNet peaked at
     /// 2,217 areas). With at most 256 a GoogLeNet step mapped 36 MiB more than it held.
     static let maxPieces = 1024
-    /// What the blocks held may pass the most ever live by (or a sixteenth of it, if less) before
-    /// kept blocks are split or moved: room for a step whose sizes come back in another order than
-    /// they were freed. The LSTM's step takes 1.1 MiB where a 1.2 MiB block is kept, so its own
-    /// 1.2 MiB request split a 4.4 MiB block that the next request then put back together with 10
-    /// `mremap` calls, every step (each flushing the other core's TLB: 5% of the main thread).
-    /// With a sixteenth unbounded, ResNet-18, DenseNet, GoogLeNet and MobileNetV2 held 5% more.
+    /// What the blocks held may pass the most ever live by before kept blocks are split or moved:
+    /// room for a step whose sizes come back in another order than they were freed. The LSTM
+    /// benchmark's step (22 MiB at its peak) took 1.1 MiB where a 1.2 MiB block was kept, so its
+    /// own 1.2 MiB request split a 4.4 MiB block that the next request then put back together with
+    /// 10 `mremap` calls, every step (each flushing the other core's TLB: 5% of the main thread).
+    /// A sixteenth of the peak instead held ResNet-18, DenseNet, GoogLeNet and MobileNetV2 at 5%
+    /// more memory, and was too little for the LSTM step once it stopped making the projection.
     static let slackBytes = 8 << 20
 
     private static let lock = NSLock()
@@ -72,7 +73,7 @@ enum LargeBlocks {
         // While what is held stays within the most that was ever live (and `slackBytes`), new
         // memory costs no more than the peak already did; past that, kept blocks are split or
         // their pages moved.
-        let roomy = liveBytes + freeBytes <= mostLiveBytes + Swift.min(mostLiveBytes / 16, slackBytes)
+        let roomy = liveBytes + freeBytes <= mostLiveBytes + slackBytes
         if !roomy, let size = free.keys.filter({ $0 >= wanted + threshold }).min() {
             let p = take(size)
             split(p, size, at: wanted)

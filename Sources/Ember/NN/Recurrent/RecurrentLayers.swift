@@ -201,17 +201,22 @@ public class RNNBase: Module {
 
     /// One direction of one layer over `x`, padded `(L, N, in)` or packed with `batchSizes`: the
     /// steps' states in the same form and the last ones. The input's projection for every step is
-    /// one matrix product; the steps then run on `FusedRecurrence`'s kernels where they take the
-    /// layer, else as Ember ops (`steps`).
+    /// one matrix product (a one-hot input's, rows of `W_ih` picked by the kernels as they run);
+    /// the steps then run on `FusedRecurrence`'s kernels where they take the layer, else as Ember
+    /// ops (`steps`).
     private func runDirection(_ x: Tensor, _ batchSizes: [Int]?, _ h0: Tensor, _ c0: Tensor?, _ w: Weights,
                               reverse: Bool, tokens: Bool) -> (Tensor, Tensor, Tensor?) {
-        let xProj = !tokens ? F.linear(x, w.ih.tensor!, w.biasIh?.tensor)
-            : F.oneHotLinear(x, w.ih.tensor!, w.biasIh?.tensor)
-        let wHh = w.hh.tensor!, bHh = w.biasHh?.tensor, wHr = w.hr?.tensor
-        let composed = { self.steps(xProj, batchSizes, h0, c0, wHh, bHh, wHr, reverse: reverse) }
-        guard batchSizes == nil, h0.shape[0] > 0, FusedRecurrence.runs(xProj.dtype, projected: wHr != nil) else { return composed() }
+        let wIh = w.ih.tensor!, bIh = w.biasIh?.tensor, wHh = w.hh.tensor!, bHh = w.biasHh?.tensor, wHr = w.hr?.tensor
+        let project = { tokens ? F.oneHotLinear(x, wIh, bIh) : F.linear(x, wIh, bIh) }
+        guard batchSizes == nil, h0.shape[0] > 0, FusedRecurrence.runs(wIh.dtype, projected: wHr != nil) else {
+            return steps(project(), batchSizes, h0, c0, wHh, bHh, wHr, reverse: reverse)
+        }
+        // A one-hot input's projection is read by the kernels from `W_ih` as the steps run.
+        let xProj = tokens ? nil : project()
+        let composed = { self.steps(xProj ?? project(), nil, h0, c0, wHh, bHh, wHr, reverse: reverse) }
         let cell: RecurrenceKernels.Cell = switch mode { case .rnnTanh: .tanh; case .rnnRelu: .relu; case .lstm: .lstm; case .gru: .gru }
-        return FusedRecurrence(cell: cell, xProj: xProj, h0: h0, c0: c0, wHh: wHh, bHh: bHh, reverse: reverse).run(composed: composed)
+        return FusedRecurrence(cell: cell, input: xProj.map { .projected($0) } ?? .oneHot(tokens: x, weight: wIh, bias: bIh),
+                               h0: h0, c0: c0, wHh: wHh, bHh: bHh, reverse: reverse).run(composed: composed)
     }
 
     /// The steps of one direction as Ember ops, from the input's projection `xProj`. In a packed
