@@ -65,10 +65,10 @@ struct Train: ParsableCommand {
     static let maxWorkers = 256
 
     func run() throws {
+        Interrupt.install()  // before MPI's and the kernels' threads start, which inherit its signal mask
         let team = distributed ? try TrainingTeam.join() : .alone
         threading.apply(ranksOnThisMachine: team.isDistributed ? Distributed.localWorldSize : 1)
         manualSeed(seed)
-        Interrupt.install()
         let result: [String: Any]
         do {
             result = try train(team)
