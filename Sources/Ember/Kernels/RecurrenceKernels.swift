@@ -3,9 +3,9 @@ import CVectorMath
 /// One direction of one recurrent layer over a whole padded sequence in float32, given the
 /// input's projection for every step (`xProj = x W_ihᵀ + b_ih`, `[steps, batch, gates·hidden]`,
 /// one matrix product made by the caller), or for a one-hot input the tokens, whose projections
-/// are rows of `W_ihᵀ + b_ih` read as the steps run (`Projection`). Backward runs the steps in reverse and takes the
-/// weight gradient over all steps in one product afterwards, the scheme of cuDNN's and oneDNN's
-/// RNN primitives.
+/// are rows of `W_ihᵀ + b_ih` read as the steps run (`Projection`). Backward runs the steps in
+/// reverse and takes the weight gradient over all steps in one product afterwards, the scheme of
+/// cuDNN's and oneDNN's RNN primitives.
 ///
 /// The batch's rows are split into one part per kernel thread, and each thread runs every step of
 /// its rows on its own: one parallel region for the whole sequence, no barrier between steps. A
@@ -160,14 +160,9 @@ struct RecurrenceKernels {
         let gs = hidden
         for k in 0..<4 {
             let o = k * gs
-            if k == 2 {
-                Lanes.each(hidden) { j, n in
-                    Lanes.store(VectorMath.tanh(Lanes.load(x + o + j, n) + Lanes.load(hh + o + j, n) + Lanes.load(bias + o + j, n)), a + o + j, n)
-                }
-            } else {
-                Lanes.each(hidden) { j, n in
-                    Lanes.store(VectorMath.sigmoid(Lanes.load(x + o + j, n) + Lanes.load(hh + o + j, n) + Lanes.load(bias + o + j, n)), a + o + j, n)
-                }
+            Lanes.each(hidden) { j, n in
+                let pre = Lanes.load(x + o + j, n) + Lanes.load(hh + o + j, n) + Lanes.load(bias + o + j, n)
+                Lanes.store(k == 2 ? VectorMath.tanh(pre) : VectorMath.sigmoid(pre), a + o + j, n)
             }
         }
         Lanes.each(hidden) { j, n in

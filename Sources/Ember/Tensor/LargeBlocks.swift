@@ -9,11 +9,11 @@ import Foundation
 /// mappings each time it held 0.7 GB but trained a quarter slower.)
 ///
 /// A request takes a kept block of its size or at most a sixteenth larger. When there is none and
-/// the blocks held (live and kept) would stay within the most that were ever live at once (give or
-/// take `slackBytes`), it gets new memory. Past that, it takes the first part of the smallest kept block at least 1 MiB larger,
-/// whose rest stays kept as a block of its own (a split costs no system call); else the kept
-/// blocks' pages are moved (`mremap`, which moves page-table entries, not bytes) into a new mapping
-/// of the size asked, and only what they cannot cover is new memory. So memory freed by a backward
+/// the blocks held (live and kept) would stay within the most that were ever live at once (and
+/// `slackBytes`), it gets new memory. Past that, it takes the first part of the smallest kept block
+/// at least 1 MiB larger, whose rest stays kept as a block of its own (a split costs no system
+/// call); else the kept blocks' pages are moved (`mremap`, which moves page-table entries, not
+/// bytes) into a new mapping of the size asked, and only what they cannot cover is new memory. So memory freed by a backward
 /// pass in one set of sizes serves the next forward pass's other sizes, and the resident size
 /// stays at the most the live blocks ever needed. (Before the moves, kept blocks of unmatched sizes
 /// sat beside new ones: GoogLeNet's step held 235 MiB of them at its peak. Moving pages whenever
