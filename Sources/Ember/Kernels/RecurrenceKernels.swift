@@ -7,8 +7,9 @@ import CVectorMath
 /// reverse and takes the weight gradient over all steps in one product afterwards, the scheme of
 /// cuDNN's and oneDNN's RNN primitives.
 ///
-/// The batch's rows are split into one part per kernel thread, and each thread runs every step of
-/// its rows on its own: one parallel region for the whole sequence, no barrier between steps. A
+/// The batch's rows are split into one part per kernel thread, sized by how fast each thread ran
+/// the last calls (`balancedParallelFor`), and each thread runs every step of its rows on its own:
+/// one parallel region for the whole sequence, no barrier between steps. A
 /// step is a product with `W_hh` (`h W_hhᵀ` forward, `dgates W_hh` backward), on `W_hh` packed once
 /// per call (`ember_packed_gemm`), then the rows' element-wise gate math. Measured on `ember bench
 /// lstm` (2 threads, AVX2): splitting the hidden units instead, with a `dnnl_sgemm` per part and
@@ -66,21 +67,14 @@ struct RecurrenceKernels {
         }
     }
 
-    /// The batch rows of each part: one part per kernel thread.
-    private var parts: [Range<Int>] {
-        let count = Swift.max(1, Swift.min(Threads.count, batch))
-        return (0..<count).map { k in batch * k / count..<batch * (k + 1) / count }
-    }
-
-    /// Runs `body` on each part's index and rows with the part's workspace for `ember_packed_gemm`,
-    /// the parts in parallel.
-    private func eachPart(_ body: (Int, Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
-        let parts = parts, work = Int(EMBER_PACKED_GEMM_WORKSPACE)
-        let workspace = UnsafeMutablePointer<Float>.allocate(capacity: parts.count * work)
+    /// Runs `body` on each kernel thread's rows of the batch, with the part's workspace for
+    /// `ember_packed_gemm`. The rows are split by the threads' measured speeds
+    /// (`balancedParallelFor`); no result depends on the split.
+    private func eachPart(_ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        let parts = Threads.count, work = Int(EMBER_PACKED_GEMM_WORKSPACE)
+        let workspace = UnsafeMutablePointer<Float>.allocate(capacity: parts * work)
         defer { workspace.deallocate() }
-        parallelFor(parts.count, costPerItem: 1 << 20) { chunk in
-            for k in chunk { body(k, parts[k], workspace + k * work) }
-        }
+        balancedParallelFor(batch, parts: parts) { part, rows in body(rows, workspace + part * work) }
     }
 
     /// `n` rounded up to whole panels of the packed products.
@@ -115,7 +109,7 @@ struct RecurrenceKernels {
         let g = gates * hidden, state = batch * hidden, width = padded(g)
         let w = packed(wHh, transposed: true), hh = UnsafeMutablePointer<Float>.allocate(capacity: batch * width)
         defer { w.deallocate(); hh.deallocate() }
-        eachPart { _, rows, work in
+        eachPart { rows, work in
             for t in order {
                 let previous = y + previousRow(t) * state, next = y + outputRow(t) * state
                 let keep = saved.map { $0 + t * savedPerStep }
@@ -201,20 +195,20 @@ struct RecurrenceKernels {
     /// Gradients from `gy`, the gradient of `y` (`rows` rows; its initial-state row is ignored),
     /// with the states and `saved` of `forward`: `dxProj` (`[steps, batch, gates·hidden]`), `dh0`
     /// (when wanted) and an LSTM's `dc0` (`[batch, hidden]`), `dwHh` (`[gates·hidden, hidden]`),
-    /// `dbHh`, and for a one-hot input `picked`'s. The bias gradients and `dW_ih` are summed by
-    /// each thread over its rows as they are made, in cache, rather than in passes over `dxProj`.
+    /// `dbHh`, and for a one-hot input `picked`'s. The bias gradients are summed over the steps
+    /// per batch row as they are made, in cache, rather than in passes over `dxProj`.
     func backward(gy: UnsafePointer<Float>, wHh: UnsafePointer<Float>, y: UnsafePointer<Float>,
                   cells: UnsafePointer<Float>?, saved: UnsafePointer<Float>?,
                   dxProj: UnsafeMutablePointer<Float>, dh0: UnsafeMutablePointer<Float>?, dc0: UnsafeMutablePointer<Float>?,
                   dwHh: UnsafeMutablePointer<Float>, dbHh: UnsafeMutablePointer<Float>, picked: PickedGradients?) {
         let g = gates * hidden, state = batch * hidden, width = padded(hidden)
-        // Each part's sums: `Σ dxProj` (`db_ih`, and `db_hh` but for a GRU), a GRU's `Σ dHidden`,
-        // then `dW_ihᵀ` of a one-hot input.
-        let hiddenSums = cell == .gru ? g : 0, tableSums = (picked?.classes ?? 0) * g
-        let partSize = g + hiddenSums + tableSums, partCount = parts.count
-        let sums = UnsafeMutablePointer<Float>.allocate(capacity: partCount * partSize)
+        // Each batch row's sums over the steps: `Σ dxProj` (`db_ih`, and `db_hh` but for a GRU),
+        // then a GRU's `Σ dHidden`. Per row, so that the totals do not depend on how the rows
+        // were split across the threads.
+        let rowSize = cell == .gru ? 2 * g : g
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: batch * rowSize)
         defer { sums.deallocate() }
-        sums.initialize(repeating: 0, count: partCount * partSize)
+        sums.initialize(repeating: 0, count: batch * rowSize)
         // The gradient of the hidden projection `h W_hhᵀ + b_hh` per step: a GRU's differs from
         // its input projection's in the new gate (`r ⊙ dn`); the others' is the same.
         let dHidden = cell == .gru ? UnsafeMutablePointer<Float>.allocate(capacity: steps * batch * g) : dxProj
@@ -229,8 +223,7 @@ struct RecurrenceKernels {
         through.initialize(repeating: 0, count: batch * width)
         dState.initialize(repeating: 0, count: state)
         if let dc0 { dc0.update(from: gy + (steps + 1) * state, count: state) }
-        eachPart { part, rows, work in
-            let mine = sums + part * partSize
+        eachPart { rows, work in
             for t in order.reversed() {
                 let gOut = gy + outputRow(t) * state, keep = saved.map { $0 + t * savedPerStep }
                 let dx = dxProj + t * batch * g, dh = dHidden + t * batch * g
@@ -253,9 +246,8 @@ struct RecurrenceKernels {
                     case .gru:
                         gruBackStep(d, y + previousRow(t) * state + o, keep! + gb, keep! + state * 3 + o, dx + gb, dh + gb)
                     }
-                    RecurrenceKernels.add(dx + gb, g, into: mine)
-                    if cell == .gru { RecurrenceKernels.add(dh + gb, g, into: mine + g) }
-                    if let picked { RecurrenceKernels.add(dx + gb, g, into: mine + g + hiddenSums + picked.tokens[t * batch + b] * g) }
+                    RecurrenceKernels.add(dx + gb, g, into: sums + b * rowSize)
+                    if cell == .gru { RecurrenceKernels.add(dh + gb, g, into: sums + b * rowSize + g) }
                 }
                 if t != firstStep || dh0 != nil {
                     ember_packed_gemm(rows.count, width / Int(EMBER_PANEL), g, dh + rows.lowerBound * g, g, 1, w,
@@ -268,19 +260,36 @@ struct RecurrenceKernels {
                 for j in 0..<hidden { dh0[b * hidden + j] = through[b * width + j] + (cell == .gru ? dState[b * hidden + j] : 0) }
             }
         }
+        func total(_ offset: Int, into out: UnsafeMutablePointer<Float>) {
+            out.update(from: sums + offset, count: g)
+            for b in 1..<batch { RecurrenceKernels.add(sums + b * rowSize + offset, g, into: out) }
+        }
+        total(cell == .gru ? g : 0, into: dbHh)
+        if let picked {
+            total(0, into: picked.dbIh)
+            tableGradient(dxProj, picked)
+        }
         // The states read are contiguous in `y`; without an initial state the step that reads it
         // (the first block of either, the last in reverse) adds nothing.
         let skipped = zeroInitialState ? batch : 0
         weightGradient(dHidden + (reverse ? 0 : skipped * g), y + (reverse ? state : skipped * hidden),
                        samples: steps * batch - skipped, into: dwHh)
-        func total(_ offset: Int, _ count: Int, into out: UnsafeMutablePointer<Float>) {
-            out.update(from: sums + offset, count: count)
-            for part in 1..<partCount { RecurrenceKernels.add(sums + part * partSize + offset, count, into: out) }
-        }
-        total(cell == .gru ? g : 0, g, into: dbHh)
-        if let picked {
-            total(0, g, into: picked.dbIh)
-            total(g + hiddenSums, tableSums, into: picked.dwIhT)
+    }
+
+    /// A one-hot input's `dW_ihᵀ`: row `c` is the sum of `dxProj`'s rows whose token is `c`, the
+    /// columns split across the kernel threads (each thread's slice of the table stays in cache),
+    /// the steps taken in the order backward wrote them last, the last written first.
+    private func tableGradient(_ dxProj: UnsafePointer<Float>, _ picked: PickedGradients) {
+        let g = gates * hidden, order = order
+        parallelFor(g / 8, costPerItem: 8 * steps * batch) { blocks in
+            let columns = blocks.lowerBound * 8..<(blocks.upperBound == g / 8 ? g : blocks.upperBound * 8)
+            for c in 0..<picked.classes { (picked.dwIhT + c * g + columns.lowerBound).update(repeating: 0, count: columns.count) }
+            for t in order {
+                for s in t * batch..<(t + 1) * batch {
+                    RecurrenceKernels.add(dxProj + s * g + columns.lowerBound, columns.count,
+                                          into: picked.dwIhT + picked.tokens[s] * g + columns.lowerBound)
+                }
+            }
         }
     }
 
@@ -290,9 +299,9 @@ struct RecurrenceKernels {
     }
 
     /// `dW_hh = Σ dHiddenᵀ h` over `samples` rows of both at once: the states packed as the right
-    /// operand, the gradient's transpose read as the left, `W_hh`'s rows split across the kernel
-    /// threads. oneDNN's matmul (transposed left operand) took this product at 65 GFLOP/s on the
-    /// AVX2 VM, the packed kernel at 130–170.
+    /// operand, the gradient's transpose read as the left, `W_hh`'s rows taken by the kernel
+    /// threads 48 at a time as each comes free. oneDNN's matmul (transposed left operand) took this
+    /// product at 65 GFLOP/s on the AVX2 VM, the packed kernel at 130–170.
     private func weightGradient(_ dHidden: UnsafePointer<Float>, _ states: UnsafePointer<Float>, samples: Int,
                                 into dw: UnsafeMutablePointer<Float>) {
         let g = gates * hidden, width = padded(hidden)
@@ -304,15 +313,12 @@ struct RecurrenceKernels {
             if out != dw { out.deallocate() }
         }
         RecurrenceKernels.pack(samples, hidden, states, rowStride: hidden, columnStride: 1, into: packed)
-        let threads = Swift.max(1, Swift.min(Threads.count, g / 6)), work = Int(EMBER_PACKED_GEMM_WORKSPACE)
+        let threads = Threads.count, work = Int(EMBER_PACKED_GEMM_WORKSPACE)
         let workspace = UnsafeMutablePointer<Float>.allocate(capacity: threads * work)
         defer { workspace.deallocate() }
-        parallelFor(threads, costPerItem: 1 << 20) { chunk in
-            for k in chunk {
-                let lo = g * k / threads, hi = g * (k + 1) / threads
-                ember_packed_gemm(hi - lo, width / Int(EMBER_PANEL), samples, dHidden + lo, 1, g, packed, out + lo * width, width,
-                                  workspace + k * work)
-            }
+        dynamicParallelFor(g, chunk: 48, threads: threads) { thread, rows in
+            ember_packed_gemm(rows.count, width / Int(EMBER_PANEL), samples, dHidden + rows.lowerBound, 1, g, packed,
+                              out + rows.lowerBound * width, width, workspace + thread * work)
         }
         if out != dw {
             for r in 0..<g { (dw + r * hidden).update(from: out + r * width, count: hidden) }

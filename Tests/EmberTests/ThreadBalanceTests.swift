@@ -1,0 +1,93 @@
+import Testing
+@testable import Ember
+
+// Loops split by the threads' measured speeds (`balancedParallelFor`) or taken in chunks as
+// threads come free (`dynamicParallelFor`), and the recurrence kernels that run on them, whose
+// results must not depend on the split.
+
+@Suite(.serialized) struct ThreadBalanceTests {
+    @Test func splitFollowsTheShares() {
+        #expect(ThreadBalance.split(32, shares: [0.5, 0.5], granularity: 1) == [0..<16, 16..<32])
+        #expect(ThreadBalance.split(32, shares: [0.6, 0.4], granularity: 1) == [0..<19, 19..<32])
+        #expect(ThreadBalance.split(33, shares: [1.0 / 3, 1.0 / 3, 1.0 / 3], granularity: 1) == [0..<11, 11..<22, 22..<33])
+        // Boundaries on multiples of the granularity; the last part takes the remainder.
+        #expect(ThreadBalance.split(1024, shares: [0.55, 0.45], granularity: 6) == [0..<564, 564..<1024])
+    }
+
+    @Test func everyPartKeepsAtLeastOneUnit() {
+        #expect(ThreadBalance.split(32, shares: [1, 0], granularity: 1) == [0..<31, 31..<32])
+        #expect(ThreadBalance.split(32, shares: [0, 1], granularity: 4) == [0..<4, 4..<32])
+        #expect(ThreadBalance.split(10, shares: [0.5, 0, 0.5], granularity: 1) == [0..<5, 5..<6, 6..<10])
+        #expect(ThreadBalance.split(3, shares: [0.2, 0.2, 0.6], granularity: 1) == [0..<1, 1..<2, 2..<3])
+    }
+
+    @Test func sharesMoveTowardTheMeasuredSpeeds() {
+        // Thread 0 did 16 rows in 1 s, thread 1 16 rows in 2 s: speeds 2:1, so the target is 2/3.
+        let moved = ThreadBalance.updated([0.5, 0.5], [0..<16, 16..<32], [1, 2])
+        #expect(Swift.abs(moved[0] - (0.5 + ThreadBalance.rate * (2.0 / 3 - 0.5))) < 1e-12)
+        #expect(Swift.abs(moved[0] + moved[1] - 1) < 1e-12)
+        // Repeated, the shares settle where both threads finish together.
+        var shares = [0.5, 0.5]
+        for _ in 0..<60 {
+            let ranges = ThreadBalance.split(3000, shares: shares, granularity: 1)
+            shares = ThreadBalance.updated(shares, ranges, [Double(ranges[0].count) / 2, Double(ranges[1].count)])
+        }
+        #expect(Swift.abs(shares[0] - 2.0 / 3) < 1e-3)
+        // A timing of zero or nothing at all leaves them finite.
+        #expect(ThreadBalance.updated([0.5, 0.5], [0..<0, 0..<0], [0, 0]) == [0.5, 0.5])
+        #expect(ThreadBalance.updated([0.5, 0.5], [0..<4, 4..<8], [0, 1]).allSatisfy { $0.isFinite })
+    }
+
+    @Test(arguments: [(1024, 48), (10, 3), (5, 8), (0, 4)])
+    func dynamicLoopsRunEveryIndexOnce(_ n: Int, _ chunk: Int) {
+        var hits = [Int](repeating: 0, count: n)
+        hits.withUnsafeMutableBufferPointer { hits in
+            dynamicParallelFor(n, chunk: chunk, threads: Threads.count) { thread, range in
+                #expect(thread < Threads.count && range.count <= chunk)
+                for i in range { hits[i] += 1 }
+            }
+        }
+        #expect(hits.allSatisfy { $0 == 1 })
+    }
+
+    /// The recurrence kernels' outputs and every gradient are the same bits whichever way the
+    /// batch's rows are split across the threads: the bias sums are made per row and the one-hot
+    /// table per column, never per thread.
+    @Test(arguments: ["rnn_tanh", "gru", "lstm"], [true, false])
+    func recurrenceKernelsDoNotDependOnTheSplit(_ kind: String, _ oneHot: Bool) {
+        let tokens = Tensor.randint(0, 6, [7, 9], generator: Generator(seed: 3))
+        let x = oneHot ? F.oneHot(tokens, numClasses: 6).to(.float32) : Tensor.randn([7, 9, 6], generator: Generator(seed: 5))
+        var runs: [[Float]] = []
+        for shares in [[0.5, 0.5], [0.9, 0.1], [0.1, 0.9]] {
+            let module = withOwnGenerator(seed: 11) { () -> RNNBase in
+                switch kind {
+                case "rnn_tanh": RNN(6, 20, numLayers: 2, bidirectional: true)
+                case "gru": GRU(6, 20, numLayers: 2, bidirectional: true)
+                default: LSTM(6, 20, numLayers: 2, bidirectional: true)
+                }
+            }
+            let input = x.detach().requiresGrad_(!oneHot)
+            let h0 = Tensor.randn([4, 9, 20], generator: Generator(seed: 6)).requiresGrad_()
+            let c0 = Tensor.randn([4, 9, 20], generator: Generator(seed: 8)).requiresGrad_()
+            ThreadBalance.set(Threads.count == 2 ? shares : [])
+            let out: [Tensor]
+            switch module {
+            case let lstm as LSTM:
+                let (o, (h, c)) = lstm(input, (h0, c0))
+                out = [o, h, c]
+            case let gru as GRU:
+                let (o, h) = gru(input, h0)
+                out = [o, h]
+            default:
+                let (o, h) = (module as! RNN)(input, h0)
+                out = [o, h]
+            }
+            ThreadBalance.set(Threads.count == 2 ? shares : [])
+            out.map { ($0 * $0).sum() }.reduce(Tensor(0.0, dtype: .float32), +).backward()
+            let grads = module.parameters() + [h0] + (kind == "lstm" ? [c0] : []) + (oneHot ? [] : [input])
+            runs.append(out.flatMap { $0.toFloats() } + grads.flatMap { $0.grad!.toFloats() })
+        }
+        ThreadBalance.set([])
+        #expect(runs[1] == runs[0] && runs[2] == runs[0])
+    }
+}
