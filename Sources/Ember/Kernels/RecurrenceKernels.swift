@@ -9,12 +9,12 @@ import CVectorMath
 ///
 /// The batch's rows are split into one part per kernel thread, sized by how fast each thread ran
 /// the last calls (`balancedParallelFor`), and each thread runs every step of its rows on its own:
-/// one parallel region for the whole sequence, no barrier between steps. A
-/// step is a product with `W_hh` (`h W_hhᵀ` forward, `dgates W_hh` backward), on `W_hh` packed once
-/// per call (`ember_packed_gemm`), then the rows' element-wise gate math. Measured on `ember bench
-/// lstm` (2 threads, AVX2): splitting the hidden units instead, with a `dnnl_sgemm` per part and
-/// step (which packs `W_hh` at every call), ran the products at 60 GFLOP/s per core and spent a
-/// tenth of the time in OpenMP's barrier at the end of each step.
+/// one parallel region for the whole sequence, no barrier between steps. A step is a product with
+/// `W_hh` (`h W_hhᵀ` forward, `dgates W_hh` backward), on `W_hh` packed once per call
+/// (`ember_packed_gemm`), then the rows' element-wise gate math. Measured on `ember bench lstm`
+/// (2 threads, AVX2): splitting the hidden units instead, with a `dnnl_sgemm` per part and step
+/// (which packs `W_hh` at every call), ran the products at 60 GFLOP/s per core and spent a tenth
+/// of the time in OpenMP's barrier at the end of each step.
 ///
 /// The states live in `y`, `[steps + 1, batch, hidden]` rows (an LSTM's last cell state in one
 /// more row): the row before the first step holds the initial state, which the caller writes, so
