@@ -12,6 +12,7 @@ import Testing
         #expect(ThreadBalance.split(33, shares: [1.0 / 3, 1.0 / 3, 1.0 / 3], granularity: 1) == [0..<11, 11..<22, 22..<33])
         // Boundaries on multiples of the granularity; the last part takes the remainder.
         #expect(ThreadBalance.split(1024, shares: [0.55, 0.45], granularity: 6) == [0..<564, 564..<1024])
+        #expect(ThreadBalance.split(13, shares: [0.5, 0.5], granularity: 6) == [0..<6, 6..<13])
     }
 
     @Test func everyPartKeepsAtLeastOneUnit() {
@@ -40,54 +41,71 @@ import Testing
 
     @Test(arguments: [(1024, 48), (10, 3), (5, 8), (0, 4)])
     func dynamicLoopsRunEveryIndexOnce(_ n: Int, _ chunk: Int) {
-        var hits = [Int](repeating: 0, count: n)
+        // Checked after the loop: `#expect` on the kernel threads would not reach the test.
+        var hits = [Int](repeating: 0, count: n), badChunks = [Int](repeating: 0, count: Threads.count)
+        let threads = Threads.count
         hits.withUnsafeMutableBufferPointer { hits in
-            dynamicParallelFor(n, chunk: chunk, threads: Threads.count) { thread, range in
-                #expect(thread < Threads.count && range.count <= chunk)
-                for i in range { hits[i] += 1 }
+            badChunks.withUnsafeMutableBufferPointer { bad in
+                dynamicParallelFor(n, chunk: chunk, threads: threads) { thread, range in
+                    if thread >= threads || range.count > chunk { bad[0] += 1 }
+                    for i in range { hits[i] += 1 }
+                }
             }
         }
-        #expect(hits.allSatisfy { $0 == 1 })
+        #expect(hits.allSatisfy { $0 == 1 } && badChunks[0] == 0)
     }
 
     /// The recurrence kernels' outputs and every gradient are the same bits whichever way the
     /// batch's rows are split across the threads: the bias sums are made per row and the one-hot
-    /// table per column, never per thread.
+    /// table per column, never per thread. Each run starts from forced shares (the first part's
+    /// rows 8 of 9, then 1 of 9; each call's timing then moves them), from a given state and from
+    /// none.
     @Test(arguments: ["rnn_tanh", "gru", "lstm"], [true, false])
     func recurrenceKernelsDoNotDependOnTheSplit(_ kind: String, _ oneHot: Bool) {
+        let parts = Swift.min(Threads.count, 9)
+        let skewed = { (first: Double) in [first] + Array(repeating: (1 - first) / Double(parts - 1), count: parts - 1) }
+        for givenState in [true, false] {
+            let runs = [0.5, 0.9, 0.1].map { first in
+                ThreadBalance.set(parts > 1 ? skewed(first) : [])
+                return recurrentRun(kind, oneHot: oneHot, givenState: givenState, shares: parts > 1 ? skewed(first) : [])
+            }
+            ThreadBalance.set([])
+            #expect(runs[1] == runs[0] && runs[2] == runs[0], "given state: \(givenState)")
+        }
+    }
+
+    /// Outputs and gradients, flattened, of a 2-layer bidirectional layer of `kind` on a batch of 9,
+    /// with `shares` set before forward and before backward.
+    private func recurrentRun(_ kind: String, oneHot: Bool, givenState: Bool, shares: [Double]) -> [Float] {
         let tokens = Tensor.randint(0, 6, [7, 9], generator: Generator(seed: 3))
         let x = oneHot ? F.oneHot(tokens, numClasses: 6).to(.float32) : Tensor.randn([7, 9, 6], generator: Generator(seed: 5))
-        var runs: [[Float]] = []
-        for shares in [[0.5, 0.5], [0.9, 0.1], [0.1, 0.9]] {
-            let module = withOwnGenerator(seed: 11) { () -> RNNBase in
-                switch kind {
-                case "rnn_tanh": RNN(6, 20, numLayers: 2, bidirectional: true)
-                case "gru": GRU(6, 20, numLayers: 2, bidirectional: true)
-                default: LSTM(6, 20, numLayers: 2, bidirectional: true)
-                }
+        let module = withOwnGenerator(seed: 11) { () -> RNNBase in
+            switch kind {
+            case "rnn_tanh": RNN(6, 20, numLayers: 2, bidirectional: true)
+            case "gru": GRU(6, 20, numLayers: 2, bidirectional: true)
+            default: LSTM(6, 20, numLayers: 2, bidirectional: true)
             }
-            let input = x.detach().requiresGrad_(!oneHot)
-            let h0 = Tensor.randn([4, 9, 20], generator: Generator(seed: 6)).requiresGrad_()
-            let c0 = Tensor.randn([4, 9, 20], generator: Generator(seed: 8)).requiresGrad_()
-            ThreadBalance.set(Threads.count == 2 ? shares : [])
-            let out: [Tensor]
-            switch module {
-            case let lstm as LSTM:
-                let (o, (h, c)) = lstm(input, (h0, c0))
-                out = [o, h, c]
-            case let gru as GRU:
-                let (o, h) = gru(input, h0)
-                out = [o, h]
-            default:
-                let (o, h) = (module as! RNN)(input, h0)
-                out = [o, h]
-            }
-            ThreadBalance.set(Threads.count == 2 ? shares : [])
-            out.map { ($0 * $0).sum() }.reduce(Tensor(0.0, dtype: .float32), +).backward()
-            let grads = module.parameters() + [h0] + (kind == "lstm" ? [c0] : []) + (oneHot ? [] : [input])
-            runs.append(out.flatMap { $0.toFloats() } + grads.flatMap { $0.grad!.toFloats() })
         }
-        ThreadBalance.set([])
-        #expect(runs[1] == runs[0] && runs[2] == runs[0])
+        let input = x.detach().requiresGrad_(!oneHot)
+        let h0 = Tensor.randn([4, 9, 20], generator: Generator(seed: 6)).requiresGrad_()
+        let c0 = Tensor.randn([4, 9, 20], generator: Generator(seed: 8)).requiresGrad_()
+        let out: [Tensor]
+        switch module {
+        case let lstm as LSTM:
+            let (o, (h, c)) = givenState ? lstm(input, (h0, c0)) : lstm(input)
+            out = [o, h, c]
+        case let gru as GRU:
+            let (o, h) = givenState ? gru(input, h0) : gru(input)
+            out = [o, h]
+        default:
+            let rnn = module as! RNN
+            let (o, h) = givenState ? rnn(input, h0) : rnn(input)
+            out = [o, h]
+        }
+        ThreadBalance.set(shares)
+        out.map { ($0 * $0).sum() }.reduce(Tensor(0.0, dtype: .float32), +).backward()
+        let states = givenState ? [h0] + (kind == "lstm" ? [c0] : []) : []
+        let grads = module.parameters() + states + (oneHot ? [] : [input])
+        return out.flatMap { $0.toFloats() } + grads.flatMap { $0.grad!.toFloats() }
     }
 }

@@ -183,9 +183,9 @@ struct RecurrenceKernels {
         }
     }
 
-    /// Where `backward` writes the gradients of the input's projection (`Projection.picked`'s
-    /// `W_ih` and `b_ih` in place of the projection's own, which the caller would otherwise turn
-    /// into them with two more passes over it).
+    /// Where `backward` writes the gradients of `Projection.picked`'s `W_ih` and `b_ih`, which it
+    /// makes from the projection's gradient (`db_ih` from the per-row sums, `dW_ih` in one pass
+    /// over it) in place of the caller's scatter and column sums.
     struct PickedGradients {
         let tokens: UnsafePointer<Int>, classes: Int
         /// `dW_ihᵀ`, `[classes, gates·hidden]`, and `db_ih`.
@@ -196,7 +196,7 @@ struct RecurrenceKernels {
     /// with the states and `saved` of `forward`: `dxProj` (`[steps, batch, gates·hidden]`), `dh0`
     /// (when wanted) and an LSTM's `dc0` (`[batch, hidden]`), `dwHh` (`[gates·hidden, hidden]`),
     /// `dbHh`, and for a one-hot input `picked`'s. The bias gradients are summed over the steps
-    /// per batch row as they are made, in cache, rather than in passes over `dxProj`.
+    /// per batch row as they are made, rather than in passes over `dxProj`.
     func backward(gy: UnsafePointer<Float>, wHh: UnsafePointer<Float>, y: UnsafePointer<Float>,
                   cells: UnsafePointer<Float>?, saved: UnsafePointer<Float>?,
                   dxProj: UnsafeMutablePointer<Float>, dh0: UnsafeMutablePointer<Float>?, dc0: UnsafeMutablePointer<Float>?,
@@ -277,12 +277,12 @@ struct RecurrenceKernels {
     }
 
     /// A one-hot input's `dW_ihᵀ`: row `c` is the sum of `dxProj`'s rows whose token is `c`, the
-    /// columns split across the kernel threads (each thread's slice of the table stays in cache),
-    /// the steps taken in the order backward wrote them last, the last written first.
+    /// columns split across the kernel threads in whole cache lines (each thread's slice of the
+    /// table stays in cache), the steps taken in the reverse of the order backward wrote them.
     private func tableGradient(_ dxProj: UnsafePointer<Float>, _ picked: PickedGradients) {
         let g = gates * hidden, order = order
-        parallelFor(g / 8, costPerItem: 8 * steps * batch) { blocks in
-            let columns = blocks.lowerBound * 8..<(blocks.upperBound == g / 8 ? g : blocks.upperBound * 8)
+        parallelFor(g / 16, costPerItem: 16 * steps * batch) { blocks in
+            let columns = blocks.lowerBound * 16..<(blocks.upperBound == g / 16 ? g : blocks.upperBound * 16)
             for c in 0..<picked.classes { (picked.dwIhT + c * g + columns.lowerBound).update(repeating: 0, count: columns.count) }
             for t in order {
                 for s in t * batch..<(t + 1) * batch {

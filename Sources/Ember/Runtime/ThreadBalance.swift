@@ -8,7 +8,7 @@ import Synchronization
 /// from run to run; a recurrent layer's parts, split evenly, then left the fast thread idle for a
 /// third of each call.
 enum ThreadBalance {
-    /// Each thread's share of the work (summing to 1), for the thread count it was learned with.
+    /// Each part's share of the work (summing to 1), for the part count it was learned with.
     private static let learned = Mutex<[Double]>([])
 
     /// How far one measurement moves the shares toward what it shows: the slow spells last
@@ -23,11 +23,16 @@ enum ThreadBalance {
 
     private static func equal(_ parts: Int) -> [Double] { Array(repeating: 1 / Double(parts), count: parts) }
 
-    /// Replaces the learned shares (tests use it to force uneven splits).
-    static func set(_ shares: [Double]) { learned.withLock { $0 = shares } }
+    /// Replaces the learned shares (tests use it to force uneven splits): scaled to sum to 1, or
+    /// forgotten when any is negative or not finite.
+    static func set(_ shares: [Double]) {
+        let total = shares.reduce(0, +)
+        let valid = shares.allSatisfy { $0.isFinite && $0 >= 0 } && total > 0 && total.isFinite
+        learned.withLock { $0 = valid ? shares.map { $0 / total } : [] }
+    }
 
-    /// Moves the shares toward the speeds shown by one loop: part `k`, run by thread `k`, did
-    /// `ranges[k]` in `seconds[k]`.
+    /// Moves the shares toward the speeds shown by one loop: part `k` (run by OpenMP thread `k`
+    /// when the team has a thread per part) did `ranges[k]` in `seconds[k]`.
     static func record(_ ranges: [Range<Int>], _ seconds: [Double]) {
         learned.withLock { learned in
             learned = updated(learned.count == ranges.count ? learned : equal(ranges.count), ranges, seconds)
@@ -35,10 +40,11 @@ enum ThreadBalance {
     }
 
     /// `0..<n` split into `shares.count` contiguous ranges sized by `shares`, each boundary a
-    /// multiple of `granularity` and each range at least that long (the last may be shorter);
+    /// multiple of `granularity` and each range at least that long (the last takes the remainder);
     /// `n` must hold a `granularity` per share.
     static func split(_ n: Int, shares: [Double], granularity: Int) -> [Range<Int>] {
-        let parts = shares.count, units = (n + granularity - 1) / granularity
+        let parts = shares.count, units = n / granularity
+        precondition(parts > 0 && units >= parts && shares.allSatisfy(\.isFinite), "split: \(n) items for \(parts) parts")
         var bounds = [0], unit = 0, total = 0.0
         for k in 0..<parts - 1 {
             total += shares[k]
