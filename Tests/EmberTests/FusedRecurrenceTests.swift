@@ -10,8 +10,9 @@ private func maxDifference(_ a: Tensor, _ b: Tensor) -> Double {
     zip(a.toDoubles(), b.toDoubles()).reduce(0) { Swift.max($0, Swift.abs($1.0 - $1.1)) }
 }
 
-/// A layer of `kind` (`rnn_tanh`, `rnn_relu`, `gru`, `lstm`) with 2 layers, both directions.
-private func layer(_ kind: String, hidden: Int, bias: Bool = true) -> RNNBase {
+/// A layer of `kind` (`rnn_tanh`, `rnn_relu`, `gru`, `lstm`) on 5 features with 2 layers, both
+/// directions, from a fixed seed.
+func recurrentLayer(_ kind: String, hidden: Int, bias: Bool = true) -> RNNBase {
     withOwnGenerator(seed: 7) {
         switch kind {
         case "rnn_tanh": RNN(5, hidden, numLayers: 2, bias: bias, bidirectional: true)
@@ -22,10 +23,11 @@ private func layer(_ kind: String, hidden: Int, bias: Bool = true) -> RNNBase {
     }
 }
 
-/// The output and final states of `module` on `x` from `h0` (and `c0` for an LSTM), flattened into one.
-private func flatRun(_ module: RNNBase, _ x: Tensor, _ h0: Tensor, _ c0: Tensor) -> Tensor {
+/// The output and final states of `module` on `x` from `h0` (and `c0` for an LSTM), or from zeros
+/// when they are nil, flattened into one.
+func flatRecurrentRun(_ module: RNNBase, _ x: Tensor, _ h0: Tensor?, _ c0: Tensor?) -> Tensor {
     if let lstm = module as? LSTM {
-        let (o, (h, c)) = lstm(x, (h0, c0))
+        let (o, (h, c)) = lstm(x, h0.map { ($0, c0!) })
         return Tensor.cat([o.reshape([-1]), h.reshape([-1]), c.reshape([-1])])
     }
     let (o, h) = module is GRU ? (module as! GRU)(x, h0) : (module as! RNN)(x, h0)
@@ -55,7 +57,7 @@ private func flatRun(_ module: RNNBase, _ x: Tensor, _ h0: Tensor, _ c0: Tensor)
     }
 
     private func expectKernelsMatchComposed(_ kind: String, hidden: Int, bias: Bool, steps: Int, batch: Int, zeroState: Bool = false) {
-        let single = layer(kind, hidden: hidden, bias: bias), double = layer(kind, hidden: hidden, bias: bias).to(.float64)
+        let single = recurrentLayer(kind, hidden: hidden, bias: bias), double = recurrentLayer(kind, hidden: hidden, bias: bias).to(.float64)
         let g = Generator(seed: 11)
         let x = Tensor.randn([steps, batch, 5], generator: g), h0 = Tensor.randn([4, batch, hidden], generator: g)
         let c0 = Tensor.randn([4, batch, hidden], generator: g)
@@ -65,7 +67,7 @@ private func flatRun(_ module: RNNBase, _ x: Tensor, _ h0: Tensor, _ c0: Tensor)
         for (module, dtype) in [(single, DType.float32), (double, .float64)] {
             let inputs = [x.to(dtype).detach().requiresGrad_()]
                 + [h0, c0].map { zeroState ? Tensor.zeros($0.shape, dtype: dtype) : $0.to(dtype).detach().requiresGrad_() }
-            let out = flatRun(module, inputs[0], inputs[1], inputs[2])
+            let out = flatRecurrentRun(module, inputs[0], inputs[1], inputs[2])
             (out * w.to(dtype)).sum().backward()
             outputs.append(out)
             grads.append(inputs.prefix(zeroState ? 1 : kind == "lstm" ? 3 : 2).map { $0.grad! } + module.parameters().map { $0.grad! })
@@ -80,10 +82,10 @@ private func flatRun(_ module: RNNBase, _ x: Tensor, _ h0: Tensor, _ c0: Tensor)
     @Test func float32LayersRunTheKernels() {
         let x = Tensor.randn([4, 2, 5]).requiresGrad_()
         for kind in ["rnn_tanh", "gru", "lstm"] {
-            let out = flatRun(layer(kind, hidden: 6), x, Tensor.zeros([4, 2, 6]), Tensor.zeros([4, 2, 6]))
+            let out = flatRecurrentRun(recurrentLayer(kind, hidden: 6), x, Tensor.zeros([4, 2, 6]), Tensor.zeros([4, 2, 6]))
             #expect(graphNames(out).contains("RnnLayerBackward0"), "\(kind)")
         }
-        let double = flatRun(layer("lstm", hidden: 6).to(.float64), x.to(.float64), Tensor.zeros([4, 2, 6], dtype: .float64),
+        let double = flatRecurrentRun(recurrentLayer("lstm", hidden: 6).to(.float64), x.to(.float64), Tensor.zeros([4, 2, 6], dtype: .float64),
                              Tensor.zeros([4, 2, 6], dtype: .float64))
         #expect(!graphNames(double).contains("RnnLayerBackward0"))
     }
@@ -93,10 +95,10 @@ private func flatRun(_ module: RNNBase, _ x: Tensor, _ h0: Tensor, _ c0: Tensor)
     func secondDerivativesMatchTheComposedLayer(_ kind: String) {
         var results: [[Double]] = []
         for dtype in [DType.float32, .float64] {
-            let module = layer(kind, hidden: 9).to(dtype)
+            let module = recurrentLayer(kind, hidden: 9).to(dtype)
             let x = Tensor.randn([6, 2, 5], generator: Generator(seed: 5)).to(dtype).requiresGrad_()
             let h0 = Tensor.zeros([4, 2, 9], dtype: dtype), c0 = Tensor.zeros([4, 2, 9], dtype: dtype)
-            let out = flatRun(module, x, h0, c0)
+            let out = flatRecurrentRun(module, x, h0, c0)
             let gx = autograd.grad((out * out).sum(), [x], createGraph: true)[0]!
             (gx * gx).sum().backward()
             results.append(x.grad!.toDoubles() + module.parameters().flatMap { $0.grad!.toDoubles() })
@@ -113,9 +115,9 @@ private func flatRun(_ module: RNNBase, _ x: Tensor, _ h0: Tensor, _ c0: Tensor)
         let x = F.oneHot(Tensor.randint(0, 5, [6, 3], generator: Generator(seed: 4)), numClasses: 5)
         var results: [[Double]] = []
         for dtype in [DType.float32, .float64] {
-            let module = layer(kind, hidden: 9).to(dtype)
+            let module = recurrentLayer(kind, hidden: 9).to(dtype)
             let h0 = Tensor.zeros([4, 3, 9], dtype: dtype), c0 = Tensor.zeros([4, 3, 9], dtype: dtype)
-            let out = flatRun(module, x.to(dtype), h0, c0)
+            let out = flatRecurrentRun(module, x.to(dtype), h0, c0)
             if dtype == .float32 {
                 // No `F.oneHotLinear` node (`AddmmBackward0`): the first layer's projection is the kernels'.
                 #expect(graphNames(out).contains("RnnLayerBackward0") && !graphNames(out).contains("AddmmBackward0"))
