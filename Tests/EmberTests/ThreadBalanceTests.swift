@@ -7,19 +7,17 @@ import Testing
 
 @Suite(.serialized) struct ThreadBalanceTests {
     @Test func splitFollowsTheShares() {
-        #expect(ThreadBalance.split(32, shares: [0.5, 0.5], granularity: 1) == [0..<16, 16..<32])
-        #expect(ThreadBalance.split(32, shares: [0.6, 0.4], granularity: 1) == [0..<19, 19..<32])
-        #expect(ThreadBalance.split(33, shares: [1.0 / 3, 1.0 / 3, 1.0 / 3], granularity: 1) == [0..<11, 11..<22, 22..<33])
-        // Boundaries on multiples of the granularity; the last part takes the remainder.
-        #expect(ThreadBalance.split(1024, shares: [0.55, 0.45], granularity: 6) == [0..<564, 564..<1024])
-        #expect(ThreadBalance.split(13, shares: [0.5, 0.5], granularity: 6) == [0..<6, 6..<13])
+        #expect(ThreadBalance.split(32, shares: [0.5, 0.5]) == [0..<16, 16..<32])
+        #expect(ThreadBalance.split(32, shares: [0.6, 0.4]) == [0..<19, 19..<32])
+        #expect(ThreadBalance.split(33, shares: [1.0 / 3, 1.0 / 3, 1.0 / 3]) == [0..<11, 11..<22, 22..<33])
+        #expect(ThreadBalance.split(1024, shares: [0.55, 0.45]) == [0..<563, 563..<1024])
     }
 
-    @Test func everyPartKeepsAtLeastOneUnit() {
-        #expect(ThreadBalance.split(32, shares: [1, 0], granularity: 1) == [0..<31, 31..<32])
-        #expect(ThreadBalance.split(32, shares: [0, 1], granularity: 4) == [0..<4, 4..<32])
-        #expect(ThreadBalance.split(10, shares: [0.5, 0, 0.5], granularity: 1) == [0..<5, 5..<6, 6..<10])
-        #expect(ThreadBalance.split(3, shares: [0.2, 0.2, 0.6], granularity: 1) == [0..<1, 1..<2, 2..<3])
+    @Test func everyPartKeepsAtLeastOneItem() {
+        #expect(ThreadBalance.split(32, shares: [1, 0]) == [0..<31, 31..<32])
+        #expect(ThreadBalance.split(32, shares: [0, 1]) == [0..<1, 1..<32])
+        #expect(ThreadBalance.split(10, shares: [0.5, 0, 0.5]) == [0..<5, 5..<6, 6..<10])
+        #expect(ThreadBalance.split(3, shares: [0.2, 0.2, 0.6]) == [0..<1, 1..<2, 2..<3])
     }
 
     @Test func sharesMoveTowardTheMeasuredSpeeds() {
@@ -30,7 +28,7 @@ import Testing
         // Repeated, the shares settle where both threads finish together.
         var shares = [0.5, 0.5]
         for _ in 0..<60 {
-            let ranges = ThreadBalance.split(3000, shares: shares, granularity: 1)
+            let ranges = ThreadBalance.split(3000, shares: shares)
             shares = ThreadBalance.updated(shares, ranges, [Double(ranges[0].count) / 2, Double(ranges[1].count)])
         }
         #expect(Swift.abs(shares[0] - 2.0 / 3) < 1e-3)

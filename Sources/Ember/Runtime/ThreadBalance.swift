@@ -39,18 +39,17 @@ enum ThreadBalance {
         }
     }
 
-    /// `0..<n` split into `shares.count` contiguous ranges sized by `shares`, each boundary a
-    /// multiple of `granularity` and each range at least that long (the last takes the remainder);
-    /// `n` must hold a `granularity` per share.
-    static func split(_ n: Int, shares: [Double], granularity: Int) -> [Range<Int>] {
-        let parts = shares.count, units = n / granularity
-        precondition(parts > 0 && units >= parts && shares.allSatisfy(\.isFinite), "split: \(n) items for \(parts) parts")
-        var bounds = [0], unit = 0, total = 0.0
+    /// `0..<n` split into `shares.count` contiguous ranges sized by `shares`, each at least one
+    /// item long; `n` must hold an item per share.
+    static func split(_ n: Int, shares: [Double]) -> [Range<Int>] {
+        let parts = shares.count
+        precondition(parts > 0 && n >= parts && shares.allSatisfy(\.isFinite), "split: \(n) items for \(parts) parts")
+        var bounds = [0], bound = 0, total = 0.0
         for k in 0..<parts - 1 {
             total += shares[k]
-            // At least one unit for this part and for each part after it.
-            unit = Swift.min(Swift.max(Int((Double(units) * total).rounded()), unit + 1), units - (parts - 1 - k))
-            bounds.append(unit * granularity)
+            // At least one item for this part and for each part after it.
+            bound = Swift.min(Swift.max(Int((Double(n) * total).rounded()), bound + 1), n - (parts - 1 - k))
+            bounds.append(bound)
         }
         bounds.append(n)
         return (0..<parts).map { bounds[$0]..<bounds[$0 + 1] }
@@ -65,16 +64,15 @@ enum ThreadBalance {
     }
 }
 
-/// Runs `body(part, range)` on `parts` (at most, and at most one per `granularity` items)
-/// contiguous parts of `0..<n` in parallel, the parts sized by the threads' measured speeds
-/// (`ThreadBalance`), and records how long each took. For loops with one part per kernel thread
-/// whose parts cannot be cut into independent chunks (a recurrent layer's rows, each running the
-/// whole sequence); `granularity` keeps the boundaries on multiples of a kernel's rows. The results
+/// Runs `body(part, range)` on `parts` (at most one per item) contiguous parts of `0..<n` in
+/// parallel, the parts sized by the threads' measured speeds (`ThreadBalance`), and records how
+/// long each took. For loops with one part per kernel thread whose parts cannot be cut into
+/// independent chunks (a recurrent layer's rows, each running the whole sequence). The results
 /// must not depend on where the boundaries fall: they move from call to call.
-func balancedParallelFor(_ n: Int, parts: Int, granularity: Int = 1, _ body: (Int, Range<Int>) -> Void) {
-    let parts = Swift.max(1, Swift.min(parts, n / granularity))
+func balancedParallelFor(_ n: Int, parts: Int, _ body: (Int, Range<Int>) -> Void) {
+    let parts = Swift.max(1, Swift.min(parts, n))
     guard parts > 1 else { return body(0, 0..<n) }
-    let ranges = ThreadBalance.split(n, shares: ThreadBalance.shares(parts), granularity: granularity)
+    let ranges = ThreadBalance.split(n, shares: ThreadBalance.shares(parts))
     var seconds = [Double](repeating: 0, count: parts)
     seconds.withUnsafeMutableBufferPointer { seconds in
         parallelFor(parts, costPerItem: 1 << 20) { chunk in
