@@ -13,12 +13,13 @@ import Foundation
 /// `slackBytes`), it gets new memory. Past that, it takes the first part of the smallest kept block
 /// at least 1 MiB larger, whose rest stays kept as a block of its own (a split costs no system
 /// call); else the kept blocks' pages are moved (`mremap`, which moves page-table entries, not
-/// bytes) into a new mapping of the size asked, and only what they cannot cover is new memory. So memory freed by a backward
-/// pass in one set of sizes serves the next forward pass's other sizes, and the resident size
-/// stays at the most the live blocks ever needed. (Before the moves, kept blocks of unmatched sizes
-/// sat beside new ones: GoogLeNet's step held 235 MiB of them at its peak. Moving pages whenever
-/// any were kept, below that peak too, cut a step's blocks into ever other sizes: DenseNet's
-/// evaluation step moved pages 900 times, and its training and evaluation ran a fifth slower.)
+/// bytes) into a new mapping of the size asked, and only what they cannot cover is new memory. So
+/// memory freed by a backward pass in one set of sizes serves the next forward pass's other sizes,
+/// and the resident size stays at the most the live blocks ever needed. (Before the moves, kept
+/// blocks of unmatched sizes sat beside new ones: GoogLeNet's step held 235 MiB of them at its
+/// peak. Moving pages whenever any were kept, below that peak too, cut a step's blocks into ever
+/// other sizes: DenseNet's evaluation step moved pages 900 times, and its training and evaluation
+/// ran a fifth slower.)
 enum LargeBlocks {
     /// Storages of this many bytes or more come from here.
     static let threshold = 1 << 20
